@@ -1,0 +1,1 @@
+"""The `qcode` command line."""

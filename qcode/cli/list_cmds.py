@@ -1,0 +1,122 @@
+"""Listing what a project holds: sources, cases, codes, subdivisions, codings, text."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from qcode.cli.common import opened, project_argument
+from qcode.cli.output import chosen_format, emit, output_options
+from qcode.services.cases import list_cases
+from qcode.services.codebook import list_codes, list_subdivisions
+from qcode.services.coding import list_codings
+from qcode.services.sources import list_sources, source_text
+
+
+@click.command()
+@project_argument
+@output_options
+def sources(project: str, fmt: str, as_json: bool) -> None:
+    """List sources with their cases, size, speaker turns and codings.
+
+    \b
+    Example:
+      qcode sources study.qcode --format csv > sources.csv
+    """
+    with opened(project) as p:
+        rows = [asdict(s) for s in list_sources(p)]
+    emit(rows, ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
+                "codings"], chosen_format(fmt, as_json))
+
+
+@click.command()
+@project_argument
+@output_options
+def cases(project: str, fmt: str, as_json: bool) -> None:
+    """List interview partners (cases) with their sources and attributes.
+
+    \b
+    Example:
+      qcode cases study.qcode --json
+    """
+    with opened(project) as p:
+        found = list_cases(p)
+    fmt = chosen_format(fmt, as_json)
+    attributes = list(dict.fromkeys(a for c in found for a in c.attributes))
+    if fmt == "json":
+        rows = [asdict(c) for c in found]
+        emit(rows, ["key", "name", "sources", "attributes"], fmt)
+        return
+    rows = [{"case": c.key, "name": c.name, "sources": c.sources, **c.attributes} for c in found]
+    emit(rows, ["case", "name", "sources", *attributes], fmt)
+
+
+@click.command()
+@project_argument
+@output_options
+def codes(project: str, fmt: str, as_json: bool) -> None:
+    """List codes with their descriptions and number of codings.
+
+    \b
+    Example:
+      qcode codes study.qcode --format markdown
+    """
+    with opened(project) as p:
+        rows = [asdict(c) for c in list_codes(p)]
+    emit(rows, ["name", "codings", "description", "color"], chosen_format(fmt, as_json))
+
+
+@click.command()
+@project_argument
+@output_options
+def subdivisions(project: str, fmt: str, as_json: bool) -> None:
+    """List the subdivision tree (groups, factor groups, subdivisions) with mentions.
+
+    Mentions here are each node's own; reports roll them up the tree.
+
+    \b
+    Example:
+      qcode subdivisions study.qcode
+    """
+    with opened(project) as p:
+        rows = [asdict(s) for s in list_subdivisions(p)]
+    emit(rows, ["path", "kind", "mentions"], chosen_format(fmt, as_json))
+
+
+@click.command()
+@project_argument
+@output_options
+def codings(project: str, fmt: str, as_json: bool) -> None:
+    """List every coding: source, case, span, quote, code, emphasis, notes, subdivisions.
+
+    \b
+    Example:
+      qcode codings study.qcode --format json > codings.json
+    """
+    with opened(project) as p:
+        rows = [asdict(c) for c in list_codings(p)]
+    fmt = chosen_format(fmt, as_json)
+    columns = ["id", "source", "cases", "start", "end", "text", "code", "emphasis", "notes",
+               "subdivision", "other_subdivisions", "coder"]
+    if fmt == "json":
+        columns += ["anchor", "created_at"]
+    emit([{c: r[c] for c in columns} for r in rows], columns, fmt)
+
+
+@click.command()
+@project_argument
+@click.argument("source")
+def text(project: str, source: str) -> None:
+    """Print a source's stored text exactly; every offset counts in this text.
+
+    \b
+    Example:
+      qcode text study.qcode IP3_interview > IP3.txt
+    """
+    with opened(project) as p:
+        _, body = source_text(p, source)
+    click.echo(body, nl=False)
+
+
+COMMANDS = [sources, cases, codes, subdivisions, codings, text]

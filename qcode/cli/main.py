@@ -1,0 +1,78 @@
+"""The `qcode` entry point: one group, errors as one line, --debug for tracebacks."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from qcode import __version__
+from qcode.errors import QcodeError
+
+
+class QcodeGroup(click.Group):
+    """Turns errors into one line on stderr and exit code 1 (usage errors stay 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except QcodeError as exc:
+            if _debug(ctx):
+                raise
+            click.echo(f"qcode: error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("qcode: interrupted; the last unfinished step was rolled back", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"qcode: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback)",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("debug"))
+
+
+@click.group(cls=QcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qcode")
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """qcode: code interview transcripts, count mentions, export tables.
+
+    \b
+    Start with the demo study:
+      qcode demo demo.qcode
+      qcode codings demo.qcode --format json
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _register() -> None:
+    from qcode.cli import coding_cmds, import_cmd, list_cmds, project_cmds
+
+    for module in (project_cmds, import_cmd, list_cmds, coding_cmds):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="qcode")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""One way to print results: --format table|csv|json|markdown on every listing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+FORMATS = ("table", "csv", "json", "markdown")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_options(func: F) -> F:
+    """Add --format and its --json shortcut to a command."""
+    func = click.option(
+        "--json", "as_json", is_flag=True, help="Shortcut for --format json."
+    )(func)
+    func = click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        help="Output format; json and csv are for scripts.",
+    )(func)
+    return func
+
+
+def chosen_format(fmt: str, as_json: bool) -> str:
+    return "json" if as_json else fmt
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    """Print `rows` (dicts keyed by column) in `fmt` on stdout."""
+    if fmt == "json":
+        click.echo(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2,
+                              default=_json_value))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_flat(row.get(c)) for c in columns] for row in rows])
+        click.echo(buffer.getvalue(), nl=False)
+    elif fmt == "markdown":
+        click.echo("| " + " | ".join(columns) + " |")
+        click.echo("|" + "|".join("---" for _ in columns) + "|")
+        for row in rows:
+            cells = [_flat(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns]
+            click.echo("| " + " | ".join(cells) + " |")
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*[_flat(row.get(c)) for c in columns])
+        Console(soft_wrap=False).print(table)
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_flat(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (stderr, so stdout stays parseable)."""
+    click.echo(message, err=True)
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int, str], None]]:
+    """A progress bar on stderr when it is a terminal; yields update(done, what)."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda _done, _what: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[what]}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total, what="")
+        yield lambda done, what: bar.update(task, completed=done, what=what)

@@ -1,0 +1,79 @@
+"""`qcode init`, `qcode info` and `qcode demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qcode.cli.common import opened, project_argument
+from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.services.project import describe_location, init_project, project_summary
+
+
+@click.command()
+@project_argument
+@click.option("--name", help="The study's name (default: the file name).")
+@click.option("--language", default="en", show_default=True,
+              help="Language of the transcripts (en, es, de...): used for lemmas and search.")
+def init(project: str, name: str | None, language: str) -> None:
+    """Create an empty project: a .qcode file, or a database URL for teams.
+
+    \b
+    Examples:
+      qcode init study.qcode --name "Housing study" --language es
+      qcode init postgresql+psycopg://me@db.example/housing
+    """
+    with init_project(project, name=name, language=language) as created:
+        summary = project_summary(created)
+    note(f"created {describe_location(project)} ({summary.name!r}, language {language}, "
+         f"schema {summary.schema_version})")
+    note(f"next: qcode import {project} TRANSCRIPTS... --participants participants.csv")
+
+
+@click.command()
+@project_argument
+@output_options
+def info(project: str, fmt: str, as_json: bool) -> None:
+    """Show a project's name, language and schema version.
+
+    \b
+    Example:
+      qcode info study.qcode --json
+    """
+    with opened(project) as opened_project:
+        summary = project_summary(opened_project)
+    row = {"name": summary.name, "language": summary.language,
+           "schema_version": summary.schema_version,
+           "location": describe_location(summary.location)}
+    emit([row], list(row), chosen_format(fmt, as_json))
+
+
+@click.command()
+@click.argument("path", default="demo.qcode", type=click.Path(dir_okay=False, path_type=Path))
+def demo(path: Path) -> None:
+    """Build the demo study (12 interviews, coded) at PATH and show what to try.
+
+    \b
+    Example:
+      qcode demo            # writes demo.qcode in this folder
+    """
+    from qcode.ingest.demo import build_demo
+
+    summary = build_demo(str(path), progress=lambda message: note(f"  {message}..."))
+    note(
+        f"built {path}: {summary.sources} transcripts, {summary.cases} interview partners, "
+        f"{summary.codings} codings ({summary.anchored} quotes anchored, "
+        f"{summary.unanchored} kept unanchored)"
+    )
+    click.echo(
+        "\nTry next:\n"
+        f"  qcode sources {path}\n"
+        f"  qcode cases {path}\n"
+        f"  qcode subdivisions {path}\n"
+        f"  qcode codings {path} --format json\n"
+        f"  qcode text {path} IP9_familia_beneficiaria | head -20"
+    )
+
+
+COMMANDS = [init, info, demo]

@@ -1,0 +1,1 @@
+"""Reading files into the store: transcripts, manifests, coding sheets, the demo."""

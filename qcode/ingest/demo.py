@@ -1,0 +1,128 @@
+"""`qcode demo`: the demo study built from corpora/demo through the normal services.
+
+Twelve interviews about two housing programmes, a participants manifest, a codebook
+of subdivision groups and factor groups, and one coding sheet per interview partner in
+the researcher's layout. Every quote of the sheets is anchored in its transcript; one
+that cannot be placed is kept unanchored and counted, never dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from qcode.errors import InputError
+from qcode.ingest.anchor import SourceIndex
+from qcode.ingest.importer import ImportReport, import_paths
+from qcode.ingest.sheet import read_sheet_csv
+from qcode.resources import resource_dir
+from qcode.services.coding import CodingRequest, add_coding
+from qcode.services.codebook import CodebookEntry, define_codes, define_subdivisions
+from qcode.services.project import Project, init_project
+from qcode.services.sources import list_sources, source_text
+
+DEMO_NAME = "Housing programmes in San Isidro del Valle (qcode demo)"
+DEMO_CODER = "researcher"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    location: str
+    sources: int
+    cases: int
+    codings: int
+    anchored: int
+    unanchored: int
+    imports: ImportReport
+
+
+def demo_dir() -> Path:
+    return resource_dir("corpora") / "demo"
+
+
+def build_demo(location: str, progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Create the demo project at `location` and code it from the demo sheets."""
+    say = progress or (lambda _message: None)
+    folder = demo_dir()
+    project = init_project(location, name=DEMO_NAME, language="en")
+    try:
+        say("importing 12 transcripts")
+        report = import_paths(
+            project, [folder / "transcripts"], folder / "participants.csv", DEMO_CODER
+        )
+        refused = [item for item in report.items if item.status == "refused"]
+        if refused:
+            raise InputError(f"demo transcript refused: {refused[0].detail}")
+        say("loading the codebook")
+        define_subdivisions(project, _codebook(folder / "codebook.csv"))
+        define_codes(project, _codes(folder / "codes.csv"))
+        codings = anchored = unanchored = 0
+        by_case = {case: info.name for info in list_sources(project) for case in info.cases}
+        for sheet in sorted(folder.glob("sheet/*.csv"), key=_case_order):
+            say(f"coding {sheet.stem}")
+            source = by_case[sheet.stem]
+            n, a, u = _code_sheet(project, sheet, source)
+            codings, anchored, unanchored = codings + n, anchored + a, unanchored + u
+        return DemoSummary(
+            location, len(report.items), report.manifest.cases if report.manifest else 0,
+            codings, anchored, unanchored, report,
+        )
+    finally:
+        project.close()
+
+
+def _case_order(path: Path) -> int:
+    return int("".join(ch for ch in path.stem if ch.isdigit()) or 0)
+
+
+def _code_sheet(project: Project, sheet: Path, source: str) -> tuple[int, int, int]:
+    """Code one interview partner's sheet in one transaction."""
+    index = SourceIndex(source_text(project, source)[1])
+    codings = anchored = unanchored = 0
+    with project.session() as session:
+        for quote in read_sheet_csv(sheet):
+            anchor = index.anchor(quote.text)
+            anchored += anchor is not None
+            unanchored += anchor is None
+            for coding in quote.codings:
+                add_coding(
+                    session,
+                    CodingRequest(
+                        source=source,
+                        start=anchor.start if anchor else None,
+                        end=anchor.end if anchor else None,
+                        code=coding.code,
+                        subdivision=coding.subdivision or None,
+                        other_subdivisions=coding.other_subdivisions,
+                        emphasis=coding.emphasis,
+                        notes=coding.notes,
+                        coder=DEMO_CODER,
+                        sheet_text=quote.text,
+                        anchor=anchor.kind if anchor else "unanchored",
+                    ),
+                )
+                codings += 1
+    return codings, anchored, unanchored
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _codebook(path: Path) -> list[CodebookEntry]:
+    return [
+        CodebookEntry(
+            subdivision=row["subdivision"],
+            group=row["group"] or None,
+            factor_group=row["factor group"] or None,
+            description=row["description"] or None,
+        )
+        for row in _rows(path)
+    ]
+
+
+def _codes(path: Path) -> list[tuple[str, str | None]]:
+    return [(row["code"], row["description"] or None) for row in _rows(path)]

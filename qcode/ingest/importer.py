@@ -1,0 +1,105 @@
+"""`qcode import`: transcripts from files and folders, one transaction per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qcode.errors import InputError, QcodeError
+from qcode.ingest.manifest import read_manifest
+from qcode.ingest.text import decode_transcript
+from qcode.ingest.turns import find_turns
+from qcode.services.cases import ManifestResult, apply_manifest
+from qcode.services.project import Project
+from qcode.services.sources import NewSource, add_source
+
+TEXT_FORMATS = {".txt": "txt", ".md": "md"}
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass(frozen=True)
+class ImportItem:
+    path: Path
+    status: str  # "imported", "duplicate" or "refused"
+    source: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class ImportReport:
+    items: list[ImportItem] = field(default_factory=list)
+    manifest: ManifestResult | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.items if item.status == status)
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """The files to import: given files as they are, folders searched recursively."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_FORMATS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def import_paths(
+    project: Project,
+    paths: Sequence[Path],
+    participants: Path | None = None,
+    coder: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import every transcript under `paths`, then link cases from `participants`.
+
+    The manifest is read before anything is stored, so a bad manifest changes nothing.
+    Each file is its own transaction: a refused file is reported, the others go in.
+    """
+    cases = read_manifest(participants) if participants is not None else None
+    files = collect_files(paths)
+    report = ImportReport()
+    for n, path in enumerate(files, start=1):
+        report.items.append(_import_one(project, path, coder))
+        if progress is not None:
+            progress(n, len(files), path)
+    if cases is not None:
+        report.manifest = apply_manifest(project, cases)
+    return report
+
+
+def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
+    fmt = TEXT_FORMATS.get(path.suffix.lower())
+    try:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        if fmt is None:
+            raise InputError(
+                f"{path}: {path.suffix or 'files without an extension'} cannot be imported "
+                "yet; save the transcript as .txt or .md"
+            )
+        decoded = decode_transcript(path.read_bytes(), str(path))
+        added = add_source(
+            project,
+            NewSource(
+                name=path.stem,
+                text=decoded.text,
+                format=fmt,
+                original_filename=path.name,
+                encoding=decoded.encoding,
+                turns=find_turns(decoded.text),
+            ),
+            coder,
+        )
+    except (QcodeError, OSError) as exc:
+        return ImportItem(path, "refused", detail=str(exc))
+    if not added.imported:
+        return ImportItem(path, "duplicate", added.name, f"same text as {added.duplicate_of}")
+    return ImportItem(path, "imported", added.name)

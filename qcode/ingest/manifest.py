@@ -1,0 +1,150 @@
+"""The participants manifest: one row per interview partner, typed attributes.
+
+The first column names the case (IP1...). A `file`/`source` column maps the row to
+source files (several separated by ";"); a `name` column gives the display name;
+every other column becomes an attribute, typed number, date or text from its values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from qcode.errors import InputError
+from qcode.ingest.text import decode_transcript
+from qcode.names import clean_name, name_key
+from qcode.services.cases import AttributeValue, CaseRow
+
+FILE_COLUMNS = {"file", "files", "source", "sources", "filename", "file name"}
+NAME_COLUMNS = {"name", "case name", "interview partner"}
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def read_manifest(path: Path) -> list[CaseRow]:
+    """Read a CSV or XLSX manifest; a bad file raises InputError and nothing is stored."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such participants file")
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        header, rows = _read_xlsx(path)
+    elif suffix in {".csv", ".tsv", ".txt"}:
+        header, rows = _read_csv(path)
+    else:
+        raise InputError(f"{path}: participants must be a .csv or .xlsx file")
+    return _to_cases(path, header, rows)
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[Any]]]:
+    text = decode_transcript(path.read_bytes(), str(path)).text
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    table = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    if not table:
+        raise InputError(f"{path}: the participants file has no rows")
+    return table[0], table[1:]
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputError(f"{path}: cannot read this workbook ({exc})") from exc
+    sheet = book.worksheets[0]
+    table = [
+        list(row) for row in sheet.iter_rows(values_only=True)
+        if any(c is not None and str(c).strip() for c in row)
+    ]
+    book.close()
+    if not table:
+        raise InputError(f"{path}: the first sheet has no rows")
+    return ["" if h is None else str(h) for h in table[0]], table[1:]
+
+
+def _to_cases(path: Path, header: list[str], rows: list[list[Any]]) -> list[CaseRow]:
+    keys = [name_key(h) for h in header]
+    if not header or not keys[0]:
+        raise InputError(f"{path}: the first column needs a header, e.g. 'case'")
+    file_col = next((i for i, k in enumerate(keys) if k in FILE_COLUMNS and i > 0), None)
+    name_col = next((i for i, k in enumerate(keys) if k in NAME_COLUMNS and i > 0), None)
+    attr_cols = [i for i in range(1, len(header)) if i not in (file_col, name_col) and keys[i]]
+    types = {i: _column_type([_cell(r, i) for r in rows]) for i in attr_cols}
+    cases, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        key = clean_name(str(_cell(row, 0) or ""))
+        if not key:
+            raise InputError(f"{path}, row {line}: the first column (case) is empty")
+        if key.casefold() in seen:
+            raise InputError(f"{path}, row {line}: case {key} appears twice")
+        seen.add(key.casefold())
+        attributes: dict[str, tuple[str, AttributeValue]] = {}
+        for i in attr_cols:
+            value = _cell(row, i)
+            if value is not None and str(value).strip():
+                attributes[clean_name(header[i])] = (types[i], _typed(value, types[i]))
+        files = []
+        if file_col is not None and _cell(row, file_col):
+            files = [f.strip() for f in str(_cell(row, file_col)).split(";") if f.strip()]
+        name = _cell(row, name_col) if name_col is not None else None
+        cases.append(CaseRow(key, clean_name(str(name)) if name else None, attributes, files))
+    return cases
+
+
+def _cell(row: list[Any], i: int) -> Any:
+    value = row[i] if i < len(row) else None
+    return value.strip() if isinstance(value, str) else value
+
+
+def _column_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None and str(v).strip()]
+    if present and all(_as_number(v) is not None for v in present):
+        return "number"
+    if present and all(_as_date(v) is not None for v in present):
+        return "date"
+    return "text"
+
+
+def _typed(value: Any, kind: str) -> AttributeValue:
+    if kind == "number":
+        number = _as_number(value)
+        assert number is not None
+        return number
+    if kind == "date":
+        day = _as_date(value)
+        assert day is not None
+        return day
+    return str(value).strip()
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if not _NUMBER.match(text):
+        return None
+    if re.match(r"^[+-]?\d+,(\d{1,2}|\d{4,})$", text):  # decimal comma, not thousands
+        text = text.replace(",", ".")
+    return float(text.replace(",", ""))
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(str(value).strip(), fmt).date()
+        except ValueError:
+            continue
+    return None

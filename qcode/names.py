@@ -1,0 +1,22 @@
+"""How names are compared: researchers write the same code many ways."""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"[\s\-_‐-―]+")
+
+
+def name_key(name: str) -> str:
+    """The form two names share when they mean the same thing.
+
+    "Self-management", "self management " and "SELF_MANAGEMENT" all give
+    "self management": case, surrounding space, and runs of spaces, hyphens or
+    underscores do not distinguish codes, subdivisions or attributes.
+    """
+    return _SEPARATORS.sub(" ", name.casefold()).strip()
+
+
+def clean_name(name: str) -> str:
+    """A name as it is stored and shown: inner whitespace collapsed, ends trimmed."""
+    return " ".join(name.split())

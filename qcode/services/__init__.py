@@ -1,0 +1,1 @@
+"""The operations a user can do. Each public function owns its transaction."""

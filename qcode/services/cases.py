@@ -1,0 +1,135 @@
+"""Cases (interview partners) and their typed attributes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError
+from qcode.names import clean_name, name_key
+from qcode.services.project import Project
+from qcode.store.models import Attribute, Case, CaseAttribute, Source, SourceCase
+
+AttributeValue = str | float | date
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One interview partner from a manifest: key, display name, typed attributes."""
+
+    key: str
+    name: str | None = None
+    attributes: dict[str, tuple[str, AttributeValue]] = field(default_factory=dict)
+    files: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    key: str
+    name: str | None
+    sources: list[str]
+    attributes: dict[str, AttributeValue]
+
+
+@dataclass(frozen=True)
+class ManifestResult:
+    cases: int
+    links: int
+    unmatched_files: list[str]
+
+
+def apply_manifest(project: Project, rows: Sequence[CaseRow]) -> ManifestResult:
+    """Create or update cases and link them to sources, all in one transaction.
+
+    A row that names files is linked to the sources imported from those files; a row
+    without files is linked to every source whose file name starts with its key
+    ("IP4_interview.txt" belongs to IP4, never to IP40).
+    """
+    with project.session() as session:
+        sources = session.execute(select(Source.id, Source.original_filename, Source.name)).all()
+        links, unmatched = 0, []
+        for row in rows:
+            case = _upsert_case(session, row)
+            if row.files:
+                wanted = {f.casefold() for f in row.files}
+                ids = [s.id for s in sources if (s.original_filename or "").casefold() in wanted]
+                found = {(s.original_filename or "").casefold() for s in sources if s.id in ids}
+                unmatched += [f for f in row.files if f.casefold() not in found]
+            else:
+                starts = re.compile(rf"{re.escape(row.key)}(?![0-9A-Za-z])", re.IGNORECASE)
+                ids = [s.id for s in sources if starts.match(s.original_filename or s.name)]
+            for source_id in ids:
+                links += _link(session, source_id, case.id)
+        return ManifestResult(len(rows), links, unmatched)
+
+
+def _upsert_case(session: Session, row: CaseRow) -> Case:
+    key = clean_name(row.key)
+    if not key:
+        raise InputError("a case needs a key such as IP1 in the first column")
+    case = session.scalars(select(Case).where(Case.key == key)).first()
+    if case is None:
+        case = Case(key=key)
+        session.add(case)
+    if row.name:
+        case.name = row.name
+    session.flush()
+    for attr_name, (kind, value) in row.attributes.items():
+        attribute = _attribute(session, attr_name, kind)
+        stored = session.get(CaseAttribute, (case.id, attribute.id))
+        if stored is None:
+            stored = CaseAttribute(case_id=case.id, attribute_id=attribute.id)
+            session.add(stored)
+        stored.value_text = value if isinstance(value, str) else None
+        stored.value_number = float(value) if isinstance(value, float) else None
+        stored.value_date = value if isinstance(value, date) else None
+    return case
+
+
+def _attribute(session: Session, name: str, kind: str) -> Attribute:
+    key = name_key(name)
+    attribute = session.scalars(select(Attribute).where(Attribute.name_key == key)).first()
+    if attribute is None:
+        attribute = Attribute(name=clean_name(name), name_key=key, type=kind)
+        session.add(attribute)
+        session.flush()
+    elif attribute.type != kind:
+        raise InputError(
+            f"attribute {name!r} holds {kind} values here but {attribute.type} values in "
+            f"the project; make the column consistent"
+        )
+    return attribute
+
+
+def _link(session: Session, source_id: int, case_id: int) -> int:
+    if session.get(SourceCase, (source_id, case_id)) is not None:
+        return 0
+    session.add(SourceCase(source_id=source_id, case_id=case_id))
+    return 1
+
+
+def list_cases(project: Project) -> list[CaseInfo]:
+    """Every case with its sources and attribute values."""
+    with project.session() as session:
+        cases = session.scalars(select(Case).order_by(Case.id)).all()
+        names = dict(session.execute(select(Attribute.id, Attribute.name)).tuples().all())
+        result = []
+        for case in cases:
+            values: dict[str, AttributeValue] = {}
+            for stored in case.attributes:
+                value = stored.value_text
+                if stored.value_number is not None:
+                    value = stored.value_number
+                elif stored.value_date is not None:
+                    value = stored.value_date
+                assert value is not None
+                values[names[stored.attribute_id]] = value
+            result.append(
+                CaseInfo(case.key, case.name, sorted(s.name for s in case.sources), values)
+            )
+        return result

@@ -1,0 +1,230 @@
+"""Coding: placing a quote in a source and giving it a code, emphasis, notes, subdivisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from qcode.errors import ConstraintError, InputError
+from qcode.services import lookup
+from qcode.services.project import Project
+from qcode.store.models import (
+    Code,
+    Coder,
+    Coding,
+    CodingSubdivision,
+    Quote,
+    Source,
+    Subdivision,
+)
+
+
+@dataclass(frozen=True)
+class CodingRequest:
+    """What a user asks for when coding a span (offsets in code points, end exclusive)."""
+
+    source: str | None
+    start: int | None
+    end: int | None
+    code: str
+    subdivision: str | None = None
+    other_subdivisions: Sequence[str] = ()
+    emphasis: str | None = None
+    notes: str | None = None
+    coder: str | None = None
+    sheet_text: str | None = None
+    anchor: str = "manual"
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    """One coding as lists, reports and exports see it."""
+
+    id: int
+    source: str | None
+    cases: list[str]
+    start: int | None
+    end: int | None
+    text: str
+    code: str
+    emphasis: str | None
+    notes: str | None
+    subdivision: str | None
+    other_subdivisions: list[str]
+    coder: str
+    anchor: str
+    created_at: datetime
+
+
+@dataclass
+class CodingResult:
+    coding_id: int
+    source: str | None
+    new_code: bool
+    new_subdivisions: list[str] = field(default_factory=list)
+
+
+def code_span(project: Project, request: CodingRequest) -> CodingResult:
+    """Code one span in its own transaction."""
+    with project.session() as session:
+        return add_coding(session, request)
+
+
+def add_coding(session: Session, request: CodingRequest) -> CodingResult:
+    """Code one span inside the caller's transaction (bulk loaders group many).
+
+    A request without offsets keeps its quote unanchored (text as the sheet gave it),
+    so a quote that could not be placed is never lost.
+    """
+    source = lookup.source(session, request.source) if request.source else None
+    if request.start is None or request.end is None:
+        quote = Quote(
+            source=source,
+            text=request.sheet_text or "",
+            sheet_text=request.sheet_text,
+            anchor="unanchored",
+        )
+        session.add(quote)
+    elif source is None:
+        raise InputError("a span needs a source; name it by id or name")
+    else:
+        _check_span(source, request.start, request.end)
+        quote = _quote(session, source, request.start, request.end, request)
+    code, new_code = lookup.code(session, request.code, create=True)
+    coder = lookup.coder(session, request.coder)
+    duplicate = session.scalars(
+        select(Coding.id).where(
+            Coding.quote_id == quote.id, Coding.code_id == code.id, Coding.coder_id == coder.id
+        )
+    ).first()
+    if duplicate is not None:
+        raise ConstraintError(
+            f"this quote ({request.start}-{request.end}) is already coded {code.name!r} "
+            f"by {coder.name} (coding {duplicate})"
+        )
+    coding = Coding(
+        quote=quote,
+        code=code,
+        coder=coder,
+        emphasis=_blank_to_none(request.emphasis),
+        notes=_blank_to_none(request.notes),
+    )
+    session.add(coding)
+    created = _file_under(session, coding, request.subdivision, request.other_subdivisions)
+    session.flush()
+    return CodingResult(coding.id, source.name if source else None, new_code, created)
+
+
+def _check_span(source: Source, start: int, end: int) -> None:
+    if start < 0 or end <= start:
+        raise InputError(
+            f"span {start}-{end} is empty or reversed; give START < END, both from 0"
+        )
+    if end > source.length:
+        raise ConstraintError(
+            f"span {start}-{end} runs past the end of {source.name} "
+            f"({source.length} characters); the last valid END is {source.length}"
+        )
+
+
+def _quote(
+    session: Session, source: Source, start: int, end: int, request: CodingRequest
+) -> Quote:
+    found = session.scalars(
+        select(Quote).where(Quote.source_id == source.id, Quote.start == start, Quote.end == end)
+    ).first()
+    if found is not None:
+        return found
+    quote = Quote(
+        source=source,
+        start=start,
+        end=end,
+        text=source.text[start:end],
+        sheet_text=request.sheet_text,
+        anchor=request.anchor,
+    )
+    session.add(quote)
+    session.flush()
+    return quote
+
+
+def _file_under(
+    session: Session, coding: Coding, primary: str | None, others: Sequence[str]
+) -> list[str]:
+    created: list[str] = []
+    seen: set[int] = set()
+    names = [(primary, True)] if primary and primary.strip() else []
+    names += [(name, False) for name in others if name.strip()]
+    for name, is_primary in names:
+        subdivision, new = lookup.subdivision(session, name, create=True)
+        if new:
+            created.append(subdivision.name)
+        if subdivision.id in seen:  # "other" repeating the primary adds no mention
+            continue
+        seen.add(subdivision.id)
+        coding.subdivisions.append(
+            CodingSubdivision(subdivision=subdivision, is_primary=is_primary)
+        )
+    return created
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+def list_codings(project: Project) -> list[CodingRow]:
+    """Every coding with its quote, code, subdivisions, source and cases, in text order."""
+    with project.session() as session:
+        rows = session.execute(
+            select(Coding, Quote, Code.name, Coder.name, Source.name)
+            .join(Quote, Coding.quote_id == Quote.id)
+            .join(Code, Coding.code_id == Code.id)
+            .join(Coder, Coding.coder_id == Coder.id)
+            .outerjoin(Source, Quote.source_id == Source.id)
+            .order_by(Source.name, Quote.start, Coding.id)
+        ).all()
+        filed = _subdivisions_by_coding(session)
+        cases = lookup.cases_by_source(session)
+        result = []
+        for coding, quote, code, coder, source in rows:
+            primary, others = filed.get(coding.id, (None, []))
+            result.append(
+                CodingRow(
+                    id=coding.id,
+                    source=source,
+                    cases=cases.get(quote.source_id, []) if quote.source_id else [],
+                    start=quote.start,
+                    end=quote.end,
+                    text=quote.text,
+                    code=code,
+                    emphasis=coding.emphasis,
+                    notes=coding.notes,
+                    subdivision=primary,
+                    other_subdivisions=others,
+                    coder=coder,
+                    anchor=quote.anchor,
+                    created_at=coding.created_at,
+                )
+            )
+        return result
+
+
+def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, list[str]]]:
+    sub = aliased(Subdivision)
+    filed: dict[int, tuple[str | None, list[str]]] = {}
+    for coding_id, name, is_primary in session.execute(
+        select(CodingSubdivision.coding_id, sub.name, CodingSubdivision.is_primary)
+        .join(sub, CodingSubdivision.subdivision_id == sub.id)
+        .order_by(CodingSubdivision.coding_id, sub.name)
+    ):
+        primary, others = filed.get(coding_id, (None, []))
+        if is_primary:
+            primary = name
+        else:
+            others = [*others, name]
+        filed[coding_id] = (primary, others)
+    return filed

@@ -1,0 +1,123 @@
+"""Creating and opening projects: a SQLite file or a database URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from qcode.errors import ProjectError
+from qcode.store.engine import is_url, make_engine, sqlite_path
+from qcode.store.migrate import (
+    create_schema,
+    ensure_current,
+    head_revision,
+    is_empty,
+    schema_version,
+)
+from qcode.store.models import ProjectInfo
+
+
+@dataclass
+class Project:
+    """An open project. Pass it to the service functions; it holds no ORM state."""
+
+    location: str
+    engine: Engine
+    backup: str | None = field(default=None)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    name: str
+    language: str
+    schema_version: int
+    location: str
+
+
+def init_project(location: str, name: str | None = None, language: str = "en") -> Project:
+    """Create a new, empty project at `location` (a file path or a database URL)."""
+    path = sqlite_path(location)
+    if path is not None and path.exists() and path.stat().st_size > 0:
+        raise ProjectError(f"{path} already exists; open it, or choose a new file name")
+    if path is not None and not path.parent.exists():
+        raise ProjectError(f"folder {path.parent} does not exist; create it first")
+    engine = make_engine(location)
+    try:
+        if not is_empty(engine):
+            raise ProjectError(f"{location} already holds tables; give an empty database")
+        create_schema(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ProjectError(f"cannot create a project at {location}: {exc.orig}") from exc
+    except ProjectError:
+        engine.dispose()
+        raise
+    project = Project(location, engine)
+    default_name = path.stem if path is not None else "qcode project"
+    with project.session() as session:
+        session.add(
+            ProjectInfo(
+                id=1,
+                name=name or default_name,
+                language=language,
+                schema_version=schema_version(head_revision()),
+            )
+        )
+    return project
+
+
+def open_project(location: str | Path) -> Project:
+    """Open an existing project, upgrading it (after a backup) if it is older."""
+    location = str(location)
+    path = sqlite_path(location)
+    if path is not None and not path.exists():
+        raise ProjectError(f"no project at {path}; create one with `qcode init {path}`")
+    engine = make_engine(location)
+    try:
+        if is_empty(engine):
+            raise ProjectError(
+                f"{location} is empty, not a qcode project; create one with `qcode init`"
+            )
+        backup = ensure_current(engine, path)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise ProjectError(f"cannot open {location}: {exc.orig}") from exc
+    except ProjectError:
+        engine.dispose()
+        raise
+    return Project(location, engine, backup)
+
+
+def project_summary(project: Project) -> ProjectSummary:
+    with project.session() as session:
+        info = session.scalars(select(ProjectInfo)).one()
+        return ProjectSummary(info.name, info.language, info.schema_version, project.location)
+
+
+def describe_location(location: str) -> str:
+    """A short name for messages: the file name, or the URL without its password."""
+    if is_url(location):
+        return make_url(location).render_as_string(hide_password=True)
+    return location

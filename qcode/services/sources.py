@@ -1,0 +1,158 @@
+"""Sources: storing imported text once, exactly, and listing it back."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError
+from qcode.services import lookup
+from qcode.services.project import Project
+from qcode.store.models import Coding, Quote, Source, SpeakerTurn
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn as a span of the source text."""
+
+    start: int
+    end: int
+    speaker: str
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """A decoded document ready to store: `text` is what every offset refers to."""
+
+    name: str
+    text: str
+    format: str
+    original_filename: str | None = None
+    encoding: str | None = None
+    language: str | None = None
+    turns: Sequence[Turn] = ()
+
+
+@dataclass(frozen=True)
+class AddedSource:
+    name: str
+    imported: bool
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: int
+    name: str
+    format: str
+    original_filename: str | None
+    encoding: str | None
+    characters: int
+    words: int
+    turns: int
+    codings: int
+    cases: list[str]
+    imported_at: datetime
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def add_source(project: Project, new: NewSource, coder: str | None = None) -> AddedSource:
+    """Store one source in its own transaction; the same text twice is skipped."""
+    if not new.text.strip():
+        raise InputError(f"{new.name}: the text is empty; nothing to import")
+    digest = content_hash(new.text)
+    with project.session() as session:
+        existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
+        if existing is not None:
+            return AddedSource(existing.name, imported=False, duplicate_of=existing.name)
+        source = Source(
+            name=_free_name(session, new.name),
+            text=new.text,
+            length=len(new.text),
+            word_count=len(new.text.split()),
+            content_hash=digest,
+            format=new.format,
+            original_filename=new.original_filename,
+            encoding=new.encoding,
+            language=new.language,
+            imported_by_id=lookup.coder(session, coder).id,
+        )
+        source.turns = [SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker) for t in new.turns]
+        session.add(source)
+        session.flush()
+        return AddedSource(source.name, imported=True)
+
+
+def _free_name(session: Session, name: str) -> str:
+    """`name`, or `name (2)`, `name (3)`... when two files share a stem."""
+    taken = set(
+        session.scalars(select(Source.name).where(Source.name.like(f"{name}%"))).all()
+    )
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+def list_sources(project: Project) -> list[SourceInfo]:
+    """Every source with its size, turns, codings and cases (counted in SQL)."""
+    with project.session() as session:
+        codings = (
+            select(Quote.source_id, func.count(Coding.id).label("n"))
+            .join(Coding, Coding.quote_id == Quote.id)
+            .group_by(Quote.source_id)
+            .subquery()
+        )
+        turns = (
+            select(SpeakerTurn.source_id, func.count().label("n"))
+            .group_by(SpeakerTurn.source_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                Source.id,
+                Source.name,
+                Source.format,
+                Source.original_filename,
+                Source.encoding,
+                Source.length,
+                Source.word_count,
+                func.coalesce(turns.c.n, 0),
+                func.coalesce(codings.c.n, 0),
+                Source.imported_at,
+            )
+            .outerjoin(codings, codings.c.source_id == Source.id)
+            .outerjoin(turns, turns.c.source_id == Source.id)
+            .order_by(Source.name)
+        ).all()
+        cases = lookup.cases_by_source(session)
+        return [
+            SourceInfo(
+                id=r[0], name=r[1], format=r[2], original_filename=r[3], encoding=r[4],
+                characters=r[5], words=r[6], turns=r[7], codings=r[8],
+                cases=cases.get(r[0], []), imported_at=r[9],
+            )
+            for r in rows
+        ]
+
+
+def source_text(project: Project, ref: str) -> tuple[str, str]:
+    """The stored text of a source (by id or name), exactly as every offset sees it."""
+    with project.session() as session:
+        source = lookup.source(session, ref)
+        return source.name, source.text
+
+
+def source_turns(project: Project, ref: str) -> list[Turn]:
+    with project.session() as session:
+        source = lookup.source(session, ref)
+        return [Turn(t.start, t.end, t.speaker) for t in source.turns]

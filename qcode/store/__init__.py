@@ -1,0 +1,1 @@
+"""The store: models, engine and migrations glue. Imports nothing of the UI."""

@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh project on SQLite and, where configured, on PostgreSQL.
+
+Store tests take the `location` fixture and run once per backend. PostgreSQL runs
+when QCODE_TEST_DATABASE_URL names a server (CI sets it); each test gets a database of
+its own, dropped afterwards. Without the variable those runs skip with the reason.
+If the variable is set but the server cannot be reached, the tests fail: a CI run
+must not pass by silently skipping PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from qcode.services.project import Project, init_project
+
+PG_URL = os.environ.get("QCODE_TEST_DATABASE_URL")
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _coder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QCODE_CODER", "tester")
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL store tests need QCODE_TEST_DATABASE_URL (CI sets it)")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"qcode_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new project goes: a .qcode file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "study.qcode")
+    return str(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def project(location: str) -> Iterator[Project]:
+    with init_project(location, name="Test study") as created:
+        yield created
+
+
+def shared_samples(*parts: str) -> Path:
+    """A file under ../shared/samples, or skip: a plain clone has no ../shared."""
+    path = SHARED.joinpath("samples", *parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here (shared/ sits beside the checkout in CI)")
+    return path
