@@ -18,8 +18,8 @@ from qcode.ingest.anchor import SourceIndex
 from qcode.ingest.importer import ImportReport, import_paths
 from qcode.ingest.sheet import read_sheet_csv
 from qcode.resources import resource_dir
-from qcode.services.coding import CodingRequest, add_coding
 from qcode.services.codebook import CodebookEntry, define_codes, define_subdivisions
+from qcode.services.coding import CodingRequest, add_coding
 from qcode.services.project import Project, init_project
 from qcode.services.sources import list_sources, source_text
 

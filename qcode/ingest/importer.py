@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from qcode.errors import InputError, QcodeError
 from qcode.ingest.manifest import read_manifest
 from qcode.ingest.text import decode_transcript
@@ -100,6 +102,8 @@ def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
         )
     except (QcodeError, OSError) as exc:
         return ImportItem(path, "refused", detail=str(exc))
+    except DBAPIError as exc:  # the file's transaction was rolled back as a whole
+        return ImportItem(path, "refused", detail=f"{path}: the store refused it ({exc.orig})")
     if not added.imported:
         return ImportItem(path, "duplicate", added.name, f"same text as {added.duplicate_of}")
     return ImportItem(path, "imported", added.name)

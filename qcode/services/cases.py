@@ -117,7 +117,7 @@ def list_cases(project: Project) -> list[CaseInfo]:
     """Every case with its sources and attribute values."""
     with project.session() as session:
         cases = session.scalars(select(Case).order_by(Case.id)).all()
-        names = dict(session.execute(select(Attribute.id, Attribute.name)).tuples().all())
+        names = dict(session.execute(select(Attribute.id, Attribute.name)).all())
         result = []
         for case in cases:
             values: dict[str, AttributeValue] = {}

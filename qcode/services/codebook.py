@@ -96,7 +96,7 @@ def list_subdivisions(project: Project) -> list[SubdivisionInfo]:
                 select(CodingSubdivision.subdivision_id, func.count()).group_by(
                     CodingSubdivision.subdivision_id
                 )
-            ).tuples().all()
+            ).all()
         )
         nodes = session.scalars(select(Subdivision).order_by(Subdivision.id)).all()
         children: dict[int | None, list[Subdivision]] = {}

@@ -1,0 +1,112 @@
+"""The participants manifest: typed attributes, file mapping, refusal without changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import shared_samples
+from qcode.errors import InputError
+from qcode.ingest.importer import import_paths
+from qcode.ingest.manifest import read_manifest
+from qcode.services.cases import list_cases
+from qcode.services.project import Project
+from qcode.services.sources import list_sources
+
+MANIFEST = (
+    "case,name,stakeholder group,interview date,duration (min),age\n"
+    "IP1,Ana,government body,2021-02-09,74,\"41,5\"\n"
+    "IP10,Beto,NGO,2021-04-09,83,38\n"
+)
+
+
+def transcripts(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("IP1_state.txt", "IP10_ngo.txt", "IP2_other.txt"):
+        (folder / name).write_text(f"{name[:4]}: hello\nInterviewer: hi\n{name[:4]}: bye\n")
+    return folder
+
+
+def test_csv_columns_are_typed(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(MANIFEST)
+    ip1, ip10 = read_manifest(path)
+    assert ip1.name == "Ana"
+    assert ip1.attributes["stakeholder group"] == ("text", "government body")
+    assert ip1.attributes["interview date"] == ("date", date(2021, 2, 9))
+    assert ip1.attributes["duration (min)"] == ("number", 74.0)
+    assert ip1.attributes["age"] == ("number", 41.5)  # decimal comma
+    assert ip10.attributes["age"] == ("number", 38.0)
+
+
+def test_xlsx_cells_keep_their_types(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Case", "Interview date", "Minutes", "Group", "File"])
+    sheet.append(["IP1", datetime(2021, 2, 9), 74, "academic", "IP1_state.txt"])
+    sheet.append(["IP10", datetime(2021, 4, 9), 83.5, "NGO", None])
+    book.save(tmp_path / "p.xlsx")
+    ip1, ip10 = read_manifest(tmp_path / "p.xlsx")
+    assert ip1.attributes == {
+        "Interview date": ("date", date(2021, 2, 9)),
+        "Minutes": ("number", 74.0),
+        "Group": ("text", "academic"),
+    }
+    assert ip1.files == ["IP1_state.txt"]
+    assert ip10.files == []
+
+
+def test_sources_link_by_file_name_prefix_not_ip1_to_ip10(
+    project: Project, tmp_path: Path
+) -> None:
+    manifest = tmp_path / "p.csv"
+    manifest.write_text(MANIFEST)
+    report = import_paths(project, [transcripts(tmp_path / "t")], manifest)
+    assert report.manifest is not None and report.manifest.links == 2
+    by_source = {s.name: s.cases for s in list_sources(project)}
+    assert by_source == {"IP10_ngo": ["IP10"], "IP1_state": ["IP1"], "IP2_other": []}
+    cases = {c.key: c for c in list_cases(project)}
+    assert cases["IP1"].attributes["interview date"] == date(2021, 2, 9)
+    assert cases["IP10"].attributes["duration (min)"] == 83.0
+
+
+def test_file_column_maps_rows_to_sources(project: Project, tmp_path: Path) -> None:
+    manifest = tmp_path / "p.csv"
+    manifest.write_text("case,file\nIP7,IP2_other.txt; IP10_ngo.txt\nIP8,missing.txt\n")
+    report = import_paths(project, [transcripts(tmp_path / "t")], manifest)
+    assert report.manifest is not None and report.manifest.unmatched_files == ["missing.txt"]
+    assert {c.key: c.sources for c in list_cases(project)} == {
+        "IP7": ["IP10_ngo", "IP2_other"], "IP8": []
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("case,age\nIP1,3\nip1,4\n", "row 3: case ip1 appears twice"),
+        ("case,age\n,3\n", "row 2: the first column"),
+        (",age\nIP1,3\n", "the first column needs a header"),
+    ],
+)
+def test_a_bad_manifest_changes_nothing(
+    project: Project, tmp_path: Path, content: str, message: str
+) -> None:
+    manifest = tmp_path / "p.csv"
+    manifest.write_text(content)
+    with pytest.raises(InputError, match=message):
+        import_paths(project, [transcripts(tmp_path / "t")], manifest)
+    assert list_sources(project) == []
+    assert list_cases(project) == []
+
+
+def test_qualcoder_attribute_tables(project: Project) -> None:
+    """QualCoder's sample case tables: ages become numbers, the rest text."""
+    for name in ("cases123.csv", "cases456.xlsx"):
+        rows = read_manifest(shared_samples("qualcoder-examples", name))
+        assert rows, name
+        assert all(kind == "number" for kind, _ in
+                   (r.attributes["Age"] for r in rows if "Age" in r.attributes))
