@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-
 from helpers import TRANSCRIPT, span_of
+
 from qcode.cli.main import cli
 
 PARTICIPANTS = "case,stakeholder group,interview date\nIP4,NGO,2021-03-05\n"

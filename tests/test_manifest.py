@@ -6,9 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import shared_samples
 from openpyxl import Workbook
 
-from conftest import shared_samples
 from qcode.errors import InputError
 from qcode.ingest.importer import import_paths
 from qcode.ingest.manifest import read_manifest

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import TRANSCRIPT, add_text, code_phrase, span_of
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from helpers import TRANSCRIPT, add_text, code_phrase, span_of
 from qcode.errors import ConstraintError, InputError
 from qcode.services.codebook import delete_code, list_codes
 from qcode.services.coding import CodingRequest, code_span, list_codings
@@ -196,7 +196,9 @@ def test_a_memo_has_at_most_one_target(project: Project) -> None:
 
 def test_a_case_attribute_holds_exactly_one_value(project: Project) -> None:
     with project.session() as session:
-        session.execute(text("INSERT INTO cases (key, created_at) VALUES ('IP1', CURRENT_TIMESTAMP)"))
+        session.execute(
+            text("INSERT INTO cases (key, created_at) VALUES ('IP1', CURRENT_TIMESTAMP)")
+        )
         session.execute(text("INSERT INTO attributes (name, name_key, type) "
                              "VALUES ('age', 'age', 'number')"))
     with pytest.raises(DBAPIError):

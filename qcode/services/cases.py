@@ -122,7 +122,7 @@ def list_cases(project: Project) -> list[CaseInfo]:
         for case in cases:
             values: dict[str, AttributeValue] = {}
             for stored in case.attributes:
-                value = stored.value_text
+                value: AttributeValue | None = stored.value_text
                 if stored.value_number is not None:
                     value = stored.value_number
                 elif stored.value_date is not None:
