@@ -20,3 +20,12 @@ def name_key(name: str) -> str:
 def clean_name(name: str) -> str:
     """A name as it is stored and shown: inner whitespace collapsed, ends trimmed."""
     return " ".join(name.split())
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str | None) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts IP2 before IP10, as a researcher counts interviews."""
+    parts = _DIGITS.split((name or "").casefold())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)

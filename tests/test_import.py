@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import codecs
+import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import qcode.ingest.importer as importer
 from qcode.ingest.importer import import_paths
-from qcode.services.project import Project
+from qcode.services.coding import CodingRequest, code_span, list_codings
+from qcode.services.project import Project, init_project
 from qcode.services.sources import Turn, list_sources, source_text, source_turns
 
 TEXT = "Interviewer: Where do you live?\n\nIP1: In Loma Alta – since 2009.\n\n" \
@@ -97,3 +101,27 @@ def test_two_files_with_one_stem_get_distinct_names(project: Project, tmp_path: 
     write(tmp_path, "r2/IP1.txt", b"IP1: second round\nIP1: b")
     import_paths(project, [tmp_path])
     assert [s.name for s in list_sources(project)] == ["IP1", "IP1 (2)"]
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
+                max_size=300).filter(lambda s: s.strip())
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXT, data=st.data())
+def test_any_text_and_span_round_trip(tmp_path: Path, text: str, data: st.DataObject) -> None:
+    """Whatever the text (emoji, accents, RTL), the stored text and quotes are exact."""
+    body = text + "\n" + text[::-1]  # at least two lines, never empty
+    path = tmp_path / f"{uuid.uuid4().hex}.txt"
+    path.write_bytes(body.encode("utf-8"))
+    with init_project(str(tmp_path / f"{uuid.uuid4().hex}.qcode")) as project:
+        (item,) = import_paths(project, [path]).items
+        assert item.status == "imported"
+        stored = source_text(project, item.source or "")[1]
+        assert stored == body
+        start = data.draw(st.integers(0, len(stored) - 1))
+        end = data.draw(st.integers(start + 1, len(stored)))
+        code_span(project, CodingRequest(source=item.source, start=start, end=end, code="c"))
+        (row,) = list_codings(project)
+        assert (row.start, row.end, row.text) == (start, end, body[start:end])

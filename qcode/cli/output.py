@@ -57,7 +57,9 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> No
         table = Table(*columns, show_lines=False)
         for row in rows:
             table.add_row(*[_flat(row.get(c)) for c in columns])
-        Console(soft_wrap=False).print(table)
+        # Piped into a file or another program, a table must not be cut to 80 columns.
+        width = None if sys.stdout.isatty() else 100_000
+        Console(soft_wrap=False, width=width).print(table)
 
 
 def _flat(value: Any) -> str:

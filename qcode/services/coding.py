@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import ConstraintError, InputError
+from qcode.names import natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -210,7 +211,7 @@ def list_codings(project: Project) -> list[CodingRow]:
                     created_at=coding.created_at,
                 )
             )
-        return result
+        return sorted(result, key=lambda r: (natural_key(r.source), r.start or 0, r.id))
 
 
 def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, list[str]]]:

@@ -13,6 +13,13 @@ from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, name_key
 from qcode.store.models import Case, Code, Coder, Source, SourceCase, Subdivision
 
+# Twelve colours that stay distinct from each other on dark and light terminals; a new
+# code takes the next one, so neighbouring codes in the codebook differ.
+CODE_COLOURS = (
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
+    "#f032e6", "#bfef45", "#469990", "#9a6324", "#800000", "#808000",
+)
+
 
 def default_coder_name() -> str:
     """The coder recorded when none is given: $QCODE_CODER, else the login name."""
@@ -57,7 +64,8 @@ def code(session: Session, name: str, create: bool = False) -> tuple[Code, bool]
         return found, False
     if not create:
         raise NotFoundError(f"no code named {name!r}; `qcode codes` lists them")
-    found = Code(name=clean_name(name), name_key=key)
+    used = session.scalar(select(func.count()).select_from(Code)) or 0
+    found = Code(name=clean_name(name), name_key=key, color=CODE_COLOURS[used % len(CODE_COLOURS)])
     session.add(found)
     session.flush()
     return found, True

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError
+from qcode.names import natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.store.models import Coding, Quote, Source, SpeakerTurn
@@ -135,7 +136,7 @@ def list_sources(project: Project) -> list[SourceInfo]:
             .order_by(Source.name)
         ).all()
         cases = lookup.cases_by_source(session)
-        return [
+        found = [
             SourceInfo(
                 id=r[0], name=r[1], format=r[2], original_filename=r[3], encoding=r[4],
                 characters=r[5], words=r[6], turns=r[7], codings=r[8],
@@ -143,6 +144,7 @@ def list_sources(project: Project) -> list[SourceInfo]:
             )
             for r in rows
         ]
+        return sorted(found, key=lambda s: natural_key(s.name))
 
 
 def source_text(project: Project, ref: str) -> tuple[str, str]:

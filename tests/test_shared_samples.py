@@ -1,0 +1,42 @@
+"""Real files written by others (../shared/samples): what a user would import first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import shared_samples
+
+from qcode.ingest.importer import import_paths
+from qcode.ingest.text import decode_transcript
+from qcode.services.project import Project
+from qcode.services.sources import list_sources, source_text, source_turns
+
+
+def test_code_review_transcripts_import_exactly(project: Project) -> None:
+    folder = shared_samples("code-review-transcripts")
+    report = import_paths(project, [folder])
+    assert report.count("imported") == 25 and report.count("refused") == 0
+    for path in sorted(folder.glob("*.txt"))[:5]:
+        expected = decode_transcript(path.read_bytes(), str(path)).text
+        assert source_text(project, path.stem)[1] == expected
+    assert [s.name for s in list_sources(project)][:4] == ["P1R1", "P1R2", "P1R3", "P2R1"]
+
+
+def test_qualcoder_transcript_speaker_tags(project: Project) -> None:
+    path = shared_samples("qualcoder-examples", "transcript.txt")
+    import_paths(project, [path])
+    name, text = source_text(project, "transcript")
+    turns = source_turns(project, name)
+    assert {t.speaker for t in turns} >= {"id1", "id2", "id3"}
+    assert text[turns[0].start:turns[0].end].startswith("hello, I like the course.")
+
+
+def test_word_and_odt_files_are_refused_with_what_to_do(
+    project: Project, tmp_path: Path
+) -> None:
+    docx = shared_samples("qualcoder-examples", "ID1.docx")
+    odt = shared_samples("qualcoder-examples", "ID2.odt")
+    report = import_paths(project, [docx, odt])
+    assert [i.status for i in report.items] == ["refused", "refused"]
+    assert all("save the transcript as .txt" in i.detail for i in report.items)
+    assert list_sources(project) == []
