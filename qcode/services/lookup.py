@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections import defaultdict
+from typing import TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -49,26 +50,14 @@ def source(session: Session, ref: str) -> Source:
     return found
 
 
-def case(session: Session, key: str) -> Case:
-    found = session.scalars(select(Case).where(func.lower(Case.key) == key.lower())).first()
-    if found is None:
-        raise NotFoundError(f"no case {key!r}; `qcode cases` lists them")
-    return found
-
-
 def code(session: Session, name: str, create: bool = False) -> tuple[Code, bool]:
     """The code called `name` (compared by name_key); created when `create` is set."""
-    key = _key(name, "code")
-    found = session.scalars(select(Code).where(Code.name_key == key)).first()
+    found = _named(session, Code, name, "code", create)
     if found is not None:
         return found, False
-    if not create:
-        raise NotFoundError(f"no code named {name!r}; `qcode codes` lists them")
     used = session.scalar(select(func.count()).select_from(Code)) or 0
-    found = Code(name=clean_name(name), name_key=key, color=CODE_COLOURS[used % len(CODE_COLOURS)])
-    session.add(found)
-    session.flush()
-    return found, True
+    colour = CODE_COLOURS[used % len(CODE_COLOURS)]
+    return _added(session, Code(name=clean_name(name), name_key=name_key(name), color=colour))
 
 
 def subdivision(
@@ -79,23 +68,32 @@ def subdivision(
     kind: str = "subdivision",
 ) -> tuple[Subdivision, bool]:
     """The subdivision (or group) called `name`; created under `parent` when `create`."""
-    key = _key(name, "subdivision")
-    found = session.scalars(select(Subdivision).where(Subdivision.name_key == key)).first()
+    found = _named(session, Subdivision, name, "subdivision", create)
     if found is not None:
         return found, False
-    if not create:
-        raise NotFoundError(f"no subdivision named {name!r}; `qcode subdivisions` lists them")
-    found = Subdivision(name=clean_name(name), name_key=key, parent=parent, kind=kind)
-    session.add(found)
-    session.flush()
-    return found, True
+    return _added(session, Subdivision(name=clean_name(name), name_key=name_key(name),
+                                       parent=parent, kind=kind))
 
 
-def _key(name: str, what: str) -> str:
+Named = TypeVar("Named", Code, Subdivision)
+
+
+def _named(session: Session, model: type[Named], name: str, what: str,
+           create: bool) -> Named | None:
+    """The row whose name_key matches `name`; None only when it may be created."""
     key = name_key(name)
     if not key:
         raise InputError(f"a {what} name cannot be empty")
-    return key
+    found = session.scalars(select(model).where(model.name_key == key)).first()
+    if found is None and not create:
+        raise NotFoundError(f"no {what} named {name!r}; `qcode {what}s` lists them")
+    return found
+
+
+def _added(session: Session, row: Named) -> tuple[Named, bool]:
+    session.add(row)
+    session.flush()
+    return row, True
 
 
 def cases_by_source(session: Session) -> dict[int, list[str]]:

@@ -14,13 +14,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import ProjectError
 from qcode.store.engine import is_url, make_engine, sqlite_path
-from qcode.store.migrate import (
-    create_schema,
-    ensure_current,
-    head_revision,
-    is_empty,
-    schema_version,
-)
+from qcode.store.migrate import create_schema, ensure_current, is_empty
 from qcode.store.models import ProjectInfo
 
 
@@ -63,29 +57,13 @@ def init_project(location: str, name: str | None = None, language: str = "en") -
         raise ProjectError(f"{path} already exists; open it, or choose a new file name")
     if path is not None and not path.parent.exists():
         raise ProjectError(f"folder {path.parent} does not exist; create it first")
+    default_name = path.stem if path is not None else "qcode project"
     engine = make_engine(location)
-    try:
+    with _disposed_on_error(engine, f"cannot create a project at {location}"):
         if not is_empty(engine):
             raise ProjectError(f"{location} already holds tables; give an empty database")
-        create_schema(engine)
-    except DBAPIError as exc:
-        engine.dispose()
-        raise ProjectError(f"cannot create a project at {location}: {exc.orig}") from exc
-    except ProjectError:
-        engine.dispose()
-        raise
-    project = Project(location, engine)
-    default_name = path.stem if path is not None else "qcode project"
-    with project.session() as session:
-        session.add(
-            ProjectInfo(
-                id=1,
-                name=name or default_name,
-                language=language,
-                schema_version=schema_version(head_revision()),
-            )
-        )
-    return project
+        create_schema(engine, name or default_name, language)
+    return Project(location, engine)
 
 
 def open_project(location: str | Path) -> Project:
@@ -95,19 +73,26 @@ def open_project(location: str | Path) -> Project:
     if path is not None and not path.exists():
         raise ProjectError(f"no project at {path}; create one with `qcode init {path}`")
     engine = make_engine(location)
-    try:
+    with _disposed_on_error(engine, f"cannot open {location}"):
         if is_empty(engine):
             raise ProjectError(
                 f"{location} is empty, not a qcode project; create one with `qcode init`"
             )
         backup = ensure_current(engine, path)
+    return Project(location, engine, backup)
+
+
+@contextmanager
+def _disposed_on_error(engine: Engine, failure: str) -> Iterator[None]:
+    """Release the engine if opening fails; database errors become one clear line."""
+    try:
+        yield
     except DBAPIError as exc:
         engine.dispose()
-        raise ProjectError(f"cannot open {location}: {exc.orig}") from exc
+        raise ProjectError(f"{failure}: {exc.orig}") from exc
     except ProjectError:
         engine.dispose()
         raise
-    return Project(location, engine, backup)
 
 
 def project_summary(project: Project) -> ProjectSummary:

@@ -14,12 +14,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, insert, inspect, text
 
 from qcode.errors import ProjectError
 from qcode.resources import resource_dir
 from qcode.store.ddl import quote_bounds_statements
-from qcode.store.models import Base
+from qcode.store.models import Base, ProjectInfo, utcnow
 
 
 def _config(connection: Connection | None = None) -> Config:
@@ -52,13 +52,20 @@ def is_empty(engine: Engine) -> bool:
     return not inspect(engine).get_table_names()
 
 
-def create_schema(engine: Engine) -> None:
-    """Build every table from the models and stamp the project at head."""
+def create_schema(engine: Engine, name: str, language: str) -> None:
+    """Build every table from the models, name the project, stamp it at head: one step."""
+    head = head_revision()
     with engine.begin() as connection:
         Base.metadata.create_all(connection)
         for statement in quote_bounds_statements(connection.dialect.name):
             connection.execute(text(statement))
-        command.stamp(_config(connection), "head")
+        connection.execute(
+            insert(ProjectInfo).values(
+                id=1, name=name, language=language, schema_version=schema_version(head),
+                created_at=utcnow(),
+            )
+        )
+        command.stamp(_config(connection), head)
 
 
 def ensure_current(engine: Engine, backup_of: Path | None) -> str | None:
