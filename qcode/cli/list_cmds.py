@@ -86,16 +86,19 @@ def subdivisions(project: str, fmt: str, as_json: bool) -> None:
 
 @click.command()
 @project_argument
+@click.option("--unanchored", is_flag=True,
+              help="Only codings whose quote could not be placed in a source.")
 @output_options
-def codings(project: str, fmt: str, as_json: bool) -> None:
+def codings(project: str, unanchored: bool, fmt: str, as_json: bool) -> None:
     """List every coding: source, case, span, quote, code, emphasis, notes, subdivisions.
 
     \b
     Example:
       qcode codings study.qcode --format json > codings.json
+      qcode codings study.qcode --unanchored
     """
     with opened(project) as p:
-        rows = [asdict(c) for c in list_codings(p)]
+        rows = [asdict(c) for c in list_codings(p, unanchored_only=unanchored)]
     fmt = chosen_format(fmt, as_json)
     columns = ["id", "source", "cases", "start", "end", "text", "code", "emphasis", "notes",
                "subdivision", "other_subdivisions", "coder"]

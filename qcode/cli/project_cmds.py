@@ -63,7 +63,7 @@ def demo(path: Path) -> None:
     summary = build_demo(str(path), progress=lambda message: note(f"  {message}..."))
     note(
         f"built {path}: {summary.sources} transcripts, {summary.cases} interview partners, "
-        f"{summary.codings} codings ({summary.anchored} quotes anchored, "
+        f"{summary.codings} codings ({summary.anchored} anchored, "
         f"{summary.unanchored} kept unanchored)"
     )
     click.echo(

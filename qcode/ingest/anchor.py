@@ -1,34 +1,47 @@
-"""Placing a researcher's quote at its exact span in a source.
+"""Placing a researcher's quote at its exact span in the sources.
 
 Sheet quotes are rarely verbatim: typographic quotes and dashes, other whitespace and
-line breaks, a capital letter at the start, "(...)" or "[...]" elisions, and words in
-square brackets the speaker never said. The quote is split into the fragments the
-speaker did say; they must appear in order, and the span runs from the start of the
-first to the end of the last.
+line breaks, a capital letter at the start, "(...)" or "[...]" elisions, the
+researcher's own words in square or round brackets, small transcription differences.
+The search goes from strict to loose and stops at the first level that finds anything:
+
+1. the quote verbatim;
+2. the spoken fragments (the quote split at elisions and square brackets; then also at
+   round brackets) on folded text, in order, each within MAX_GAP of the one before;
+3. rapidfuzz alignment around the places where the quote's word trigrams occur.
+
+Every level yields scored candidates with offsets in the original text. A quote is
+placed only when its best candidate is strong and no other place scores alike;
+otherwise it stays unanchored and the candidates are reported, never guessed.
+
+Candidates come from a word-trigram index built once per corpus, so the work per
+quote grows with the quote and the places it might be, not with the corpus size.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-# Elisions and the researcher's own bracketed words both separate spoken fragments.
-_GAP = re.compile(r"\(\s*(?:\.\s*){2,}\)|\(\s*…\s*\)|\[[^\]]*\]|…|(?:\.\s*){3,}")
+from rapidfuzz import fuzz
+
+_ELISION = r"\(\s*(?:\.\s*){2,}\)|\(\s*…\s*\)|\[\s*(?:\.\s*){2,}\]|\[\s*…\s*\]|…|(?:\.\s*){3,}"
+_SQUARE = re.compile(rf"{_ELISION}|\[[^\]]*\]")
+_ROUND = re.compile(rf"{_ELISION}|\[[^\]]*\]|\([^)]*\)")
+_WORD = re.compile(r"\w+")
 _FOLD = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
         "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
     }
 )
 MAX_GAP = 2000  # characters allowed between two fragments of one shortened quote
-
-
-@dataclass(frozen=True)
-class Anchor:
-    start: int
-    end: int
-    kind: str  # "exact" when the sheet text is the source text verbatim, else "normalised"
+MIN_SCORE = 90.0  # a fuzzy match below this is too weak to place
+TIE_MARGIN = 2.0  # two places scoring within this of each other are ambiguous
+_FUZZY_REGIONS = 5  # how many voted regions get a full alignment
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -54,35 +67,167 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-class SourceIndex:
-    """A source prepared once for anchoring many quotes."""
+@dataclass(frozen=True)
+class Candidate:
+    """A place a quote may belong: source key, original offsets, score 0-100."""
 
-    def __init__(self, text: str) -> None:
+    source: str
+    start: int
+    end: int
+    score: float
+    method: str  # "exact", "normalised" or "fuzzy"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The outcome for one quote: the chosen candidate, or None and why."""
+
+    chosen: Candidate | None
+    candidates: list[Candidate] = field(default_factory=list)
+    reason: str = ""
+
+
+class _Text:
+    def __init__(self, key: str, text: str) -> None:
+        self.key = key
         self.text = text
         self.folded, self.where = fold(text)
 
-    def anchor(self, quote: str) -> Anchor | None:
-        """The span of `quote` in this source, or None when it cannot be placed."""
-        if not quote.strip():
-            return None
-        exact = self.text.find(quote.strip())
-        if exact >= 0:
-            return Anchor(exact, exact + len(quote.strip()), "exact")
-        fragments = [f for f in (fold(part)[0].strip() for part in _GAP.split(quote)) if f]
-        if not fragments:
-            return None
-        first = self.folded.find(fragments[0])
-        while first >= 0:
-            end = self._rest(fragments[1:], first + len(fragments[0]))
-            if end is not None:
-                return Anchor(self.where[first], self.where[end - 1] + 1, "normalised")
-            first = self.folded.find(fragments[0], first + 1)
-        return None
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the folded range [start, end)."""
+        return self.where[start], self.where[end - 1] + 1
 
-    def _rest(self, fragments: list[str], pos: int) -> int | None:
-        for fragment in fragments:
-            found = self.folded.find(fragment, pos, pos + MAX_GAP + len(fragment))
-            if found < 0:
-                return None
-            pos = found + len(fragment)
-        return pos
+
+class Corpus:
+    """Sources prepared once for placing many quotes."""
+
+    def __init__(self, sources: Iterable[tuple[str, str]]) -> None:
+        self.texts = {key: _Text(key, text) for key, text in sources}
+        self._trigrams: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(list)
+        for item in self.texts.values():
+            words = [(m.start(), m.group()) for m in _WORD.finditer(item.folded)]
+            for i in range(len(words) - 2):
+                key = (words[i][1], words[i + 1][1], words[i + 2][1])
+                self._trigrams[key].append((item.key, words[i][0]))
+
+    def place(self, quote: str, prefer: Sequence[str] = ()) -> Placement:
+        """Place `quote`, looking in the `prefer`red sources first, then everywhere."""
+        if not quote.strip():
+            return Placement(None, reason="the quote is empty")
+        scopes = [set(prefer) & set(self.texts)] if prefer else []
+        scopes.append(set(self.texts))
+        placement = Placement(None, reason="not found in any source")
+        for scope in scopes:
+            if not scope:
+                continue
+            placement = self._place_in(quote, scope)
+            if placement.chosen is not None or placement.candidates:
+                return placement
+        return placement
+
+    def _place_in(self, quote: str, scope: set[str]) -> Placement:
+        found = self._verbatim(quote.strip(), scope)
+        for splitter in (_SQUARE, _ROUND):
+            if found:
+                break
+            found = self._fragments(quote, splitter, scope)
+        if not found:
+            found = self._fuzzy(quote, scope)
+        return _decide(found)
+
+    def _verbatim(self, quote: str, scope: set[str]) -> list[Candidate]:
+        found = []
+        for key in sorted(scope):
+            text = self.texts[key].text
+            at = text.find(quote)
+            while at >= 0:
+                found.append(Candidate(key, at, at + len(quote), 100.0, "exact"))
+                at = text.find(quote, at + 1)
+        return found
+
+    def _fragments(self, quote: str, splitter: re.Pattern[str], scope: set[str]) -> list[Candidate]:
+        fragments = [f for f in (fold(p)[0].strip() for p in splitter.split(quote)) if f]
+        if not fragments:
+            return []
+        found = []
+        for key, start in self._starts(fragments[0], scope):
+            item = self.texts[key]
+            end = _rest(item.folded, fragments[1:], start + len(fragments[0]))
+            if end is not None:
+                begin, stop = item.span(start, end)
+                found.append(Candidate(key, begin, stop, 100.0, "normalised"))
+        return found
+
+    def _starts(self, fragment: str, scope: set[str]) -> list[tuple[str, int]]:
+        """Where `fragment` occurs in folded text: by the trigram index when it has one."""
+        words = [(m.start(), m.group()) for m in _WORD.finditer(fragment)]
+        # Skip the first word when we can: a quote may start in the middle of one.
+        k = 1 if len(words) >= 4 else 0
+        if len(words) < 3:
+            return [
+                (key, at)
+                for key in sorted(scope)
+                for at in _all(self.texts[key].folded, fragment)
+            ]
+        trigram = (words[k][1], words[k + 1][1], words[k + 2][1])
+        offset = words[k][0]
+        return [
+            (key, pos - offset)
+            for key, pos in self._trigrams.get(trigram, [])
+            if key in scope and pos >= offset
+            and self.texts[key].folded.startswith(fragment, pos - offset)
+        ]
+
+    def _fuzzy(self, quote: str, scope: set[str]) -> list[Candidate]:
+        spoken = " ".join(fold(p)[0].strip() for p in _ROUND.split(quote) if p.strip())
+        words = [(m.start(), m.group()) for m in _WORD.finditer(spoken)]
+        votes: Counter[tuple[str, int]] = Counter()
+        for i in range(len(words) - 2):
+            trigram = (words[i][1], words[i + 1][1], words[i + 2][1])
+            for key, pos in self._trigrams.get(trigram, []):
+                if key in scope:  # vote for where the quote would start, in 100-char bins
+                    votes[(key, max(0, pos - words[i][0]) // 100)] += 1
+        found = []
+        for (key, bin_), _ in votes.most_common(_FUZZY_REGIONS):
+            item = self.texts[key]
+            lo = max(0, bin_ * 100 - 100)
+            hi = min(len(item.folded), bin_ * 100 + len(spoken) + 200)
+            match = fuzz.partial_ratio_alignment(spoken, item.folded[lo:hi])
+            if match is not None and match.dest_end > match.dest_start:
+                begin, stop = item.span(lo + match.dest_start, lo + match.dest_end)
+                found.append(Candidate(key, begin, stop, round(match.score, 1), "fuzzy"))
+        return found
+
+
+def _all(text: str, fragment: str) -> list[int]:
+    found, at = [], text.find(fragment)
+    while at >= 0:
+        found.append(at)
+        at = text.find(fragment, at + 1)
+    return found
+
+
+def _rest(folded: str, fragments: list[str], pos: int) -> int | None:
+    for fragment in fragments:
+        found = folded.find(fragment, pos, pos + MAX_GAP + len(fragment))
+        if found < 0:
+            return None
+        pos = found + len(fragment)
+    return pos
+
+
+def _decide(found: list[Candidate]) -> Placement:
+    # Overlapping candidates are one place seen from two search windows: keep the best.
+    unique: list[Candidate] = []
+    for c in sorted(found, key=lambda c: (-c.score, c.source, c.start)):
+        if not any(u.source == c.source and u.start < c.end and c.start < u.end for u in unique):
+            unique.append(c)
+    if not unique:
+        return Placement(None, reason="not found in any source")
+    best = unique[0]
+    if best.score < MIN_SCORE:
+        return Placement(None, unique[:3], f"best match too weak (score {best.score:g})")
+    rivals = [c for c in unique[1:] if c.score >= best.score - TIE_MARGIN]
+    if rivals:
+        return Placement(None, unique[:3], f"ambiguous: {len(rivals) + 1} places match alike")
+    return Placement(best, unique[:3])

@@ -2,8 +2,8 @@
 
 Twelve interviews about two housing programmes, a participants manifest, a codebook
 of subdivision groups and factor groups, and one coding sheet per interview partner in
-the researcher's layout. Every quote of the sheets is anchored in its transcript; one
-that cannot be placed is kept unanchored and counted, never dropped.
+the researcher's layout, imported exactly as `qcode sheet import` does it: every quote
+anchored in its transcript; one that cannot be placed is kept unanchored and counted.
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.errors import InputError
-from qcode.ingest.anchor import SourceIndex
 from qcode.ingest.importer import ImportReport, import_paths
-from qcode.ingest.sheet import read_sheet_csv
+from qcode.ingest.sheet_import import import_sheets
 from qcode.resources import resource_dir
 from qcode.services.codebook import CodebookEntry, define_codes, define_subdivisions
-from qcode.services.coding import CodingRequest, add_coding
-from qcode.services.project import Project, init_project
-from qcode.services.sources import list_sources, source_text
+from qcode.services.project import init_project
 
 DEMO_NAME = "Housing programmes in San Isidro del Valle (qcode demo)"
 DEMO_CODER = "researcher"
@@ -58,16 +55,13 @@ def build_demo(location: str, progress: Callable[[str], None] | None = None) -> 
         say("loading the codebook")
         define_subdivisions(project, _codebook(folder / "codebook.csv"))
         define_codes(project, _codes(folder / "codes.csv"))
-        codings = anchored = unanchored = 0
-        by_case = {case: info.name for info in list_sources(project) for case in info.cases}
-        for sheet in sorted(folder.glob("sheet/*.csv"), key=_case_order):
-            say(f"coding {sheet.stem}")
-            source = by_case[sheet.stem]
-            n, a, u = _code_sheet(project, sheet, source)
-            codings, anchored, unanchored = codings + n, anchored + a, unanchored + u
+        say("importing the coding sheets")
+        sheets = import_sheets(
+            project, sorted(folder.glob("sheet/*.csv"), key=_case_order), DEMO_CODER
+        )
         return DemoSummary(
             location, len(report.items), report.manifest.cases if report.manifest else 0,
-            codings, anchored, unanchored, report,
+            sheets.codings, sheets.anchored, sheets.unanchored, report,
         )
     finally:
         project.close()
@@ -75,36 +69,6 @@ def build_demo(location: str, progress: Callable[[str], None] | None = None) -> 
 
 def _case_order(path: Path) -> int:
     return int("".join(ch for ch in path.stem if ch.isdigit()) or 0)
-
-
-def _code_sheet(project: Project, sheet: Path, source: str) -> tuple[int, int, int]:
-    """Code one interview partner's sheet in one transaction."""
-    index = SourceIndex(source_text(project, source)[1])
-    codings = anchored = unanchored = 0
-    with project.session() as session:
-        for quote in read_sheet_csv(sheet):
-            anchor = index.anchor(quote.text)
-            anchored += anchor is not None
-            unanchored += anchor is None
-            for coding in quote.codings:
-                add_coding(
-                    session,
-                    CodingRequest(
-                        source=source,
-                        start=anchor.start if anchor else None,
-                        end=anchor.end if anchor else None,
-                        code=coding.code,
-                        subdivision=coding.subdivision or None,
-                        other_subdivisions=coding.other_subdivisions,
-                        emphasis=coding.emphasis,
-                        notes=coding.notes,
-                        coder=DEMO_CODER,
-                        sheet_text=quote.text,
-                        anchor=anchor.kind if anchor else "unanchored",
-                    ),
-                )
-                codings += 1
-    return codings, anchored, unanchored
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -7,15 +7,13 @@ every other column becomes an attribute, typed number, date or text from its val
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputError
-from qcode.ingest.text import decode_transcript
+from qcode.ingest.csvfile import read_csv
 from qcode.names import clean_name, name_key
 from qcode.services.cases import AttributeValue, CaseRow
 
@@ -40,12 +38,7 @@ def read_manifest(path: Path) -> list[CaseRow]:
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[Any]]]:
-    text = decode_transcript(path.read_bytes(), str(path)).text
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    table = [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    table = [row for row in read_csv(path) if any(c.strip() for c in row)]
     if not table:
         raise InputError(f"{path}: the participants file has no rows")
     return table[0], table[1:]

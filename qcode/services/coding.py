@@ -67,6 +67,7 @@ class CodingResult:
     source: str | None
     new_code: bool
     new_subdivisions: list[str] = field(default_factory=list)
+    created: bool = True
 
 
 def code_span(project: Project, request: CodingRequest) -> CodingResult:
@@ -75,21 +76,18 @@ def code_span(project: Project, request: CodingRequest) -> CodingResult:
         return add_coding(session, request)
 
 
-def add_coding(session: Session, request: CodingRequest) -> CodingResult:
+def add_coding(
+    session: Session, request: CodingRequest, skip_existing: bool = False
+) -> CodingResult:
     """Code one span inside the caller's transaction (bulk loaders group many).
 
     A request without offsets keeps its quote unanchored (text as the sheet gave it),
-    so a quote that could not be placed is never lost.
+    so a quote that could not be placed is never lost. The same code on the same quote
+    by the same coder is refused, or with `skip_existing` left as it is (re-imports).
     """
     source = lookup.source(session, request.source) if request.source else None
     if request.start is None or request.end is None:
-        quote = Quote(
-            source=source,
-            text=request.sheet_text or "",
-            sheet_text=request.sheet_text,
-            anchor="unanchored",
-        )
-        session.add(quote)
+        quote = _unanchored_quote(session, source, request.sheet_text or "")
     elif source is None:
         raise InputError("a span needs a source; name it by id or name")
     else:
@@ -102,6 +100,8 @@ def add_coding(session: Session, request: CodingRequest) -> CodingResult:
             Coding.quote_id == quote.id, Coding.code_id == code.id, Coding.coder_id == coder.id
         )
     ).first()
+    if duplicate is not None and skip_existing:
+        return CodingResult(duplicate, source.name if source else None, False, created=False)
     if duplicate is not None:
         raise ConstraintError(
             f"this quote ({request.start}-{request.end}) is already coded {code.name!r} "
@@ -153,6 +153,21 @@ def _quote(
     return quote
 
 
+def _unanchored_quote(session: Session, source: Source | None, sheet_text: str) -> Quote:
+    found = session.scalars(
+        select(Quote).where(
+            Quote.anchor == "unanchored",
+            Quote.sheet_text == sheet_text,
+            Quote.source_id == (source.id if source else None),
+        )
+    ).first()
+    if found is None:
+        found = Quote(source=source, text=sheet_text, sheet_text=sheet_text, anchor="unanchored")
+        session.add(found)
+        session.flush()
+    return found
+
+
 def _file_under(
     session: Session, coding: Coding, primary: str | None, others: Sequence[str]
 ) -> list[str]:
@@ -177,17 +192,22 @@ def _blank_to_none(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-def list_codings(project: Project) -> list[CodingRow]:
-    """Every coding with its quote, code, subdivisions, source and cases, in text order."""
+def list_codings(project: Project, unanchored_only: bool = False) -> list[CodingRow]:
+    """Every coding with its quote, code, subdivisions, source and cases, in text order.
+
+    `unanchored_only` keeps the codings whose quote could not be placed in a source.
+    """
+    query = (
+        select(Coding, Quote, Code.name, Coder.name, Source.name)
+        .join(Quote, Coding.quote_id == Quote.id)
+        .join(Code, Coding.code_id == Code.id)
+        .join(Coder, Coding.coder_id == Coder.id)
+        .outerjoin(Source, Quote.source_id == Source.id)
+    )
+    if unanchored_only:
+        query = query.where(Quote.anchor == "unanchored")
     with project.session() as session:
-        rows = session.execute(
-            select(Coding, Quote, Code.name, Coder.name, Source.name)
-            .join(Quote, Coding.quote_id == Quote.id)
-            .join(Code, Coding.code_id == Code.id)
-            .join(Coder, Coding.coder_id == Coder.id)
-            .outerjoin(Source, Quote.source_id == Source.id)
-            .order_by(Source.name, Quote.start, Coding.id)
-        ).all()
+        rows = session.execute(query).all()
         filed = _subdivisions_by_coding(session)
         cases = lookup.cases_by_source(session)
         result = []

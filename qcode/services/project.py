@@ -27,10 +27,17 @@ class Project:
     backup: str | None = field(default=None)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    def session(self, rollback: bool = False) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        With `rollback` it is always rolled back: a dry run sees every effect and
+        keeps none.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin() as transaction:
+                yield session
+                if rollback:
+                    transaction.rollback()
 
     def close(self) -> None:
         self.engine.dispose()

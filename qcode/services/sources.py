@@ -158,3 +158,14 @@ def source_turns(project: Project, ref: str) -> list[Turn]:
     with project.session() as session:
         source = lookup.source(session, ref)
         return [Turn(t.start, t.end, t.speaker) for t in source.turns]
+
+
+def all_texts(project: Project) -> list[tuple[str, str, str | None]]:
+    """(name, text, original file name) of every source, for anchoring quotes."""
+    with project.session() as session:
+        return [
+            (name, text, filename)
+            for name, text, filename in session.execute(
+                select(Source.name, Source.text, Source.original_filename)
+            )
+        ]

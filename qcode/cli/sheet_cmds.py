@@ -1,0 +1,89 @@
+"""`qcode sheet import`: coding sheets in the researcher's layout."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qcode.cli.common import opened, project_argument
+from qcode.cli.output import FORMATS, emit, note
+from qcode.ingest.sheet_import import SheetReport, import_sheets
+
+
+@click.group()
+def sheet() -> None:
+    """Coding sheets: quote | code | emphasis | subdivision | other subdivisions | notes.
+
+    \b
+    Example:
+      qcode sheet import study.qcode coding.xlsx --dry-run
+    """
+
+
+@sheet.command("import")
+@project_argument
+@click.argument("sheets", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--coder", help="Whose coding this is (default: $QCODE_CODER or your login).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="Output format for the per-row report.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and rows as JSON.")
+def import_(project: str, sheets: tuple[Path, ...], coder: str | None, dry_run: bool,
+            fmt: str, as_json: bool) -> None:
+    """Import coding sheets (.xlsx or .csv), anchoring each quote in the sources.
+
+    Columns are found by their header names in any order (citation, category,
+    sub-category and memo are understood too); a `source` or `case` column, or a sheet
+    named after a case (IP3), says where to look first. A row with an empty quote is a
+    further code on the quote above. A quote that cannot be placed surely is kept as an
+    unanchored coding (see `qcode codings --unanchored`) and listed with its best
+    candidates. All of it is one transaction; importing a sheet again adds nothing twice.
+
+    \b
+    Example:
+      qcode sheet import study.qcode coding.xlsx --json > sheet-report.json
+    """
+    with opened(project) as p:
+        report = import_sheets(p, list(sheets), coder, dry_run)
+    if as_json or fmt == "json":
+        click.echo(json.dumps(_summary(report), ensure_ascii=False, indent=2))
+    else:
+        # On screen, the rows that need the researcher; in files, every row.
+        rows = [_row(asdict(item)) for item in report.items
+                if fmt != "table" or item.status == "unanchored"]
+        if rows or fmt != "table":
+            emit(rows, ["sheet", "row", "code", "status", "source", "start", "end", "score",
+                        "reason", "candidates"], fmt)
+    prefix = "dry run, nothing stored: " if dry_run else ""
+    note(f"{prefix}{report.rows} rows: {report.codings} new codings, {report.anchored} "
+         f"anchored, {report.unanchored} unanchored, {report.already_there} already there; "
+         f"{len(report.created_codes)} new codes, {len(report.created_subdivisions)} new "
+         "subdivisions")
+
+
+def _summary(report: SheetReport) -> dict[str, object]:
+    return {
+        "dry_run": report.dry_run,
+        "rows": report.rows,
+        "codings": report.codings,
+        "anchored": report.anchored,
+        "unanchored": report.unanchored,
+        "already_there": report.already_there,
+        "created_codes": report.created_codes,
+        "created_subdivisions": report.created_subdivisions,
+        "per_row": [asdict(item) for item in report.items],
+    }
+
+
+def _row(data: dict[str, Any]) -> dict[str, Any]:
+    data["candidates"] = [f"{c['source']} {c['start']}-{c['end']} ({c['score']:g})"
+                          for c in data["candidates"]]
+    return data
+
+
+COMMANDS = [sheet]
