@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from qcode.cli.main import cli
 from qcode.ingest.demo import demo_dir
-from qcode.ingest.sheet import read_sheet_csv
+from qcode.ingest.sheet import read_sheet
 from qcode.names import name_key
 from qcode.services.cases import list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
@@ -58,7 +58,7 @@ def test_twelve_interviews_of_several_thousand_words(demo: tuple[Path, str]) -> 
 def test_every_sheet_row_became_a_coding_with_its_quote_anchored(
     codings: list[CodingRow],
 ) -> None:
-    rows = sum(len(q.codings) for p in demo_dir().glob("sheet/*.csv") for q in read_sheet_csv(p))
+    rows = sum(len(q.codings) for p in demo_dir().glob("sheet/*.csv") for q in read_sheet(p))
     assert len(codings) == rows >= 300
     assert all(c.anchor in ("exact", "normalised") for c in codings)
     assert Counter(c.anchor for c in codings)["normalised"] >= 30  # elisions, brackets

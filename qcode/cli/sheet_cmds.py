@@ -57,8 +57,8 @@ def import_(project: str, sheets: tuple[Path, ...], coder: str | None, dry_run: 
         rows = [_row(asdict(item)) for item in report.items
                 if fmt != "table" or item.status == "unanchored"]
         if rows or fmt != "table":
-            emit(rows, ["sheet", "row", "code", "status", "source", "start", "end", "score",
-                        "reason", "candidates"], fmt)
+            emit(rows, ["sheet", "row", "code", "status", "stored", "source", "start", "end",
+                        "score", "reason", "candidates"], fmt)
     prefix = "dry run, nothing stored: " if dry_run else ""
     note(f"{prefix}{report.rows} rows: {report.codings} new codings, {report.anchored} "
          f"anchored, {report.unanchored} unanchored, {report.already_there} already there; "

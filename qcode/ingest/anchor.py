@@ -8,14 +8,15 @@ The search goes from strict to loose and stops at the first level that finds any
 1. the quote verbatim;
 2. the spoken fragments (the quote split at elisions and square brackets; then also at
    round brackets) on folded text, in order, each within MAX_GAP of the one before;
-3. rapidfuzz alignment around the places where the quote's word trigrams occur.
+3. rapidfuzz alignment around the places where most of the quote's words occur.
 
 Every level yields scored candidates with offsets in the original text. A quote is
 placed only when its best candidate is strong and no other place scores alike;
 otherwise it stays unanchored and the candidates are reported, never guessed.
 
-Candidates come from a word-trigram index built once per corpus, so the work per
-quote grows with the quote and the places it might be, not with the corpus size.
+Candidates come from a word index built once per corpus (a fragment is looked up by
+its rarest word; fuzzy search votes with the quote's words), so the work per quote
+grows with the quote and the places it might be, not with the corpus size.
 """
 
 from __future__ import annotations
@@ -38,10 +39,13 @@ _FOLD = str.maketrans(
         "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
     }
 )
-MAX_GAP = 2000  # characters allowed between two fragments of one shortened quote
+MAX_GAP = 2000  # characters an elision may leave out between two fragments
+MAX_REPLACED = 40  # characters the researcher's bracketed words may stand for
+_LOOSER = 95.0  # score of a fragment fit that is wider than the tightest one
 MIN_SCORE = 90.0  # a fuzzy match below this is too weak to place
 TIE_MARGIN = 2.0  # two places scoring within this of each other are ambiguous
 _FUZZY_REGIONS = 5  # how many voted regions get a full alignment
+_COMMON = 500  # a word found more often than this says nothing about where a quote is
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -103,12 +107,11 @@ class Corpus:
 
     def __init__(self, sources: Iterable[tuple[str, str]]) -> None:
         self.texts = {key: _Text(key, text) for key, text in sources}
-        self._trigrams: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(list)
+        # Where each folded word occurs: (source key, offset in the folded text).
+        self._postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for item in self.texts.values():
-            words = [(m.start(), m.group()) for m in _WORD.finditer(item.folded)]
-            for i in range(len(words) - 2):
-                key = (words[i][1], words[i + 1][1], words[i + 2][1])
-                self._trigrams[key].append((item.key, words[i][0]))
+            for match in _WORD.finditer(item.folded):
+                self._postings[match.group()].append((item.key, match.start()))
 
     def place(self, quote: str, prefer: Sequence[str] = ()) -> Placement:
         """Place `quote`, looking in the `prefer`red sources first, then everywhere."""
@@ -118,12 +121,11 @@ class Corpus:
         scopes.append(set(self.texts))
         placement = Placement(None, reason="not found in any source")
         for scope in scopes:
-            if not scope:
-                continue
-            placement = self._place_in(quote, scope)
-            if placement.chosen is not None or placement.candidates:
-                return placement
-        return placement
+            if scope:
+                placement = self._place_in(quote, scope)
+                if placement.chosen is not None:
+                    return placement
+        return placement  # the search of every source, with its candidates
 
     def _place_in(self, quote: str, scope: set[str]) -> Placement:
         found = self._verbatim(quote.strip(), scope)
@@ -146,47 +148,52 @@ class Corpus:
         return found
 
     def _fragments(self, quote: str, splitter: re.Pattern[str], scope: set[str]) -> list[Candidate]:
-        fragments = [f for f in (fold(p)[0].strip() for p in splitter.split(quote)) if f]
+        fragments, gaps = _split(quote, splitter)
         if not fragments:
             return []
-        found = []
+        placed = []
         for key, start in self._starts(fragments[0], scope):
             item = self.texts[key]
-            end = _rest(item.folded, fragments[1:], start + len(fragments[0]))
+            end = _rest(item.folded, fragments[1:], gaps, start + len(fragments[0]))
             if end is not None:
-                begin, stop = item.span(start, end)
-                found.append(Candidate(key, begin, stop, 100.0, "normalised"))
+                placed.append((key, start, end))
+        # Where the fragments fit in several ways, the tightest fit is the quote; looser
+        # ones score lower, and only an equally tight one makes it ambiguous.
+        tightest = min((end - start for _, start, end in placed), default=0)
+        found = []
+        for key, start, end in placed:
+            begin, stop = self.texts[key].span(start, end)
+            score = 100.0 if end - start == tightest else _LOOSER
+            found.append(Candidate(key, begin, stop, score, "normalised"))
         return found
 
     def _starts(self, fragment: str, scope: set[str]) -> list[tuple[str, int]]:
-        """Where `fragment` occurs in folded text: by the trigram index when it has one."""
+        """Where `fragment` occurs in folded text, found through its rarest whole word."""
         words = [(m.start(), m.group()) for m in _WORD.finditer(fragment)]
-        # Skip the first word when we can: a quote may start in the middle of one.
-        k = 1 if len(words) >= 4 else 0
-        if len(words) < 3:
+        # The first and last words may be cut off mid-word: use them only if needed.
+        inner = words[1:-1] if len(words) >= 3 else words
+        if not inner:
             return [
-                (key, at)
-                for key in sorted(scope)
-                for at in _all(self.texts[key].folded, fragment)
+                (key, at) for key in sorted(scope) for at in _all(self.texts[key].folded, fragment)
             ]
-        trigram = (words[k][1], words[k + 1][1], words[k + 2][1])
-        offset = words[k][0]
+        offset, word = min(inner, key=lambda w: len(self._postings.get(w[1], ())))
         return [
             (key, pos - offset)
-            for key, pos in self._trigrams.get(trigram, [])
+            for key, pos in self._postings.get(word, [])
             if key in scope and pos >= offset
             and self.texts[key].folded.startswith(fragment, pos - offset)
         ]
 
     def _fuzzy(self, quote: str, scope: set[str]) -> list[Candidate]:
         spoken = " ".join(fold(p)[0].strip() for p in _ROUND.split(quote) if p.strip())
-        words = [(m.start(), m.group()) for m in _WORD.finditer(spoken)]
         votes: Counter[tuple[str, int]] = Counter()
-        for i in range(len(words) - 2):
-            trigram = (words[i][1], words[i + 1][1], words[i + 2][1])
-            for key, pos in self._trigrams.get(trigram, []):
+        for word in _WORD.finditer(spoken):
+            postings = self._postings.get(word.group(), [])
+            if len(word.group()) < 3 or len(postings) > _COMMON:
+                continue
+            for key, pos in postings:
                 if key in scope:  # vote for where the quote would start, in 100-char bins
-                    votes[(key, max(0, pos - words[i][0]) // 100)] += 1
+                    votes[(key, max(0, pos - word.start()) // 100)] += 1
         found = []
         for (key, bin_), _ in votes.most_common(_FUZZY_REGIONS):
             item = self.texts[key]
@@ -194,9 +201,19 @@ class Corpus:
             hi = min(len(item.folded), bin_ * 100 + len(spoken) + 200)
             match = fuzz.partial_ratio_alignment(spoken, item.folded[lo:hi])
             if match is not None and match.dest_end > match.dest_start:
-                begin, stop = item.span(lo + match.dest_start, lo + match.dest_end)
+                start, end = _whole_words(item.folded, lo + match.dest_start, lo + match.dest_end)
+                begin, stop = item.span(start, end)
                 found.append(Candidate(key, begin, stop, round(match.score, 1), "fuzzy"))
         return found
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) so it neither starts nor ends inside a word."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
 
 
 def _all(text: str, fragment: str) -> list[int]:
@@ -207,9 +224,31 @@ def _all(text: str, fragment: str) -> list[int]:
     return found
 
 
-def _rest(folded: str, fragments: list[str], pos: int) -> int | None:
-    for fragment in fragments:
-        found = folded.find(fragment, pos, pos + MAX_GAP + len(fragment))
+def _split(quote: str, splitter: re.Pattern[str]) -> tuple[list[str], list[int]]:
+    """The spoken fragments of `quote`, and the largest gap allowed before each next one.
+
+    An elision may leave out much; the researcher's bracketed words replace a few.
+    """
+    fragments: list[str] = []
+    gaps: list[int] = []
+    pos = 0
+    for separator in [*splitter.finditer(quote), None]:
+        piece = fold(quote[pos:separator.start() if separator else len(quote)])[0].strip()
+        if piece:
+            fragments.append(piece)
+        if separator is not None:
+            elision = re.fullmatch(_ELISION, separator.group()) is not None
+            if fragments and len(gaps) < len(fragments):
+                gaps.append(MAX_GAP if elision else MAX_REPLACED)
+            elif gaps and elision:
+                gaps[-1] = MAX_GAP
+            pos = separator.end()
+    return fragments, gaps
+
+
+def _rest(folded: str, fragments: list[str], gaps: list[int], pos: int) -> int | None:
+    for fragment, gap in zip(fragments, gaps, strict=False):
+        found = folded.find(fragment, pos, pos + gap + len(fragment) + 2)
         if found < 0:
             return None
         pos = found + len(fragment)

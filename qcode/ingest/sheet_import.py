@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, QcodeError
 from qcode.ingest.anchor import Candidate, Corpus, Placement
 from qcode.ingest.sheet import SheetCoding, SheetQuote, read_sheet
-from qcode.services.coding import CodingRequest, add_coding
+from qcode.services.coding import CodingBatch, CodingRequest, add_coding
 from qcode.services.project import Project
 from qcode.services.sources import all_texts, list_sources
 
@@ -32,7 +31,8 @@ class RowResult:
     sheet: str
     row: int
     code: str
-    status: str  # "anchored", "unanchored" or "already there"
+    status: str  # "anchored" or "unanchored"
+    stored: str  # "new", or "already there" when an earlier import made this coding
     source: str | None
     start: int | None
     end: int | None
@@ -76,11 +76,12 @@ def import_sheets(
         placements.append((quote, prefer, corpus.place(quote.text, prefer)))
     report = SheetReport(dry_run=dry_run)
     with project.session(rollback=dry_run) as session:
+        batch = CodingBatch(session)
         for quote, prefer, placement in placements:
             for coding in quote.codings:
                 try:
-                    _add(session, report, quote, coding, prefer, placement, coder)
-                except (QcodeError, DBAPIError) as exc:
+                    _add(batch, report, quote, coding, prefer, placement, coder)
+                except (QcodeError, DBAPIError) as exc:  # DBAPIError: at a batched flush
                     detail = exc.orig if isinstance(exc, DBAPIError) else exc
                     raise InputError(
                         f"sheet {quote.sheet!r}, row {coding.row}: {detail}; nothing was imported"
@@ -102,12 +103,12 @@ def _preferred(quote: SheetQuote, by_name: dict[str, str], by_file: dict[str, st
     return []
 
 
-def _add(session: Session, report: SheetReport, quote: SheetQuote, coding: SheetCoding,
+def _add(batch: CodingBatch, report: SheetReport, quote: SheetQuote, coding: SheetCoding,
          prefer: list[str], placement: Placement, coder: str | None) -> None:
     chosen = placement.chosen
     source = chosen.source if chosen else (prefer[0] if len(prefer) == 1 else None)
     result = add_coding(
-        session,
+        batch.session,
         CodingRequest(
             source=source,
             start=chosen.start if chosen else None,
@@ -122,8 +123,8 @@ def _add(session: Session, report: SheetReport, quote: SheetQuote, coding: Sheet
             anchor=chosen.method if chosen else "unanchored",
         ),
         skip_existing=True,
+        batch=batch,
     )
-    status = "anchored" if chosen else "unanchored"
     report.rows += 1
     report.anchored += chosen is not None
     report.unanchored += chosen is None
@@ -131,13 +132,14 @@ def _add(session: Session, report: SheetReport, quote: SheetQuote, coding: Sheet
         report.codings += 1
     else:
         report.already_there += 1
-        status = "already there"
     if result.new_code:
         report.created_codes.append(coding.code)
     report.created_subdivisions += result.new_subdivisions
     report.items.append(
         RowResult(
-            sheet=quote.sheet, row=coding.row, code=coding.code, status=status,
+            sheet=quote.sheet, row=coding.row, code=coding.code,
+            status="anchored" if chosen else "unanchored",
+            stored="new" if result.created else "already there",
             source=source, start=chosen.start if chosen else None,
             end=chosen.end if chosen else None, score=chosen.score if chosen else None,
             method=chosen.method if chosen else None, reason=placement.reason,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import ConstraintError, InputError
-from qcode.names import natural_key
+from qcode.names import name_key, natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -63,7 +63,7 @@ class CodingRow:
 
 @dataclass
 class CodingResult:
-    coding_id: int
+    coding_id: int | None  # None until flushed, in a batch
     source: str | None
     new_code: bool
     new_subdivisions: list[str] = field(default_factory=list)
@@ -76,36 +76,105 @@ def code_span(project: Project, request: CodingRequest) -> CodingResult:
         return add_coding(session, request)
 
 
+class CodingBatch:
+    """What many codings in one transaction share, looked up once each.
+
+    A sheet of 50,000 rows names a few hundred codes, subdivisions and quotes; asking
+    the database for each of them on every row would dominate the import.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._sources: dict[str, Source] = {}
+        self._codes: dict[str, tuple[Code, bool]] = {}
+        self._subdivisions: dict[str, tuple[Subdivision, bool]] = {}
+        self._coders: dict[str | None, Coder] = {}
+        self._quotes: dict[tuple[int | None, int | None, int | None, str], Quote] = {}
+        self._coded: dict[int, dict[tuple[int, int], Coding | int]] = {}
+
+    def source(self, ref: str) -> Source:
+        if ref not in self._sources:
+            self._sources[ref] = lookup.source(self.session, ref)
+        return self._sources[ref]
+
+    def code(self, name: str) -> tuple[Code, bool]:
+        key = name_key(name)
+        found, new = self._codes.get(key) or lookup.code(self.session, name, create=True)
+        self._codes[key] = (found, False)
+        return found, new
+
+    def subdivision(self, name: str) -> tuple[Subdivision, bool]:
+        key = name_key(name)
+        found, new = self._subdivisions.get(key) or lookup.subdivision(
+            self.session, name, create=True
+        )
+        self._subdivisions[key] = (found, False)
+        return found, new
+
+    def coder(self, name: str | None) -> Coder:
+        if name not in self._coders:
+            self._coders[name] = lookup.coder(self.session, name)
+        return self._coders[name]
+
+    def quote(self, source: Source | None, request: CodingRequest) -> Quote:
+        anchored = request.start is not None and request.end is not None
+        key = (source.id if source else None, request.start, request.end,
+               "" if anchored else request.sheet_text or "")
+        if key not in self._quotes:
+            if anchored:
+                assert source is not None and request.start is not None and request.end is not None
+                self._quotes[key] = _quote(self.session, source, request.start, request.end,
+                                           request)
+            else:
+                self._quotes[key] = _unanchored_quote(self.session, source,
+                                                      request.sheet_text or "")
+        return self._quotes[key]
+
+    def coded(self, quote: Quote) -> dict[tuple[int, int], Coding | int]:
+        """(code id, coder id) of the codings on `quote`, stored or pending."""
+        if quote.id not in self._coded:
+            self._coded[quote.id] = {
+                (code_id, coder_id): coding_id
+                for coding_id, code_id, coder_id in self.session.execute(
+                    select(Coding.id, Coding.code_id, Coding.coder_id).where(
+                        Coding.quote_id == quote.id
+                    )
+                )
+            }
+        return self._coded[quote.id]
+
+
 def add_coding(
-    session: Session, request: CodingRequest, skip_existing: bool = False
+    session: Session,
+    request: CodingRequest,
+    skip_existing: bool = False,
+    batch: CodingBatch | None = None,
 ) -> CodingResult:
-    """Code one span inside the caller's transaction (bulk loaders group many).
+    """Code one span inside the caller's transaction (bulk loaders pass a `batch`).
 
     A request without offsets keeps its quote unanchored (text as the sheet gave it),
     so a quote that could not be placed is never lost. The same code on the same quote
     by the same coder is refused, or with `skip_existing` left as it is (re-imports).
     """
-    source = lookup.source(session, request.source) if request.source else None
-    if request.start is None or request.end is None:
-        quote = _unanchored_quote(session, source, request.sheet_text or "")
-    elif source is None:
-        raise InputError("a span needs a source; name it by id or name")
-    else:
+    single = batch is None
+    batch = batch or CodingBatch(session)
+    source = batch.source(request.source) if request.source else None
+    if request.start is not None and request.end is not None:
+        if source is None:
+            raise InputError("a span needs a source; name it by id or name")
         _check_span(source, request.start, request.end)
-        quote = _quote(session, source, request.start, request.end, request)
-    code, new_code = lookup.code(session, request.code, create=True)
-    coder = lookup.coder(session, request.coder)
-    duplicate = session.scalars(
-        select(Coding.id).where(
-            Coding.quote_id == quote.id, Coding.code_id == code.id, Coding.coder_id == coder.id
-        )
-    ).first()
-    if duplicate is not None and skip_existing:
-        return CodingResult(duplicate, source.name if source else None, False, created=False)
+    quote = batch.quote(source, request)
+    code, new_code = batch.code(request.code)
+    coder = batch.coder(request.coder)
+    coded = batch.coded(quote)
+    duplicate = coded.get((code.id, coder.id))
     if duplicate is not None:
+        if skip_existing:
+            return CodingResult(None, source.name if source else None, False, created=False)
+        session.flush()
         raise ConstraintError(
             f"this quote ({request.start}-{request.end}) is already coded {code.name!r} "
-            f"by {coder.name} (coding {duplicate})"
+            f"by {coder.name} (coding {getattr(duplicate, 'id', duplicate)})"
         )
     coding = Coding(
         quote=quote,
@@ -115,8 +184,10 @@ def add_coding(
         notes=_blank_to_none(request.notes),
     )
     session.add(coding)
-    created = _file_under(session, coding, request.subdivision, request.other_subdivisions)
-    session.flush()
+    coded[(code.id, coder.id)] = coding
+    created = _file_under(batch, coding, request.subdivision, request.other_subdivisions)
+    if single:
+        session.flush()
     return CodingResult(coding.id, source.name if source else None, new_code, created)
 
 
@@ -169,14 +240,14 @@ def _unanchored_quote(session: Session, source: Source | None, sheet_text: str) 
 
 
 def _file_under(
-    session: Session, coding: Coding, primary: str | None, others: Sequence[str]
+    batch: CodingBatch, coding: Coding, primary: str | None, others: Sequence[str]
 ) -> list[str]:
     created: list[str] = []
     seen: set[int] = set()
     names = [(primary, True)] if primary and primary.strip() else []
     names += [(name, False) for name in others if name.strip()]
     for name, is_primary in names:
-        subdivision, new = lookup.subdivision(session, name, create=True)
+        subdivision, new = batch.subdivision(name)
         if new:
             created.append(subdivision.name)
         if subdivision.id in seen:  # "other" repeating the primary adds no mention
