@@ -22,6 +22,7 @@ grows with the quote and the places it might be, not with the corpus size.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -139,23 +140,25 @@ class Corpus:
 
     def _verbatim(self, quote: str, scope: set[str]) -> list[Candidate]:
         found = []
-        for key in sorted(scope):
-            text = self.texts[key].text
-            at = text.find(quote)
-            while at >= 0:
-                found.append(Candidate(key, at, at + len(quote), 100.0, "exact"))
-                at = text.find(quote, at + 1)
+        for key, start in self._starts(fold(quote)[0], scope):
+            begin = self.texts[key].where[start]
+            if self.texts[key].text.startswith(quote, begin):
+                found.append(Candidate(key, begin, begin + len(quote), 100.0, "exact"))
         return found
 
     def _fragments(self, quote: str, splitter: re.Pattern[str], scope: set[str]) -> list[Candidate]:
         fragments, gaps = _split(quote, splitter)
         if not fragments:
             return []
+        # Look up the most selective fragment, then walk out to the others: a short
+        # first fragment ("One [technician] told me...") would match everywhere.
+        k = min(range(len(fragments)), key=lambda i: self._rarest(fragments[i])[0])
         placed = []
-        for key, start in self._starts(fragments[0], scope):
-            item = self.texts[key]
-            end = _rest(item.folded, fragments[1:], gaps, start + len(fragments[0]))
-            if end is not None:
+        for key, at in self._starts(fragments[k], scope):
+            folded = self.texts[key].folded
+            start = _back(folded, fragments[:k], gaps[:k], at)
+            end = _rest(folded, fragments[k + 1:], gaps[k:], at + len(fragments[k]))
+            if start is not None and end is not None:
                 placed.append((key, start, end))
         # Where the fragments fit in several ways, the tightest fit is the quote; looser
         # ones score lower, and only an equally tight one makes it ambiguous.
@@ -167,16 +170,26 @@ class Corpus:
             found.append(Candidate(key, begin, stop, score, "normalised"))
         return found
 
-    def _starts(self, fragment: str, scope: set[str]) -> list[tuple[str, int]]:
-        """Where `fragment` occurs in folded text, found through its rarest whole word."""
+    def _rarest(self, fragment: str) -> tuple[int, int, str]:
+        """(occurrences, offset, word) of the fragment's rarest whole word.
+
+        The first and last words may be cut off mid-word, so they count only when the
+        fragment has no others. A fragment without words gives occurrences = infinity.
+        """
         words = [(m.start(), m.group()) for m in _WORD.finditer(fragment)]
-        # The first and last words may be cut off mid-word: use them only if needed.
         inner = words[1:-1] if len(words) >= 3 else words
         if not inner:
+            return sys.maxsize, 0, ""
+        offset, word = min(inner, key=lambda w: len(self._postings.get(w[1], ())))
+        return len(self._postings.get(word, ())), offset, word
+
+    def _starts(self, fragment: str, scope: set[str]) -> list[tuple[str, int]]:
+        """Where `fragment` occurs in folded text, found through its rarest whole word."""
+        count, offset, word = self._rarest(fragment)
+        if count == sys.maxsize:
             return [
                 (key, at) for key in sorted(scope) for at in _all(self.texts[key].folded, fragment)
             ]
-        offset, word = min(inner, key=lambda w: len(self._postings.get(w[1], ())))
         return [
             (key, pos - offset)
             for key, pos in self._postings.get(word, [])
@@ -244,6 +257,16 @@ def _split(quote: str, splitter: re.Pattern[str]) -> tuple[list[str], list[int]]
                 gaps[-1] = MAX_GAP
             pos = separator.end()
     return fragments, gaps
+
+
+def _back(folded: str, fragments: list[str], gaps: list[int], pos: int) -> int | None:
+    """Start of the earlier `fragments`, each found closest before the next one."""
+    for fragment, gap in zip(reversed(fragments), reversed(gaps), strict=True):
+        found = folded.rfind(fragment, max(0, pos - gap - len(fragment) - 2), pos)
+        if found < 0:
+            return None
+        pos = found
+    return pos
 
 
 def _rest(folded: str, fragments: list[str], gaps: list[int], pos: int) -> int | None:
