@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qcode.ingest.importer as importer
+from qcode.ingest.formats import Document
 from qcode.ingest.importer import import_paths
 from qcode.services.coding import CodingRequest, code_span, list_codings
 from qcode.services.project import Project, init_project
@@ -42,7 +43,7 @@ def test_imported_text_lists_back_exactly(project: Project, tmp_path: Path) -> N
 def test_folders_import_recursively_and_skip_other_files(project: Project, tmp_path: Path) -> None:
     write(tmp_path, "a/IP1.txt", b"IP1: one\nIP1: two")
     write(tmp_path, "a/b/IP2.md", b"# IP2\n\nIP2: three\nIP2: four")
-    write(tmp_path, "a/b/notes.docx", b"PK\x03\x04")
+    write(tmp_path, "a/b/notes.doc", b"\xd0\xcf\x11\xe0")
     write(tmp_path, "a/.hidden/IP9.txt", b"hidden")
     report = import_paths(project, [tmp_path / "a"])
     assert sorted(i.source or "" for i in report.items) == ["IP1", "IP2"]
@@ -66,13 +67,13 @@ def test_a_refused_file_is_reported_while_the_others_go_in(
     good = write(tmp_path, "IP1.txt", TEXT.encode())
     empty = write(tmp_path, "IP2.txt", b"")
     binary = write(tmp_path, "IP3.txt", b"\x00\x01\x02binary")
-    other = write(tmp_path, "IP4.docx", b"PK\x03\x04")
+    other = write(tmp_path, "IP4.doc", b"\xd0\xcf\x11\xe0")
     report = import_paths(project, [empty, good, binary, other, tmp_path / "missing.txt"])
     status = {i.path.name: (i.status, i.detail) for i in report.items}
     assert status["IP1.txt"][0] == "imported"
     assert status["IP2.txt"] == ("refused", f"{empty}: the file is empty; nothing to import")
     assert "NUL bytes" in status["IP3.txt"][1]
-    assert "save the transcript as .txt" in status["IP4.docx"][1]
+    assert "save the transcript as one of .docx" in status["IP4.doc"][1]
     assert status["missing.txt"][0] == "refused"
     assert [s.name for s in list_sources(project)] == ["IP1"]
 
@@ -83,16 +84,19 @@ def test_a_file_failing_half_way_leaves_no_trace(
     """The source row goes in, then its turns fail the span CHECK: all rolled back."""
     write(tmp_path, "IP1.txt", TEXT.encode())
     write(tmp_path, "IP2.txt", b"IP2: fine\nIP2: here")
-    real = importer.find_turns
+    fmt, real = importer.READERS[".txt"]
 
-    def broken(text: str) -> list[Turn]:
-        return [Turn(5, 2, "bad")] if text.startswith("Interviewer") else real(text)
+    def broken(path: Path) -> Document:
+        document = real(path)
+        if document.text.startswith("Interviewer"):
+            return Document(document.text, document.encoding, [Turn(5, 2, "bad")])
+        return document
 
-    monkeypatch.setattr(importer, "find_turns", broken)
+    monkeypatch.setitem(importer.READERS, ".txt", (fmt, broken))
     report = import_paths(project, [tmp_path])
     assert [i.status for i in report.items] == ["refused", "imported"]
     assert [s.name for s in list_sources(project)] == ["IP2"]
-    monkeypatch.setattr(importer, "find_turns", real)
+    monkeypatch.setitem(importer.READERS, ".txt", (fmt, real))
     assert import_paths(project, [tmp_path / "IP1.txt"]).items[0].status == "imported"
 
 

@@ -74,13 +74,14 @@ def assert_revision1_data_intact(location: str) -> None:
             code_span(project, CodingRequest(source="IP1", start=0, end=10_000, code="x"))
 
 
-def test_a_revision1_file_upgrades_with_its_data_and_a_backup(tmp_path: Path) -> None:
-    path = sqlite_project_at("0001", tmp_path / "old.qcode")
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_an_older_file_upgrades_with_its_data_and_a_backup(tmp_path: Path, revision: str) -> None:
+    path = sqlite_project_at(revision, tmp_path / "old.qcode")
     before = dump(path)
     with open_project(path) as project:
-        assert project.backup == f"{path}.bak-0001"
-    backup = Path(f"{path}.bak-0001")
-    assert revision_of(backup) == "0001"
+        assert project.backup == f"{path}.bak-{revision}"
+    backup = Path(f"{path}.bak-{revision}")
+    assert revision_of(backup) == revision
     assert dump(backup) == before
     assert revision_of(path) == head_revision()
     assert_revision1_data_intact(str(path))

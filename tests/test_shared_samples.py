@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from conftest import shared_samples
 
 from qcode.ingest.importer import import_paths
@@ -31,12 +29,12 @@ def test_qualcoder_transcript_speaker_tags(project: Project) -> None:
     assert text[turns[0].start:turns[0].end].startswith("hello, I like the course.")
 
 
-def test_word_and_odt_files_are_refused_with_what_to_do(
-    project: Project, tmp_path: Path
-) -> None:
+def test_qualcoder_word_and_odt_files_import(project: Project) -> None:
     docx = shared_samples("qualcoder-examples", "ID1.docx")
     odt = shared_samples("qualcoder-examples", "ID2.odt")
     report = import_paths(project, [docx, odt])
-    assert [i.status for i in report.items] == ["refused", "refused"]
-    assert all("save the transcript as .txt" in i.detail for i in report.items)
-    assert list_sources(project) == []
+    assert [(i.status, i.source) for i in report.items] == [("imported", "ID1"),
+                                                             ("imported", "ID2")]
+    for name in ("ID1", "ID2"):
+        text = source_text(project, name)[1]
+        assert len(text.split()) > 50 and "\r" not in text

@@ -290,3 +290,24 @@ def test_cli_bad_sheet_is_one_line(study: Project, tmp_path: Path) -> None:
     result = run("sheet", "import", study.location, str(tmp_path / "x.xlsx"))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "not an Excel workbook" in result.stderr
+
+
+def test_an_unanchored_coding_is_placed_by_hand(study: Project, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "coding.csv", [
+        ["Land is the main problem here", "Land", "strong", "Land provision", "", "n"],
+        ["", "Scarcity", "", "", "", ""],
+        ["Land is the problem.", "Scarcity", "", "", "", ""],
+    ])
+    import_sheets(study, [sheet])
+    lost = json.loads(run("codings", study.location, "--unanchored", "--json").stdout)
+    assert sorted(r["code"] for r in lost) == ["Land", "Scarcity"]
+    start, end = span(IP2, "Land is the problem.")
+    land = next(r["id"] for r in lost if r["code"] == "Land")
+    result = run("anchor", study.location, str(land), "IP2_interview", str(start), str(end))
+    assert result.exit_code == 0, result.output
+    assert json.loads(run("codings", study.location, "--unanchored", "--json").stdout) == []
+    rows = sorted((c.code, c.start, c.end, c.emphasis, c.anchor) for c in list_codings(study))
+    assert rows == [("Land", start, end, "strong", "exact"),
+                    ("Scarcity", start, end, None, "exact")]  # the double was not kept
+    again = run("anchor", study.location, str(land), "IP2_interview", "0", "4")
+    assert again.exit_code == 1 and "already anchored" in again.stderr

@@ -7,7 +7,7 @@ import click
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
 from qcode.services.codebook import delete_code as delete_code_service
-from qcode.services.coding import CodingRequest, code_span
+from qcode.services.coding import CodingRequest, anchor_coding, code_span
 
 
 @click.command()
@@ -65,4 +65,29 @@ def delete_code(project: str, code_name: str) -> None:
     note(f"deleted code {code_name!r}")
 
 
-COMMANDS = [code, delete_code]
+@click.command()
+@project_argument
+@click.argument("coding_id", metavar="CODING", type=int)
+@click.argument("source")
+@click.argument("start", type=click.IntRange(min=0))
+@click.argument("end", type=click.IntRange(min=1))
+@output_options
+def anchor(project: str, coding_id: int, source: str, start: int, end: int, fmt: str,
+           as_json: bool) -> None:
+    """Place an unanchored coding (from a sheet import) at START-END of SOURCE.
+
+    The other codings on the same quote move with it.
+
+    \b
+    Example:
+      qcode codings study.qcode --unanchored
+      qcode anchor study.qcode 57 IP3_interview 1200 1315
+    """
+    with opened(project) as p:
+        row = anchor_coding(p, coding_id, source, start, end)
+    emit([{"coding": row.id, "source": row.source, "start": row.start, "end": row.end,
+           "text": row.text}], ["coding", "source", "start", "end", "text"],
+         chosen_format(fmt, as_json))
+
+
+COMMANDS = [code, delete_code, anchor]

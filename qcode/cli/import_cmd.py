@@ -22,7 +22,9 @@ from qcode.ingest.importer import collect_files, import_paths
 @output_options
 def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
             coder: str | None, fmt: str, as_json: bool) -> None:
-    """Import .txt and .md transcripts (files or folders, searched recursively).
+    """Import transcripts (files or folders, searched recursively).
+
+    Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt.
 
     Each file is one transaction: a refused file is reported and the others go in.
     The same text imported twice is skipped. Exit code 1 if any file was refused.

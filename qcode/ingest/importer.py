@@ -9,14 +9,11 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from qcode.errors import InputError, QcodeError
+from qcode.ingest.formats import READERS
 from qcode.ingest.manifest import read_manifest
-from qcode.ingest.text import decode_transcript
-from qcode.ingest.turns import find_turns
 from qcode.services.cases import ManifestResult, apply_manifest
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, add_source
-
-TEXT_FORMATS = {".txt": "txt", ".md": "md"}
 
 Progress = Callable[[int, int, Path], None]
 
@@ -45,7 +42,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             files += sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_FORMATS
+                if p.is_file() and p.suffix.lower() in READERS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -78,25 +75,28 @@ def import_paths(
 
 
 def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
-    fmt = TEXT_FORMATS.get(path.suffix.lower())
+    reader = READERS.get(path.suffix.lower())
     try:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
-        if fmt is None:
+        if reader is None:
+            known = ", ".join(sorted(READERS))
             raise InputError(
-                f"{path}: {path.suffix or 'files without an extension'} cannot be imported "
-                "yet; save the transcript as .txt or .md"
+                f"{path}: {path.suffix or 'files without an extension'} cannot be imported; "
+                f"save the transcript as one of {known}"
             )
-        decoded = decode_transcript(path.read_bytes(), str(path))
+        fmt, read = reader
+        document = read(path)
         added = add_source(
             project,
             NewSource(
                 name=path.stem,
-                text=decoded.text,
+                text=document.text,
                 format=fmt,
                 original_filename=path.name,
-                encoding=decoded.encoding,
-                turns=find_turns(decoded.text),
+                encoding=document.encoding,
+                turns=document.turns,
+                pages=document.pages,
             ),
             coder,
         )

@@ -31,6 +31,28 @@ def find_turns(text: str) -> list[Turn]:
         label = (match.group("tag") or match.group("name") or "").strip()
         if label and len(label.split()) <= _MAX_LABEL_WORDS:
             found.append((match.start(), match.end(), label))
+    return _spans(text, found)
+
+
+def turns_from_labels(text: str, labels: list[tuple[int, str]]) -> list[Turn]:
+    """Turns from labels a format marks itself (a bold name opening a Word paragraph).
+
+    `labels` holds (paragraph start, label text as written) for every paragraph, with
+    an empty label where the paragraph has none.
+    """
+    found = []
+    for start, raw in labels:
+        label = raw.strip().rstrip(":").strip()
+        if label and len(label.split()) <= _MAX_LABEL_WORDS:
+            content = start + len(raw)
+            while content < len(text) and text[content] in ": \t":
+                content += 1
+            found.append((start, content, label))
+    return _spans(text, found)
+
+
+def _spans(text: str, found: list[tuple[int, int, str]]) -> list[Turn]:
+    """Turns from (label start, content start, label), keeping recurring labels only."""
     counts = Counter(label for _, _, label in found)
     starts = [f for f in found if counts[f[2]] >= 2 or f[2].casefold() in _ALWAYS]
     turns = []

@@ -320,3 +320,44 @@ def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, lis
             others = [*others, name]
         filed[coding_id] = (primary, others)
     return filed
+
+
+def anchor_coding(project: Project, coding_id: int, source_ref: str, start: int,
+                  end: int) -> CodingRow:
+    """Place an unanchored coding's quote (and every coding on it) at a span by hand.
+
+    If the span already has a quote, the codings join it (one already there is kept,
+    not doubled) and the unanchored quote goes; otherwise the quote itself moves.
+    """
+    with project.session() as session:
+        coding = session.get(Coding, coding_id)
+        if coding is None:
+            raise InputError(f"no coding {coding_id}; `qcode codings --unanchored` lists them")
+        quote = coding.quote
+        if quote.anchor != "unanchored":
+            raise ConstraintError(
+                f"coding {coding_id} is already anchored at {quote.start}-{quote.end}"
+            )
+        source = lookup.source(session, source_ref)
+        _check_span(source, start, end)
+        target = session.scalars(
+            select(Quote).where(Quote.source_id == source.id, Quote.start == start,
+                                Quote.end == end)
+        ).first()
+        if target is None:
+            quote.source, quote.start, quote.end = source, start, end
+            quote.text, quote.anchor = source.text[start:end], "manual"
+        else:
+            taken = {(c.code_id, c.coder_id) for c in target.codings}
+            for moved in list(quote.codings):
+                if (moved.code_id, moved.coder_id) in taken:
+                    session.delete(moved)
+                else:
+                    moved.quote = target
+            session.flush()
+            session.expire(quote)  # its codings are gone or moved: reload before deleting
+            session.delete(quote)
+    rows = [row for row in list_codings(project) if row.id == coding_id]
+    if not rows:  # it was a double of a coding already at that span
+        raise ConstraintError(f"coding {coding_id} was already at {start}-{end}; kept that one")
+    return rows[0]

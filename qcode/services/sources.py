@@ -14,7 +14,7 @@ from qcode.errors import InputError
 from qcode.names import natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
-from qcode.store.models import Coding, Quote, Source, SpeakerTurn
+from qcode.store.models import Coding, Quote, Source, SourcePage, SpeakerTurn
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Turn:
     start: int
     end: int
     speaker: str
+    begin_seconds: float | None = None
+    end_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class NewSource:
     encoding: str | None = None
     language: str | None = None
     turns: Sequence[Turn] = ()
+    pages: Sequence[int] = ()  # start offset of each page, for paged originals (PDF)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,12 @@ def add_source(project: Project, new: NewSource, coder: str | None = None) -> Ad
             language=new.language,
             imported_by_id=lookup.coder(session, coder).id,
         )
-        source.turns = [SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker) for t in new.turns]
+        source.turns = [
+            SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker,
+                        begin_seconds=t.begin_seconds, end_seconds=t.end_seconds)
+            for t in new.turns
+        ]
+        source.pages = [SourcePage(number=n, start=at) for n, at in enumerate(new.pages, 1)]
         session.add(source)
         session.flush()
         return AddedSource(source.name, imported=True)
@@ -157,7 +165,14 @@ def source_text(project: Project, ref: str) -> tuple[str, str]:
 def source_turns(project: Project, ref: str) -> list[Turn]:
     with project.session() as session:
         source = lookup.source(session, ref)
-        return [Turn(t.start, t.end, t.speaker) for t in source.turns]
+        return [Turn(t.start, t.end, t.speaker, t.begin_seconds, t.end_seconds)
+                for t in source.turns]
+
+
+def source_pages(project: Project, ref: str) -> list[int]:
+    """Where each page of the original starts in the stored text (empty if unpaged)."""
+    with project.session() as session:
+        return [page.start for page in lookup.source(session, ref).pages]
 
 
 def all_texts(project: Project) -> list[tuple[str, str, str | None]]:

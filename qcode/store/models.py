@@ -182,6 +182,9 @@ class Source(Base):
         back_populates="source", cascade="all, delete-orphan", passive_deletes=True,
         order_by="SpeakerTurn.start",
     )
+    pages: Mapped[list[SourcePage]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SourcePage.number"
+    )
 
 
 class SpeakerTurn(Base):
@@ -198,8 +201,26 @@ class SpeakerTurn(Base):
     start: Mapped[int] = mapped_column("start_offset", Integer)
     end: Mapped[int] = mapped_column("end_offset", Integer)
     speaker: Mapped[str] = mapped_column(String(200))
+    # Where the turn sits in the recording, for subtitles (.vtt, .srt).
+    begin_seconds: Mapped[float | None] = mapped_column(Float)
+    end_seconds: Mapped[float | None] = mapped_column(Float)
 
     source: Mapped[Source] = relationship(back_populates="turns")
+
+
+class SourcePage(Base):
+    """Where a page of the original document (a PDF) starts in the stored text."""
+
+    __tablename__ = "source_pages"
+    __table_args__ = (
+        CheckConstraint("number >= 1 AND start_offset >= 0", name="position"),
+    )
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column("start_offset", Integer)
 
 
 class Quote(Base):

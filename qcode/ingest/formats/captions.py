@@ -1,0 +1,91 @@
+"""Subtitles from transcription tools: WebVTT (.vtt) and SubRip (.srt).
+
+Each cue has a time span and text. The speaker comes from a voice tag `<v Name>` or a
+"Name:" prefix; consecutive cues of one speaker become one turn, kept with the time
+from the first cue's start to the last cue's end. The stored text reads like a
+transcript: one paragraph per turn, opened by the speaker's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qcode.errors import InputError
+from qcode.ingest.formats.document import Document
+from qcode.ingest.text import decode_transcript
+from qcode.services.sources import Turn
+
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
+_VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
+_TAG = re.compile(r"</?[^>]+>")
+_PREFIX = re.compile(r"^([^\W\d_][^:\n]{0,40}?):\s+")
+
+
+@dataclass
+class _Cue:
+    begin: float
+    end: float
+    speaker: str
+    text: str
+
+
+def read_vtt(path: Path) -> Document:
+    text = decode_transcript(path.read_bytes(), str(path)).text
+    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise InputError(f"{path}: a WebVTT file must start with WEBVTT")
+    return _document(path, _cues(text))
+
+
+def read_srt(path: Path) -> Document:
+    return _document(path, _cues(decode_transcript(path.read_bytes(), str(path)).text))
+
+
+def _seconds(hours: str, minutes: str, seconds: str, millis: str) -> float:
+    whole = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    return whole + int(millis.ljust(3, "0")) / 1000
+
+
+def _cues(text: str) -> list[_Cue]:
+    cues = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.strip("\n").split("\n")
+        timing = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
+        if timing is None:
+            continue  # header, NOTE, STYLE or a cue number on its own
+        match = _TIMING.match(lines[timing])
+        assert match is not None
+        begin, end = _seconds(*match.groups()[:4]), _seconds(*match.groups()[4:])
+        body = " ".join(line.strip() for line in lines[timing + 1:] if line.strip())
+        voice = _VOICE.search(body)
+        speaker = voice.group(1).strip() if voice else ""
+        body = " ".join(_TAG.sub("", body).split())
+        prefix = _PREFIX.match(body)
+        if not speaker and prefix:
+            speaker, body = prefix.group(1).strip(), body[prefix.end():]
+        if body:
+            cues.append(_Cue(begin, end, speaker, body))
+    return cues
+
+
+def _document(path: Path, cues: list[_Cue]) -> Document:
+    if not cues:
+        raise InputError(f"{path}: no subtitle cues with a time (00:00:01.000 --> ...) found")
+    merged: list[_Cue] = []
+    for cue in cues:
+        if merged and merged[-1].speaker == cue.speaker:
+            merged[-1].text += " " + cue.text
+            merged[-1].end = cue.end
+        else:
+            merged.append(_Cue(cue.begin, cue.end, cue.speaker, cue.text))
+    text, turns = "", []
+    for cue in merged:
+        if text:
+            text += "\n\n"
+        if cue.speaker:
+            text += f"{cue.speaker}: "
+        turns.append(Turn(len(text), len(text) + len(cue.text), cue.speaker, cue.begin, cue.end))
+        text += cue.text
+    return Document(text, None, turns)
