@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,13 @@ def _coder(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def pg_database() -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with new_pg_database() as url:
+        yield url
+
+
+@contextmanager
+def new_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for as long as the block runs."""
     if not PG_URL:
         pytest.skip("PostgreSQL store tests need QCODE_TEST_DATABASE_URL (CI sets it)")
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")

@@ -58,9 +58,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from qcode.cli import coding_cmds, import_cmd, list_cmds, project_cmds, sheet_cmds
+    from qcode.cli import (
+        coding_cmds,
+        import_cmd,
+        list_cmds,
+        project_cmds,
+        report_cmds,
+        sheet_cmds,
+    )
 
-    for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds):
+    for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -36,30 +36,31 @@ def chosen_format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    """Print `rows` (dicts keyed by column) in `fmt` on stdout."""
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
+         file: IO[str] | None = None) -> None:
+    """Print `rows` (dicts keyed by column) in `fmt` on stdout, or into `file`."""
     if fmt == "json":
         click.echo(json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2,
-                              default=_json_value))
+                              default=_json_value), file=file)
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[_flat(row.get(c)) for c in columns] for row in rows])
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(buffer.getvalue(), nl=False, file=file)
     elif fmt == "markdown":
-        click.echo("| " + " | ".join(columns) + " |")
-        click.echo("|" + "|".join("---" for _ in columns) + "|")
+        click.echo("| " + " | ".join(columns) + " |", file=file)
+        click.echo("|" + "|".join("---" for _ in columns) + "|", file=file)
         for row in rows:
             cells = [_flat(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns]
-            click.echo("| " + " | ".join(cells) + " |")
+            click.echo("| " + " | ".join(cells) + " |", file=file)
     else:
         table = Table(*columns, show_lines=False)
         for row in rows:
             table.add_row(*[_flat(row.get(c)) for c in columns])
         # Piped into a file or another program, a table must not be cut to 80 columns.
-        width = None if sys.stdout.isatty() else 100_000
-        Console(soft_wrap=False, width=width).print(table)
+        width = None if file is None and sys.stdout.isatty() else 100_000
+        Console(soft_wrap=False, width=width, file=file).print(table)
 
 
 def _flat(value: Any) -> str:

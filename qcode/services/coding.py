@@ -89,8 +89,9 @@ class CodingBatch:
         self._codes: dict[str, tuple[Code, bool]] = {}
         self._subdivisions: dict[str, tuple[Subdivision, bool]] = {}
         self._coders: dict[str | None, Coder] = {}
-        self._quotes: dict[tuple[int | None, int | None, int | None, str], Quote] = {}
-        self._coded: dict[int, dict[tuple[int, int], Coding | int]] = {}
+        self._spans: dict[int, dict[tuple[int, int], Quote]] = {}
+        self._unanchored: dict[tuple[int | None, str], Quote] = {}
+        self._coded: dict[Quote, dict[tuple[int, int], Coding | int]] = {}
 
     def source(self, ref: str) -> Source:
         if ref not in self._sources:
@@ -117,23 +118,49 @@ class CodingBatch:
         return self._coders[name]
 
     def quote(self, source: Source | None, request: CodingRequest) -> Quote:
-        anchored = request.start is not None and request.end is not None
-        key = (source.id if source else None, request.start, request.end,
-               "" if anchored else request.sheet_text or "")
-        if key not in self._quotes:
-            if anchored:
-                assert source is not None and request.start is not None and request.end is not None
-                self._quotes[key] = _quote(self.session, source, request.start, request.end,
-                                           request)
-            else:
-                self._quotes[key] = _unanchored_quote(self.session, source,
-                                                      request.sheet_text or "")
-        return self._quotes[key]
+        if request.start is None or request.end is None:
+            key = (source.id if source else None, request.sheet_text or "")
+            if key not in self._unanchored:
+                self._unanchored[key] = _unanchored_quote(self.session, source,
+                                                          request.sheet_text or "")
+            return self._unanchored[key]
+        assert source is not None
+        spans = self._spans_of(source)
+        quote = spans.get((request.start, request.end))
+        if quote is None:  # new: added without a flush, it has no codings yet
+            quote = Quote(source=source, start=request.start, end=request.end,
+                          text=source.text[request.start:request.end],
+                          sheet_text=request.sheet_text, anchor=request.anchor)
+            self.session.add(quote)
+            spans[(request.start, request.end)] = quote
+            self._coded[quote] = {}
+        return quote
+
+    def _spans_of(self, source: Source) -> dict[tuple[int, int], Quote]:
+        """The anchored quotes of `source` and the codings on them, loaded once."""
+        if source.id not in self._spans:
+            quotes = self.session.scalars(
+                select(Quote).where(Quote.source_id == source.id, Quote.anchor != "unanchored")
+            ).all()
+            by_id = {q.id: q for q in quotes}
+            for q in quotes:
+                self._coded[q] = {}
+            for coding_id, quote_id, code_id, coder_id in self.session.execute(
+                select(Coding.id, Coding.quote_id, Coding.code_id, Coding.coder_id)
+                .join(Quote, Coding.quote_id == Quote.id)
+                .where(Quote.source_id == source.id)
+            ):
+                if quote_id in by_id:
+                    self._coded[by_id[quote_id]][(code_id, coder_id)] = coding_id
+            self._spans[source.id] = {
+                (q.start, q.end): q for q in quotes if q.start is not None and q.end is not None
+            }
+        return self._spans[source.id]
 
     def coded(self, quote: Quote) -> dict[tuple[int, int], Coding | int]:
         """(code id, coder id) of the codings on `quote`, stored or pending."""
-        if quote.id not in self._coded:
-            self._coded[quote.id] = {
+        if quote not in self._coded:  # an unanchored quote
+            self._coded[quote] = {
                 (code_id, coder_id): coding_id
                 for coding_id, code_id, coder_id in self.session.execute(
                     select(Coding.id, Coding.code_id, Coding.coder_id).where(
@@ -141,7 +168,7 @@ class CodingBatch:
                     )
                 )
             }
-        return self._coded[quote.id]
+        return self._coded[quote]
 
 
 def add_coding(
@@ -201,27 +228,6 @@ def _check_span(source: Source, start: int, end: int) -> None:
             f"span {start}-{end} runs past the end of {source.name} "
             f"({source.length} characters); the last valid END is {source.length}"
         )
-
-
-def _quote(
-    session: Session, source: Source, start: int, end: int, request: CodingRequest
-) -> Quote:
-    found = session.scalars(
-        select(Quote).where(Quote.source_id == source.id, Quote.start == start, Quote.end == end)
-    ).first()
-    if found is not None:
-        return found
-    quote = Quote(
-        source=source,
-        start=start,
-        end=end,
-        text=source.text[start:end],
-        sheet_text=request.sheet_text,
-        anchor=request.anchor,
-    )
-    session.add(quote)
-    session.flush()
-    return quote
 
 
 def _unanchored_quote(session: Session, source: Source | None, sheet_text: str) -> Quote:

@@ -1,0 +1,1 @@
+"""Reports: counts computed in SQL, shaped as pandas DataFrames."""

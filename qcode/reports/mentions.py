@@ -1,0 +1,278 @@
+"""Mention counts: the headline numbers of a study, by any dimension, counted in SQL.
+
+A mention is one coding-to-subdivision connection; a coding filed under no
+subdivision is one mention in the "(no subdivision)" bucket, so every dimension and
+every crosstab adds up to the same total. With `distinct`, quotes are counted instead:
+a quote counts once in each bucket it reaches, however many connections lead there.
+Cases: a source with two interview partners counts its mentions for each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from qcode.errors import InputError, NotFoundError
+from qcode.names import name_key
+from qcode.reports.percent import shares
+from qcode.services import lookup
+from qcode.services.project import Project
+from qcode.store.models import (
+    Attribute,
+    Case,
+    CaseAttribute,
+    Code,
+    Coder,
+    Coding,
+    CodingSubdivision,
+    Quote,
+    Source,
+    SourceCase,
+    Subdivision,
+)
+
+NO_SUBDIVISION = "(no subdivision)"
+NO_CASE = "(no case)"
+NO_VALUE = "(no value)"
+EMPTY_BUCKETS = (NO_SUBDIVISION, NO_CASE, NO_VALUE)
+_DEEPEST = 10_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which codings count. Empty means no restriction."""
+
+    sources: Sequence[str] = ()
+    cases: Sequence[str] = ()
+    coders: Sequence[str] = ()
+    attributes: Sequence[tuple[str, str]] = ()  # (name, value)
+    subtree: str | None = None
+
+
+def mentions(
+    project: Project,
+    by: str = "group",
+    across: str | None = None,
+    distinct_quotes: bool = False,
+    filters: Filters | None = None,
+    decimals: int = 0,
+) -> pd.DataFrame:
+    """Mention counts by one dimension (with `percent`), or a crosstab of two.
+
+    Dimensions: "subdivision", "group" (the top level of the tree, or the level below
+    `filters.subtree`), "level:N" (the tree's Nth level, 0 = top or the subtree node),
+    "code", "case", "attribute:NAME".
+
+    One-way: columns [<dimension>, "mentions", "percent"], largest first, empty buckets
+    last; percentages add up to 100 (largest remainder). Crosstab: one row per `by`
+    value, one column per `across` value, and a "Total" row and column.
+    """
+    filters = filters or Filters()
+    with project.session() as session:
+        base = _base(session, filters)
+        dims = [_dimension(session, base, by, filters, "a")]
+        if across is not None:
+            dims.append(_dimension(session, base, across, filters, "b"))
+        unit = func.count(distinct(base.c.quote_id)) if distinct_quotes else func.count()
+        query: Select[Any] = select(*(d[0] for d in dims), unit).select_from(base)
+        for _, join in dims:
+            query = join(query)
+        query = query.group_by(*(d[0] for d in dims))
+        rows = session.execute(query).all()
+    label = _label(by)
+    if across is None:
+        return _one_way(rows, label, decimals)
+    return _crosstab(rows, label, _label(across))
+
+
+def _base(session: Session, filters: Filters) -> Subquery:
+    """One row per mention: (coding, quote, subdivision or NULL, source, code)."""
+    query = (
+        select(
+            Coding.id.label("coding_id"),
+            Coding.quote_id.label("quote_id"),
+            CodingSubdivision.subdivision_id.label("subdivision_id"),
+            Quote.source_id.label("source_id"),
+            Coding.code_id.label("code_id"),
+        )
+        .join(Quote, Coding.quote_id == Quote.id)
+        .outerjoin(CodingSubdivision, CodingSubdivision.coding_id == Coding.id)
+    )
+    if filters.coders:
+        query = query.where(
+            Coding.coder_id.in_(select(Coder.id).where(Coder.name.in_(filters.coders)))
+        )
+    if filters.sources:
+        query = query.where(Quote.source_id.in_(
+            select(Source.id).where(or_(Source.name.in_(filters.sources),
+                                        Source.original_filename.in_(filters.sources)))
+        ))
+    if filters.cases:
+        keys = [k.lower() for k in filters.cases]
+        query = query.where(Quote.source_id.in_(
+            select(SourceCase.source_id).join(Case, SourceCase.case_id == Case.id)
+            .where(func.lower(Case.key).in_(keys))
+        ))
+    for name, value in filters.attributes:
+        query = query.where(Quote.source_id.in_(_sources_with(session, name, value)))
+    if filters.subtree:
+        tree = _tree(session, filters.subtree, _DEEPEST, "subtree")
+        query = query.where(CodingSubdivision.subdivision_id.in_(select(tree.c.id)))
+    return query.subquery("m")
+
+
+def _attribute(session: Session, name: str) -> Attribute:
+    found = session.scalars(select(Attribute).where(Attribute.name_key == name_key(name))).first()
+    if found is None:
+        known = ", ".join(session.scalars(select(Attribute.name)).all()) or "none yet"
+        raise NotFoundError(f"no case attribute {name!r} (known: {known})")
+    return found
+
+
+def _sources_with(session: Session, name: str, value: str) -> Select[Any]:
+    """Sources of the cases whose attribute `name` equals `value` (typed comparison)."""
+    attribute = _attribute(session, name)
+    if attribute.type == "number":
+        try:
+            matches: ColumnElement[bool] = CaseAttribute.value_number == float(value)
+        except ValueError as exc:
+            raise InputError(f"attribute {name!r} holds numbers; {value!r} is not one") from exc
+    elif attribute.type == "date":
+        try:
+            matches = CaseAttribute.value_date == date.fromisoformat(value)
+        except ValueError as exc:
+            raise InputError(f"attribute {name!r} holds dates; give YYYY-MM-DD") from exc
+    else:
+        matches = func.lower(CaseAttribute.value_text) == value.lower()
+    return (
+        select(SourceCase.source_id)
+        .join(CaseAttribute, CaseAttribute.case_id == SourceCase.case_id)
+        .where(CaseAttribute.attribute_id == attribute.id, matches)
+    )
+
+
+def _tree(session: Session, subtree: str | None, level: int, name: str) -> Subquery:
+    """(id, bucket) for every node under the top (or `subtree`): bucket is the node's
+    ancestor at depth `level`, or the node itself when it is not that deep."""
+    sub = Subdivision.__table__
+    if subtree:
+        root, _ = lookup.subdivision(session, subtree)
+        start = sub.c.id == root.id
+    else:
+        start = sub.c.parent_id.is_(None)
+    anchor = select(sub.c.id, sub.c.id.label("bucket"), literal(0, Integer).label("depth"))
+    tree = anchor.where(start).cte(name, recursive=True)
+    child = sub.alias("child")
+    tree = tree.union_all(
+        select(
+            child.c.id,
+            case((tree.c.depth + 1 <= level, child.c.id), else_=tree.c.bucket),
+            tree.c.depth + 1,
+        ).where(child.c.parent_id == tree.c.id)
+    )
+    return select(tree.c.id, tree.c.bucket).subquery(f"{name}_nodes")
+
+
+Joins = Callable[[Select[Any]], Select[Any]]
+
+
+def _dimension(
+    session: Session, base: Subquery, dimension: str, filters: Filters, tag: str
+) -> tuple[ColumnElement[Any], Joins]:
+    """The label expression of `dimension` and a function adding its joins."""
+    kind, _, arg = dimension.partition(":")
+    kind = kind.strip().lower()
+    if kind in ("subdivision", "group", "level"):
+        if kind == "level":
+            if not arg.strip().isdigit():
+                raise InputError(f"--by {dimension}: give the level as a number, e.g. level:1")
+            level = int(arg)
+        else:
+            level = _DEEPEST if kind == "subdivision" else (1 if filters.subtree else 0)
+        tree = _tree(session, filters.subtree, level, f"tree_{tag}")
+        bucket = aliased(Subdivision, name=f"bucket_{tag}")
+        label = func.coalesce(bucket.name, NO_SUBDIVISION)
+        return label, lambda q: q.outerjoin(tree, tree.c.id == base.c.subdivision_id).outerjoin(
+            bucket, bucket.id == tree.c.bucket
+        )
+    if kind == "code":
+        code = aliased(Code, name=f"code_{tag}")
+        return code.name.expression, lambda q: q.join(code, code.id == base.c.code_id)
+    if kind in ("case", "attribute"):
+        link = aliased(SourceCase, name=f"link_{tag}")
+        if kind == "case":
+            owner = aliased(Case, name=f"case_{tag}")
+            return func.coalesce(owner.key, NO_CASE), lambda q: q.outerjoin(
+                link, link.source_id == base.c.source_id
+            ).outerjoin(owner, owner.id == link.case_id)
+        attribute = _attribute(session, arg)
+        value = aliased(CaseAttribute, name=f"value_{tag}")
+        label = func.coalesce(
+            value.value_text, cast(value.value_number, String), cast(value.value_date, String),
+            NO_VALUE,
+        )
+        return label, lambda q: q.outerjoin(link, link.source_id == base.c.source_id).outerjoin(
+            value, and_(value.case_id == link.case_id, value.attribute_id == attribute.id)
+        )
+    raise InputError(
+        f"cannot count by {dimension!r}; use subdivision, group, level:N, code, case "
+        "or attribute:NAME"
+    )
+
+
+def _label(dimension: str) -> str:
+    kind, _, arg = dimension.partition(":")
+    return arg.strip() if kind.strip().lower() == "attribute" else dimension.strip().lower()
+
+
+def _order(labels: Sequence[str], counts: Sequence[int]) -> list[int]:
+    return sorted(range(len(labels)),
+                  key=lambda i: (labels[i] in EMPTY_BUCKETS, -counts[i], str(labels[i])))
+
+
+def _one_way(rows: Sequence[object], label: str, decimals: int) -> pd.DataFrame:
+    labels = [str(r[0]) for r in rows]  # type: ignore[index]
+    counts = [int(r[1]) for r in rows]  # type: ignore[index]
+    order = _order(labels, counts)
+    labels, counts = [labels[i] for i in order], [counts[i] for i in order]
+    return pd.DataFrame(
+        {label: labels, "mentions": counts, "percent": shares(counts, decimals)}
+    )
+
+
+def _crosstab(rows: Sequence[object], by: str, across: str) -> pd.DataFrame:
+    long = pd.DataFrame([tuple(r) for r in rows],  # type: ignore[arg-type]
+                        columns=[by, across, "mentions"])
+    if long.empty:
+        return pd.DataFrame({by: ["Total"], "Total": [0]})
+    wide = long.pivot_table(index=by, columns=across, values="mentions", aggfunc="sum",
+                            fill_value=0)
+    row_totals = wide.sum(axis=1)
+    rows_order = _order(list(wide.index), list(row_totals))
+    col_totals = wide.sum(axis=0)
+    cols_order = _order(list(wide.columns), list(col_totals))
+    wide = wide.iloc[rows_order, cols_order]
+    wide["Total"] = wide.sum(axis=1)
+    wide.loc["Total"] = wide.sum(axis=0)
+    wide.columns.name = None
+    return wide.reset_index().rename(columns={"index": by})
