@@ -206,3 +206,39 @@ def test_the_api_returns_dataframes(study: Project) -> None:
         rows = api.codings(again)
     assert list(table.columns) == ["code", "mentions", "percent"]
     assert len(rows) == QUOTES and {"source", "start", "end", "code"} <= set(rows.columns)
+
+
+def test_charts_have_a_bar_per_row_and_real_files(study: Project, tmp_path: Path) -> None:
+    from matplotlib.patches import Rectangle
+
+    from qcode.reports.charts import bar_chart, crosstab_chart, save
+    from qcode.services.codebook import factor_groups
+
+    inside = mentions(study, by="subdivision", filters=Filters(subtree="Inclusion criteria"))
+    figure = bar_chart(inside, "subdivision", "Inclusion criteria", factor_groups(study))
+    axes = figure.axes[0]
+    bars = [p for p in axes.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 6 and sorted(int(b.get_width()) for b in bars) == sorted(
+        inside["mentions"])
+    assert {t.get_text() for t in axes.get_legend().get_texts()} == set(FACTORS)
+    assert len({b.get_facecolor() for b in bars}) == 2  # coloured by factor group
+    labels = {t.get_text() for t in axes.texts}
+    assert any(label.endswith("%)") for label in labels)
+    save(figure, tmp_path / "inclusion.png")
+    assert (tmp_path / "inclusion.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    cross = crosstab_chart(mentions(study, by="group", across="case"), "group", "By case")
+    assert len(cross.axes[0].patches) == 11 * 2
+    save(cross, tmp_path / "cross.svg")
+    assert b"<svg" in (tmp_path / "cross.svg").read_bytes()[:500]
+
+
+def test_figures_redraws_the_overview_and_every_group(study: Project, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["figures", study.location, str(tmp_path / "figs"),
+                                      "--type", "svg"])
+    assert result.exit_code == 0, result.output
+    drawn = sorted(p.name for p in (tmp_path / "figs").iterdir())
+    assert len(drawn) == 1 + len(GROUPS) and "overview.svg" in drawn
+    assert "inclusion-criteria.svg" in drawn
+    chart = CliRunner().invoke(cli, ["report", "mentions", study.location,
+                                     "--chart", str(tmp_path / "x.gif")])
+    assert chart.exit_code == 1 and "a chart is written as .png" in chart.stderr

@@ -10,7 +10,9 @@ import pandas as pd
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
+from qcode.reports.charts import CHART_TYPES, bar_chart, crosstab_chart, save
 from qcode.reports.mentions import Filters, mentions
+from qcode.services.codebook import factor_groups, list_subdivisions
 
 REPORT_FORMATS = (*FORMATS, "xlsx")
 
@@ -56,10 +58,15 @@ def _attribute_filter(_ctx: click.Context, _param: click.Parameter,
 @click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of the screen.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the figure: a .png, .svg or .pdf file.")
+@click.option("--title", help="The chart's title (default: says what is counted).")
+@click.option("--grouped", is_flag=True, help="Crosstab chart with bars side by side.")
 def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: bool,
                  sources: tuple[str, ...], cases: tuple[str, ...], coders: tuple[str, ...],
                  attributes: list[tuple[str, str]], subtree: str | None, decimals: int,
-                 fmt: str, as_json: bool, output: Path | None) -> None:
+                 fmt: str, as_json: bool, output: Path | None, chart: Path | None,
+                 title: str | None, grouped: bool) -> None:
     """Mention counts (coding-to-subdivision connections) with percentages.
 
     A coding under no subdivision is one mention in "(no subdivision)", so every
@@ -77,7 +84,19 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
     filters = Filters(sources, cases, coders, attributes, subtree)
     with opened(project) as p:
         table = mentions(p, by, across, distinct_quotes, filters, decimals)
+        groups = factor_groups(p)
     write_table(table, "json" if as_json else fmt, output)
+    if chart is not None:
+        unit = "quotes" if distinct_quotes else "mentions"
+        label = str(table.columns[0])
+        within = f" in {subtree}" if subtree else ""
+        heading = title or f"{unit.capitalize()} by {label}{within}"
+        if across is None:
+            figure = bar_chart(table, label, heading, groups, unit)
+        else:
+            figure = crosstab_chart(table, label, heading, stacked=not grouped, unit=unit)
+        save(figure, chart)
+        note(f"drew {chart}")
     if across is None and fmt == "table" and not as_json:
         what = "quotes" if distinct_quotes else "mentions"
         note(f"{int(table['mentions'].sum())} {what} in all")
@@ -101,4 +120,44 @@ def write_table(table: pd.DataFrame, fmt: str, output: Path | None) -> None:
     note(f"wrote {output}")
 
 
-COMMANDS = [report]
+@click.command()
+@project_argument
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--type", "kind", type=click.Choice([t[1:] for t in CHART_TYPES]), default="png",
+              show_default=True, help="File type of the figures.")
+def figures(project: str, outdir: Path, kind: str) -> None:
+    """Redraw every figure: the overview by group and one per subdivision group.
+
+    Each is a sorted bar chart of mentions with counts and percentages; inside a group
+    with factor groups, bars are grouped and coloured by factor group. For a thesis
+    build: run it after every coding session.
+
+    \b
+    Example:
+      qcode figures study.qcode figures/ --type pdf
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with opened(project) as p:
+        groups = factor_groups(p)
+        overview = mentions(p, "group")
+        tops = [s.name for s in list_subdivisions(p) if s.parent is None]
+        charts = [("overview", bar_chart(overview, "group", "Mentions by group", None))]
+        for top in tops:
+            table = mentions(p, "subdivision", filters=Filters(subtree=top))
+            if table["mentions"].sum():
+                charts.append((top, bar_chart(table, "subdivision", top, groups)))
+    for name, figure in charts:
+        path = outdir / f"{_slug(name)}.{kind}"
+        save(figure, path)
+        written.append(path)
+    note(f"drew {len(written)} figures in {outdir}")
+    for path in written:
+        click.echo(str(path))
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+COMMANDS = [report, figures]

@@ -130,3 +130,16 @@ def delete_code(project: Project, name: str) -> None:
                 f"(deleting it would lose that coding)"
             )
         session.delete(code)
+
+
+def factor_groups(project: Project) -> dict[str, str]:
+    """Each subdivision's nearest factor-group ancestor (for grouping in figures)."""
+    nodes = {node.name: node for node in list_subdivisions(project)}
+    found: dict[str, str] = {}
+    for name, node in nodes.items():
+        parent = nodes.get(node.parent) if node.parent else None
+        while parent is not None and parent.kind != "factor_group":
+            parent = nodes.get(parent.parent) if parent.parent else None
+        if parent is not None:
+            found[name] = parent.name
+    return found

@@ -1,0 +1,101 @@
+"""Figures in the style of a thesis: sorted horizontal bars with counts and percentages.
+
+matplotlib with the Agg backend, so charts draw without a screen (over SSH, in CI).
+The file type follows the name: .png, .svg or .pdf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from qcode.errors import InputError  # noqa: E402
+
+CHART_TYPES = (".png", ".svg", ".pdf")
+_PALETTE = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#9a6324",
+            "#469990", "#808000", "#000075")
+_SINGLE = "#4363d8"
+
+
+def bar_chart(table: pd.DataFrame, label: str, title: str,
+              groups: Mapping[str, str] | None = None, unit: str = "mentions") -> Figure:
+    """One bar per row of a one-way report, largest at the top.
+
+    With `groups` (label -> factor group), bars are kept together by group, coloured
+    by it, and a legend names the groups.
+    """
+    rows = table.to_dict("records")
+    if groups:
+        order = {g: -sum(r["mentions"] for r in rows if groups.get(r[label]) == g)
+                 for g in set(groups.values())}
+        rows.sort(key=lambda r: (order.get(groups.get(r[label], ""), 0),
+                                 groups.get(r[label], "~"), -r["mentions"]))
+    rows.reverse()  # barh draws the first row at the bottom
+    names = [str(r[label]) for r in rows]
+    palette = _colours(groups or {})
+    colours = [palette.get((groups or {}).get(r[label], ""), _SINGLE) for r in rows]
+    figure, axes = plt.subplots(figsize=(9, max(2.5, 0.42 * len(rows) + 1.4)))
+    bars = axes.barh(names, [r["mentions"] for r in rows], color=colours)
+    widest = max((r["mentions"] for r in rows), default=0)
+    for bar, row in zip(bars, rows, strict=True):
+        axes.text(bar.get_width() + widest * 0.01, bar.get_y() + bar.get_height() / 2,
+                  f"{row['mentions']} ({row['percent']:g}%)", va="center", fontsize=9)
+    axes.set_xlim(0, widest * 1.18 or 1)
+    axes.set_xlabel(unit)
+    axes.spines[["top", "right"]].set_visible(False)
+    total = sum(r["mentions"] for r in rows)
+    axes.set_title(title, loc="left", fontsize=12)
+    figure.text(0.01, 0.01, f"Total: {total} {unit}", fontsize=8, color="#555555")
+    if groups:
+        seen = dict.fromkeys(groups.get(r[label], "") for r in reversed(rows))
+        handles = [plt.Rectangle((0, 0), 1, 1, color=palette[n]) for n in seen if n]
+        axes.legend(handles, [n for n in seen if n], loc="lower right", fontsize=8,
+                    frameon=False)
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    return figure
+
+
+def crosstab_chart(table: pd.DataFrame, label: str, title: str, stacked: bool = True,
+                   unit: str = "mentions") -> Figure:
+    """A crosstab as stacked (or grouped) horizontal bars, one colour per column."""
+    body = table[table[label] != "Total"].set_index(label).drop(columns="Total")
+    body = body.iloc[::-1]
+    figure, axes = plt.subplots(figsize=(10, max(2.5, 0.45 * len(body) + 1.6)))
+    colours: dict[Any, Any] = {c: _PALETTE[i % len(_PALETTE)] for i, c in enumerate(body.columns)}
+    body.plot.barh(ax=axes, stacked=stacked, color=colours, width=0.8)
+    axes.set_xlabel(unit)
+    axes.set_ylabel("")
+    axes.set_title(title, loc="left", fontsize=12)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=8, frameon=False, loc="lower right")
+    figure.text(0.01, 0.01, f"Total: {int(body.to_numpy().sum())} {unit}", fontsize=8,
+                color="#555555")
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    return figure
+
+
+def save(figure: Figure, path: Path) -> None:
+    """Write `figure` to `path` (.png, .svg or .pdf) and free it."""
+    if path.suffix.lower() not in CHART_TYPES:
+        raise InputError(f"{path}: a chart is written as {', '.join(CHART_TYPES)}")
+    if not path.parent.exists():
+        raise InputError(f"{path.parent} does not exist; create it first")
+    try:
+        figure.savefig(path, dpi=150)
+    finally:
+        plt.close(figure)
+
+
+def _colours(groups: Mapping[str, str]) -> dict[str, str]:
+    """A colour per group, the same for the same set of groups in every chart."""
+    names = sorted(set(groups.values()))
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
