@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
@@ -23,6 +25,11 @@ class QcodeGroup(click.Group):
                 raise
             click.echo(f"qcode: error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:
+            # The reader (`| head`) went away: nothing is wrong with the project.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("qcode: interrupted; the last unfinished step was rolled back", err=True)
             ctx.exit(130)

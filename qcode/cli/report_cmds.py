@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -10,8 +12,16 @@ import pandas as pd
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
-from qcode.reports.charts import CHART_TYPES, bar_chart, crosstab_chart, save
+from qcode.reports.charts import (
+    CHART_TYPES,
+    bar_chart,
+    crosstab_chart,
+    saturation_chart,
+    save,
+)
+from qcode.reports.cooccurrence import cooccurrence
 from qcode.reports.mentions import Filters, mentions
+from qcode.reports.progress import codebook, saturation
 from qcode.services.codebook import factor_groups, list_subdivisions
 
 REPORT_FORMATS = (*FORMATS, "xlsx")
@@ -19,7 +29,7 @@ REPORT_FORMATS = (*FORMATS, "xlsx")
 
 @click.group()
 def report() -> None:
-    """Reports: mention counts (more kinds follow).
+    """Reports: mentions, cooccurrence, matrix, saturation, codebook.
 
     \b
     Example:
@@ -102,12 +112,25 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
         note(f"{int(table['mentions'].sum())} {what} in all")
 
 
+def _excel_ready(table: pd.DataFrame) -> pd.DataFrame:
+    """Excel holds no time zones and no lists: UTC times without zone, lists joined."""
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return value
+
+    return table.map(cell)
+
+
 def write_table(table: pd.DataFrame, fmt: str, output: Path | None) -> None:
     """Print or save a report table in `fmt`."""
     if fmt == "xlsx":
         if output is None:
             raise InputError("--format xlsx writes a file: add --output report.xlsx")
-        table.to_excel(output, index=False, sheet_name="report")
+        _excel_ready(table).to_excel(output, index=False, sheet_name="report")
         note(f"wrote {output}")
         return
     rows = [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
@@ -118,6 +141,99 @@ def write_table(table: pd.DataFrame, fmt: str, output: Path | None) -> None:
     with output.open("w", encoding="utf-8", newline="") as handle:
         emit(rows, columns, fmt, file=handle)
     note(f"wrote {output}")
+
+
+def _table_output(func: Any) -> Any:
+    """--format (with xlsx), --json and --output for a report command."""
+    func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write to this file instead of the screen.")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")(
+        func)
+    return click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table",
+                        show_default=True, help="Output format; xlsx needs --output.")(func)
+
+
+@report.command("cooccurrence")
+@project_argument
+@click.option("--of", type=click.Choice(["subdivision", "code"]), default="subdivision",
+              show_default=True, help="What to pair.")
+@click.option("--overlap", is_flag=True,
+              help="Pair codings whose quotes overlap in the text, not one coding's items.")
+@_table_output
+def cooccurrence_cmd(project: str, of: str, overlap: bool, fmt: str, as_json: bool,
+                     output: Path | None) -> None:
+    """Which subdivisions (or codes) occur together: a symmetric table.
+
+    By default a pair counts the codings filed under both subdivisions (for codes: the
+    quotes carrying both); with --overlap, the pairs of codings whose quotes overlap.
+    The diagonal holds each item's own number of codings.
+
+    \b
+    Example:
+      qcode report cooccurrence study.qcode --of code --overlap --format csv
+    """
+    with opened(project) as p:
+        table = cooccurrence(p, of, "overlap" if overlap else "coding")
+    write_table(table, "json" if as_json else fmt, output)
+
+
+@report.command("matrix")
+@project_argument
+@click.option("--rows", type=click.Choice(["code", "subdivision", "group"]), default="code",
+              show_default=True, help="What the rows are.")
+@click.option("--columns", type=click.Choice(["source", "case"]), default="source",
+              show_default=True, help="What the columns are.")
+@_table_output
+def matrix_cmd(project: str, rows: str, columns: str, fmt: str, as_json: bool,
+               output: Path | None) -> None:
+    """A code-document table: codings per code (or subdivision) and source (or case).
+
+    \b
+    Example:
+      qcode report matrix study.qcode --rows code --columns case --format xlsx -o m.xlsx
+    """
+    with opened(project) as p:
+        table = mentions(p, rows, across=columns, unit="codings")
+    write_table(table, "json" if as_json else fmt, output)
+
+
+@report.command("saturation")
+@project_argument
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the cumulative totals as lines (.png, .svg, .pdf).")
+@_table_output
+def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
+                   output: Path | None) -> None:
+    """New codes and subdivisions per interview, in interview-date order, cumulative.
+
+    Interviews are ordered by their cases' interview date (the earliest date-typed
+    attribute), then by name. When the totals level off, coding is saturating.
+
+    \b
+    Example:
+      qcode report saturation study.qcode --chart saturation.png
+    """
+    with opened(project) as p:
+        table = saturation(p)
+    write_table(table, "json" if as_json else fmt, output)
+    if chart is not None:
+        save(saturation_chart(table), chart)
+        note(f"drew {chart}")
+
+
+@report.command("codebook")
+@project_argument
+@_table_output
+def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> None:
+    """Codes with descriptions, counts, where they are filed, first and last use.
+
+    \b
+    Example:
+      qcode report codebook study.qcode --format markdown -o codebook.md
+    """
+    with opened(project) as p:
+        table = codebook(p)
+    write_table(table, "json" if as_json else fmt, output)
 
 
 @click.command()

@@ -83,6 +83,25 @@ def crosstab_chart(table: pd.DataFrame, label: str, title: str, stacked: bool = 
     return figure
 
 
+def saturation_chart(table: pd.DataFrame) -> Figure:
+    """Cumulative codes and subdivisions per interview: a line that levels off."""
+    figure, axes = plt.subplots(figsize=(9, 4.5))
+    axes.plot(table["interview"], table["total_codes"], marker="o", color=_PALETTE[0],
+              label="codes")
+    axes.plot(table["interview"], table["total_subdivisions"], marker="s", color=_PALETTE[1],
+              label="subdivisions")
+    axes.bar(table["interview"], table["new_codes"], color=_PALETTE[0], alpha=0.25,
+             label="new codes")
+    axes.set_xticks(list(table["interview"]))
+    axes.set_xlabel("interview (in interview-date order)")
+    axes.set_ylabel("cumulative count")
+    axes.set_title("Saturation: codes and subdivisions by interview", loc="left", fontsize=12)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(frameon=False, fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
 def save(figure: Figure, path: Path) -> None:
     """Write `figure` to `path` (.png, .svg or .pdf) and free it."""
     if path.suffix.lower() not in CHART_TYPES:

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import InputError, NotFoundError
-from qcode.names import name_key
+from qcode.names import name_key, natural_key
 from qcode.reports.percent import shares
 from qcode.services import lookup
 from qcode.services.project import Project
@@ -54,7 +54,7 @@ from qcode.store.models import (
 NO_SUBDIVISION = "(no subdivision)"
 NO_CASE = "(no case)"
 NO_VALUE = "(no value)"
-EMPTY_BUCKETS = (NO_SUBDIVISION, NO_CASE, NO_VALUE)
+EMPTY_BUCKETS = (NO_SUBDIVISION, NO_CASE, NO_VALUE, "(no source)")
 _DEEPEST = 10_000
 
 
@@ -76,12 +76,17 @@ def mentions(
     distinct_quotes: bool = False,
     filters: Filters | None = None,
     decimals: int = 0,
+    unit: str | None = None,
 ) -> pd.DataFrame:
     """Mention counts by one dimension (with `percent`), or a crosstab of two.
 
     Dimensions: "subdivision", "group" (the top level of the tree, or the level below
     `filters.subtree`), "level:N" (the tree's Nth level, 0 = top or the subtree node),
-    "code", "case", "attribute:NAME".
+    "code", "source", "case", "attribute:NAME".
+
+    `unit` says what is counted: "mentions" (the default), "quotes" (what
+    `distinct_quotes` asks for) or "codings"; the count column keeps the name
+    "mentions" so tables have stable columns.
 
     One-way: columns [<dimension>, "mentions", "percent"], largest first, empty buckets
     last; percentages add up to 100 (largest remainder). Crosstab: one row per `by`
@@ -93,8 +98,15 @@ def mentions(
         dims = [_dimension(session, base, by, filters, "a")]
         if across is not None:
             dims.append(_dimension(session, base, across, filters, "b"))
-        unit = func.count(distinct(base.c.quote_id)) if distinct_quotes else func.count()
-        query: Select[Any] = select(*(d[0] for d in dims), unit).select_from(base)
+        unit = unit or ("quotes" if distinct_quotes else "mentions")
+        counted = {
+            "mentions": func.count(),
+            "quotes": func.count(distinct(base.c.quote_id)),
+            "codings": func.count(distinct(base.c.coding_id)),
+        }.get(unit)
+        if counted is None:
+            raise InputError(f"cannot count {unit!r}; count mentions, quotes or codings")
+        query: Select[Any] = select(*(d[0] for d in dims), counted).select_from(base)
         for _, join in dims:
             query = join(query)
         query = query.group_by(*(d[0] for d in dims))
@@ -215,6 +227,11 @@ def _dimension(
         return label, lambda q: q.outerjoin(tree, tree.c.id == base.c.subdivision_id).outerjoin(
             bucket, bucket.id == tree.c.bucket
         )
+    if kind == "source":
+        source = aliased(Source, name=f"source_{tag}")
+        return func.coalesce(source.name, "(no source)"), lambda q: q.outerjoin(
+            source, source.id == base.c.source_id
+        )
     if kind == "code":
         code = aliased(Code, name=f"code_{tag}")
         return code.name.expression, lambda q: q.join(code, code.id == base.c.code_id)
@@ -235,8 +252,8 @@ def _dimension(
             value, and_(value.case_id == link.case_id, value.attribute_id == attribute.id)
         )
     raise InputError(
-        f"cannot count by {dimension!r}; use subdivision, group, level:N, code, case "
-        "or attribute:NAME"
+        f"cannot count by {dimension!r}; use subdivision, group, level:N, code, source, "
+        "case or attribute:NAME"
     )
 
 
@@ -247,7 +264,7 @@ def _label(dimension: str) -> str:
 
 def _order(labels: Sequence[str], counts: Sequence[int]) -> list[int]:
     return sorted(range(len(labels)),
-                  key=lambda i: (labels[i] in EMPTY_BUCKETS, -counts[i], str(labels[i])))
+                  key=lambda i: (labels[i] in EMPTY_BUCKETS, -counts[i], natural_key(labels[i])))
 
 
 def _one_way(rows: Sequence[object], label: str, decimals: int) -> pd.DataFrame:
