@@ -67,6 +67,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def _register() -> None:
     from qcode.cli import (
         coding_cmds,
+        export_cmds,
         import_cmd,
         list_cmds,
         project_cmds,
@@ -74,7 +75,8 @@ def _register() -> None:
         sheet_cmds,
     )
 
-    for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds):
+    for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds,
+                   export_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -24,7 +24,7 @@ from qcode.names import clean_name, name_key
 
 # Each field and the header names that mean it (compared by name_key).
 HEADERS: dict[str, tuple[str, ...]] = {
-    "quote": ("quote", "quotes", "citation", "quotation", "text", "segment"),
+    "quote": ("quote", "citation", "quotation", "text", "segment"),
     "code": ("code", "codes", "open code", "label"),
     "emphasis": ("emphasis", "stress"),
     "subdivision": ("subdivision", "category", "main subdivision", "primary subdivision"),
@@ -34,6 +34,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "memo", "memos", "comment", "comments"),
     "source": ("source", "document", "file", "transcript"),
     "case": ("case", "interview partner", "participant", "interview"),
+    "coder": ("coder", "coded by"),
+    "start": ("start",),
+    "end": ("end",),
 }
 _LOOKUP = {name_key(alias): field for field, aliases in HEADERS.items() for alias in aliases}
 _SPLIT_OTHERS = re.compile(r"[;,\n]")
@@ -49,6 +52,7 @@ class SheetCoding:
     other_subdivisions: list[str]
     notes: str
     row: int
+    coder: str = ""
 
 
 @dataclass
@@ -61,6 +65,8 @@ class SheetQuote:
     source: str = ""
     case: str = ""
     codings: list[SheetCoding] = field(default_factory=list)
+    start: int | None = None  # offsets, when the sheet carries them (qcode's own export)
+    end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,8 @@ def _table_quotes(
             raise InputError(f"{where(line, 'code')}: the code is empty; give every row a code")
         if quote:
             quotes.append(SheetQuote(quote, table.name, line, cell(row, "source"),
-                                     cell(row, "case")))
+                                     cell(row, "case"), start=_offset(cell(row, "start")),
+                                     end=_offset(cell(row, "end"))))
         elif not quotes or quotes[-1].sheet != table.name:
             raise InputError(
                 f"{where(line, 'quote')}: the quote is empty but there is no quote above "
@@ -185,9 +192,18 @@ def _table_quotes(
                                  "characters; is a quote in the wrong column?")
         quotes[-1].codings.append(
             SheetCoding(code, cell(row, "emphasis"), subdivision, [o for o in others if o],
-                        cell(row, "notes"), line)
+                        cell(row, "notes"), line, clean_name(cell(row, "coder")))
         )
     return quotes
+
+
+def _offset(value: str) -> int | None:
+    """An offset cell: a whole number (Excel may store it as 120.0), else None."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and number >= 0 else None
 
 
 def _column_letter(index: int) -> str:

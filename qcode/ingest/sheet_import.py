@@ -73,7 +73,8 @@ def import_sheets(
     placements = []
     for quote in quotes:
         prefer = _preferred(quote, by_name, by_file, by_case)
-        placements.append((quote, prefer, corpus.place(quote.text, prefer)))
+        placements.append((quote, prefer, _given(quote, prefer, corpus)
+                           or corpus.place(quote.text, prefer)))
     report = SheetReport(dry_run=dry_run)
     with project.session(rollback=dry_run) as session:
         batch = CodingBatch(session)
@@ -87,6 +88,17 @@ def import_sheets(
                         f"sheet {quote.sheet!r}, row {coding.row}: {detail}; nothing was imported"
                     ) from exc
     return report
+
+
+def _given(quote: SheetQuote, prefer: list[str], corpus: Corpus) -> Placement | None:
+    """The sheet's own offsets, when it has them and they hold exactly this quote."""
+    if quote.start is None or quote.end is None or len(prefer) != 1:
+        return None
+    text = corpus.texts[prefer[0]].text
+    if text[quote.start:quote.end] != quote.text:
+        return None
+    chosen = Candidate(prefer[0], quote.start, quote.end, 100.0, "exact")
+    return Placement(chosen, [chosen])
 
 
 def _preferred(quote: SheetQuote, by_name: dict[str, str], by_file: dict[str, str],
@@ -118,7 +130,7 @@ def _add(batch: CodingBatch, report: SheetReport, quote: SheetQuote, coding: She
             other_subdivisions=coding.other_subdivisions,
             emphasis=coding.emphasis,
             notes=coding.notes,
-            coder=coder,
+            coder=coding.coder or coder,
             sheet_text=quote.text,
             anchor=chosen.method if chosen else "unanchored",
         ),

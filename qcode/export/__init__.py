@@ -1,0 +1,1 @@
+"""Exports: files supervisors and other tools open."""

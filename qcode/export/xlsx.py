@@ -1,0 +1,162 @@
+"""`qcode export xlsx`: the coded sheet in the researcher's layout, for supervisors.
+
+Sheets: "Coding" (every coding, in the layout `quote | code | emphasis | subdivision
+| other subdivisions | notes` plus source, case, start, end, coder), one sheet per
+case, "Codebook", "Cases", and mention counts with native Excel bar charts. Rows
+that continue a quote leave the quote cell empty, as the researcher does, so
+`qcode sheet import` reads the file back to the same codings.
+
+Written with xlsxwriter in constant-memory mode: rows go to disk as they are written.
+Every text cell is written as a string, so a cell starting with = + - @ shows as text
+and Excel never runs it as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from qcode.names import natural_key
+from qcode.reports.mentions import mentions
+from qcode.reports.progress import codebook
+from qcode.services.cases import list_cases
+from qcode.services.coding import CodingRow, list_codings
+from qcode.services.project import Project
+
+LAYOUT = ["quote", "code", "emphasis", "subdivision", "other subdivisions", "notes",
+          "source", "case", "start", "end", "coder"]
+_WIDTHS = [60, 24, 20, 26, 30, 30, 22, 8, 8, 8, 12]
+_MAX_SHEET_NAME = 31
+_FORBIDDEN = set("[]:*?/\\")
+
+
+def export_xlsx(project: Project, path: Path) -> dict[str, int]:
+    """Write the workbook; returns how many rows each sheet got."""
+    rows = list_codings(project)
+    cases = list_cases(project)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_numbers": False, "strings_to_urls": False})
+    formats = {
+        "header": book.add_format({"bold": True, "bg_color": "#DDE3EE", "border": 1}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "top": book.add_format({"valign": "top"}),
+    }
+    written: dict[str, int] = {}
+    try:
+        written["Coding"] = _coding_sheet(book, "Coding", rows, formats)
+        by_case: dict[str, list[CodingRow]] = {}
+        for row in rows:
+            for key in row.cases or ["(no case)"]:
+                by_case.setdefault(key, []).append(row)
+        for key in sorted(by_case, key=natural_key):
+            name = _sheet_name(key, set(written))
+            written[name] = _coding_sheet(book, name, by_case[key], formats)
+        written["Codebook"] = _table_sheet(book, "Codebook", codebook(project), formats)
+        attributes = list(dict.fromkeys(a for c in cases for a in c.attributes))
+        written["Cases"] = _plain_sheet(
+            book, "Cases", ["case", "name", "sources", *attributes],
+            ([c.key, c.name, "; ".join(c.sources), *(c.attributes.get(a) for a in attributes)]
+             for c in cases),
+            formats,
+        )
+        for title, by in (("Mentions by group", "group"),
+                          ("Mentions by subdivision", "subdivision")):
+            written[title] = _count_sheet(book, title, mentions(project, by), formats)
+    finally:
+        book.close()
+    return written
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    clean = "".join("_" if c in _FORBIDDEN else c for c in name).strip("'")[:_MAX_SHEET_NAME]
+    candidate, n = clean or "case", 1
+    while candidate.lower() in {t.lower() for t in taken}:
+        n += 1
+        candidate = f"{clean[:_MAX_SHEET_NAME - 4]} ({n})"
+    return candidate
+
+
+def _start(book: Any, name: str, header: Sequence[str], widths: Sequence[int],
+           formats: dict[str, Any]) -> Worksheet:
+    sheet = book.add_worksheet(name)
+    for column, (title, width) in enumerate(zip(header, widths, strict=True)):
+        sheet.set_column(column, column, width)
+        sheet.write_string(0, column, title, formats["header"])
+    sheet.freeze_panes(1, 0)
+    return sheet
+
+
+def _coding_sheet(book: Any, name: str, rows: Sequence[CodingRow],
+                  formats: dict[str, Any]) -> int:
+    sheet = _start(book, name, LAYOUT, _WIDTHS, formats)
+    previous: tuple[object, ...] | None = None
+    for n, row in enumerate(rows, start=1):
+        quote_key = (row.source, row.start, row.end, row.text if row.start is None else "")
+        quote = "" if quote_key == previous else row.text  # a further code on the same quote
+        previous = quote_key
+        values = [quote, row.code, row.emphasis, row.subdivision,
+                  "; ".join(row.other_subdivisions), row.notes, row.source,
+                  "; ".join(row.cases), row.start, row.end, row.coder]
+        for column, value in enumerate(values):
+            _cell(sheet, n, column, value, formats["wrap"] if column in (0, 5) else formats["top"])
+    sheet.autofilter(0, 0, max(len(rows), 1), len(LAYOUT) - 1)
+    return len(rows)
+
+
+def _cell(sheet: Worksheet, row: int, column: int, value: object, fmt: Any) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, column, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, fmt)
+    else:
+        # write_string never turns "=SUM(...)" or "+49..." into a formula.
+        sheet.write_string(row, column, str(value), fmt)
+
+
+def _plain_sheet(book: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[object]],
+                 formats: dict[str, Any]) -> int:
+    sheet = _start(book, name, header, [max(12, min(40, len(h) + 4)) for h in header], formats)
+    count = 0
+    for n, values in enumerate(rows, start=1):
+        for column, value in enumerate(values):
+            _cell(sheet, n, column, _plain(value), formats["top"])
+        count = n
+    sheet.autofilter(0, 0, max(count, 1), len(header) - 1)
+    return count
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _table_sheet(book: Any, name: str, table: Any, formats: dict[str, Any]) -> int:
+    return _plain_sheet(book, name, [str(c) for c in table.columns],
+                        table.itertuples(index=False, name=None), formats)
+
+
+def _count_sheet(book: Any, name: str, table: Any, formats: dict[str, Any]) -> int:
+    count = _table_sheet(book, name, table, formats)
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": name,
+        "categories": [name, 1, 0, count, 0],
+        "values": [name, 1, 1, count, 1],
+        "data_labels": {"value": True},
+        "fill": {"color": "#4363D8"},
+    })
+    chart.set_title({"name": name})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})  # largest first, as in the report
+    chart.set_size({"width": 720, "height": max(300, 24 * count + 80)})
+    book.get_worksheet_by_name(name).insert_chart(1, 4, chart)
+    return count

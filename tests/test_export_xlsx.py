@@ -1,0 +1,112 @@
+"""`qcode export xlsx`: the supervisor's workbook, safe to open, and read back exactly."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from qcode.cli.main import cli
+from qcode.ingest.sheet_import import import_sheets
+from qcode.services.cases import CaseRow, apply_manifest
+from qcode.services.coding import CodingRequest, code_span, list_codings
+from qcode.services.project import Project, init_project
+from qcode.services.sources import NewSource, add_source
+
+TEXTS = {
+    "IP1_interview": "IP1: =1+1 is what they wrote on the form. We waited. We waited.\n",
+    "IP2_interview": "IP2: @home we build slowly. -Nobody helps. +49 is my number.\n",
+}
+
+
+def fill(project: Project) -> None:
+    for name, text in TEXTS.items():
+        add_source(project, NewSource(name=name, text=text, format="txt",
+                                      original_filename=f"{name}.txt"))
+    apply_manifest(project, [CaseRow("IP1", attributes={"group": ("text", "NGO")}),
+                             CaseRow("IP2", attributes={"group": ("text", "=cmd|' /C calc'!A0")})])
+
+    def code(source: str, phrase: str, name: str, nth: int = 0, **extra: object) -> None:
+        text = TEXTS[source]
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(phrase, start + 1)
+        code_span(project, CodingRequest(source=source, start=start, end=start + len(phrase),
+                                         code=name, **extra))  # type: ignore[arg-type]
+
+    code("IP1_interview", "=1+1 is what they wrote", "Paperwork", subdivision="Bureaucracy",
+         other_subdivisions=["Programme rules"], emphasis="=HYPERLINK(\"http://x\")",
+         notes="+ironic", coder="ana")
+    code("IP1_interview", "=1+1 is what they wrote", "Forms", subdivision="Bureaucracy",
+         coder="ben")
+    code("IP1_interview", "We waited.", "Waiting", nth=1, coder="ana")  # twice in the text
+    code("IP2_interview", "@home we build slowly.", "Building in stages", coder="ana")
+    code("IP2_interview", "-Nobody helps.", "Alone", subdivision="Community cohesion",
+         coder="ana")
+
+
+@pytest.fixture
+def workbook(project: Project, tmp_path: Path) -> Path:
+    fill(project)
+    out = tmp_path / "coded.xlsx"
+    result = CliRunner().invoke(cli, ["export", "xlsx", project.location, str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_workbook_has_the_researchers_layout_and_sheets(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    assert book.sheetnames == ["Coding", "IP1", "IP2", "Codebook", "Cases",
+                               "Mentions by group", "Mentions by subdivision"]
+    coding = book["Coding"]
+    rows = list(coding.iter_rows(values_only=True))
+    assert rows[0] == ("quote", "code", "emphasis", "subdivision", "other subdivisions",
+                       "notes", "source", "case", "start", "end", "coder")
+    assert rows[1][:2] == ("=1+1 is what they wrote", "Paperwork")
+    assert rows[2][:2] == (None, "Forms")  # a further code on the quote above
+    assert rows[1][4] == "Programme rules" and rows[1][10] == "ana"
+    assert coding.freeze_panes == "A2" and coding.auto_filter.ref
+    assert len(rows) - 1 == 5
+
+
+def test_formula_like_cells_are_text_never_formulas(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in cells} >= {"=1+1 is what they wrote", '=HYPERLINK("http://x")',
+                                        "+ironic", "@home we build slowly.", "-Nobody helps.",
+                                        "=cmd|' /C calc'!A0"}
+    assert all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(workbook) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist()
+                  if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in xml for xml in sheets)
+
+
+def test_mention_sheets_carry_native_bar_charts(workbook: Path) -> None:
+    with zipfile.ZipFile(workbook) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        assert "<c:barChart>" in archive.read(charts[0]).decode()
+
+
+def test_sheet_import_of_the_export_gives_the_same_codings(
+    project: Project, workbook: Path, tmp_path: Path
+) -> None:
+    with init_project(str(tmp_path / "copy.qcode")) as copy:
+        for name, text in TEXTS.items():
+            add_source(copy, NewSource(name=name, text=text, format="txt",
+                                       original_filename=f"{name}.txt"))
+        report = import_sheets(copy, [workbook])
+        assert report.unanchored == 0
+
+        def key(rows: list) -> set:  # type: ignore[type-arg]
+            return {(r.source, r.start, r.end, r.code, r.emphasis, r.notes, r.subdivision,
+                     tuple(r.other_subdivisions), r.coder) for r in rows}
+
+        assert key(list_codings(copy)) == key(list_codings(project))
+        again = import_sheets(copy, [workbook])
+        assert again.codings == 0
