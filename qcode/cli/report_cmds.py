@@ -7,22 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
-from qcode.reports.charts import (
-    CHART_TYPES,
-    bar_chart,
-    crosstab_chart,
-    saturation_chart,
-    save,
-)
-from qcode.reports.cooccurrence import cooccurrence
-from qcode.reports.mentions import Filters, mentions
-from qcode.reports.progress import codebook, saturation
 from qcode.services.codebook import factor_groups, list_subdivisions
+
+# pandas and matplotlib load only when a report runs, so `qcode --help`, listings and
+# scripts that never draw stay quick to start.
+CHART_TYPES = (".png", ".svg", ".pdf")
 
 REPORT_FORMATS = (*FORMATS, "xlsx")
 
@@ -91,6 +84,9 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
       qcode report mentions study.qcode --by group --across "attribute:stakeholder group"
       qcode report mentions study.qcode --by code --distinct --format csv -o codes.csv
     """
+    from qcode.reports.charts import bar_chart, crosstab_chart, save
+    from qcode.reports.mentions import Filters, mentions
+
     filters = Filters(sources, cases, coders, attributes, subtree)
     with opened(project) as p:
         table = mentions(p, by, across, distinct_quotes, filters, decimals)
@@ -112,7 +108,7 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
         note(f"{int(table['mentions'].sum())} {what} in all")
 
 
-def _excel_ready(table: pd.DataFrame) -> pd.DataFrame:
+def _excel_ready(table: Any) -> Any:
     """Excel holds no time zones and no lists: UTC times without zone, lists joined."""
 
     def cell(value: Any) -> Any:
@@ -125,7 +121,7 @@ def _excel_ready(table: pd.DataFrame) -> pd.DataFrame:
     return table.map(cell)
 
 
-def write_table(table: pd.DataFrame, fmt: str, output: Path | None) -> None:
+def write_table(table: Any, fmt: str, output: Path | None) -> None:
     """Print or save a report table in `fmt`."""
     if fmt == "xlsx":
         if output is None:
@@ -172,6 +168,9 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, fmt: str, as_json: bo
     Example:
       qcode report cooccurrence study.qcode --of code --overlap --format csv
     """
+
+    from qcode.reports.cooccurrence import cooccurrence
+
     with opened(project) as p:
         table = cooccurrence(p, of, "overlap" if overlap else "coding")
     write_table(table, "json" if as_json else fmt, output)
@@ -192,6 +191,9 @@ def matrix_cmd(project: str, rows: str, columns: str, fmt: str, as_json: bool,
     Example:
       qcode report matrix study.qcode --rows code --columns case --format xlsx -o m.xlsx
     """
+
+    from qcode.reports.mentions import mentions
+
     with opened(project) as p:
         table = mentions(p, rows, across=columns, unit="codings")
     write_table(table, "json" if as_json else fmt, output)
@@ -213,6 +215,10 @@ def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
     Example:
       qcode report saturation study.qcode --chart saturation.png
     """
+
+    from qcode.reports.charts import saturation_chart, save
+    from qcode.reports.progress import saturation
+
     with opened(project) as p:
         table = saturation(p)
     write_table(table, "json" if as_json else fmt, output)
@@ -231,6 +237,9 @@ def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> 
     Example:
       qcode report codebook study.qcode --format markdown -o codebook.md
     """
+
+    from qcode.reports.progress import codebook
+
     with opened(project) as p:
         table = codebook(p)
     write_table(table, "json" if as_json else fmt, output)
@@ -252,6 +261,9 @@ def figures(project: str, outdir: Path, kind: str) -> None:
     Example:
       qcode figures study.qcode figures/ --type pdf
     """
+    from qcode.reports.charts import bar_chart, save
+    from qcode.reports.mentions import Filters, mentions
+
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     with opened(project) as p:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from qcode.errors import InputError  # noqa: E402
 
-CHART_TYPES = (".png", ".svg", ".pdf")
+CHART_TYPES = (".png", ".svg", ".pdf")  # the CLI lists the same without importing this
 _PALETTE = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#9a6324",
             "#469990", "#808000", "#000075")
 _SINGLE = "#4363d8"

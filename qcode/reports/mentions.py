@@ -93,12 +93,15 @@ def mentions(
     value, one column per `across` value, and a "Total" row and column.
     """
     filters = filters or Filters()
+    unit = unit or ("quotes" if distinct_quotes else "mentions")
+    if across is None and unit == "mentions" and _tree_dimension(by) and _only_subtree(filters):
+        with project.session() as session:
+            return _one_way(_tree_counts(session, by, filters), _label(by), decimals)
     with project.session() as session:
         base = _base(session, filters)
         dims = [_dimension(session, base, by, filters, "a")]
         if across is not None:
             dims.append(_dimension(session, base, across, filters, "b"))
-        unit = unit or ("quotes" if distinct_quotes else "mentions")
         counted = {
             "mentions": func.count(),
             "quotes": func.count(distinct(base.c.quote_id)),
@@ -115,6 +118,43 @@ def mentions(
     if across is None:
         return _one_way(rows, label, decimals)
     return _crosstab(rows, label, _label(across))
+
+
+def _tree_dimension(dimension: str) -> bool:
+    return dimension.partition(":")[0].strip().lower() in ("subdivision", "group", "level")
+
+
+def _only_subtree(filters: Filters) -> bool:
+    return not (filters.sources or filters.cases or filters.coders or filters.attributes)
+
+
+def _tree_counts(session: Session, by: str, filters: Filters) -> list[tuple[str, int]]:
+    """Mentions per tree bucket without touching codings row by row.
+
+    Unfiltered counts need only the links table (its subdivision index covers the
+    GROUP BY) and, for the "(no subdivision)" bucket, all codings less those with a
+    link: much faster on a million codings than joining every coding.
+    """
+    per_subdivision = (
+        select(CodingSubdivision.subdivision_id.label("id"), func.count().label("n"))
+        .group_by(CodingSubdivision.subdivision_id)
+        .subquery("per_subdivision")
+    )
+    label, joins = _dimension(session, per_subdivision, by, filters, "a", key="id")
+    query: Any = joins(select(label, func.sum(per_subdivision.c.n)).select_from(per_subdivision))
+    if filters.subtree:  # only what lies under the subtree
+        tree = _tree(session, filters.subtree, _DEEPEST, "subtree")
+        query = query.where(per_subdivision.c.id.in_(select(tree.c.id)))
+    counted = session.execute(query.group_by(label)).all()
+    rows = [(str(row[0]), int(row[1])) for row in counted]
+    rows = [(name, n) for name, n in rows if name != NO_SUBDIVISION]
+    if not filters.subtree:
+        unfiled = (session.scalar(select(func.count()).select_from(Coding)) or 0) - (
+            session.scalar(select(func.count(distinct(CodingSubdivision.coding_id)))) or 0
+        )
+        if unfiled:
+            rows.append((NO_SUBDIVISION, unfiled))
+    return rows
 
 
 def _base(session: Session, filters: Filters) -> Subquery:
@@ -209,7 +249,8 @@ Joins = Callable[[Select[Any]], Select[Any]]
 
 
 def _dimension(
-    session: Session, base: Subquery, dimension: str, filters: Filters, tag: str
+    session: Session, base: Subquery, dimension: str, filters: Filters, tag: str,
+    key: str = "subdivision_id",
 ) -> tuple[ColumnElement[Any], Joins]:
     """The label expression of `dimension` and a function adding its joins."""
     kind, _, arg = dimension.partition(":")
@@ -224,7 +265,7 @@ def _dimension(
         tree = _tree(session, filters.subtree, level, f"tree_{tag}")
         bucket = aliased(Subdivision, name=f"bucket_{tag}")
         label = func.coalesce(bucket.name, NO_SUBDIVISION)
-        return label, lambda q: q.outerjoin(tree, tree.c.id == base.c.subdivision_id).outerjoin(
+        return label, lambda q: q.outerjoin(tree, tree.c.id == base.c[key]).outerjoin(
             bucket, bucket.id == tree.c.bucket
         )
     if kind == "source":
@@ -267,9 +308,9 @@ def _order(labels: Sequence[str], counts: Sequence[int]) -> list[int]:
                   key=lambda i: (labels[i] in EMPTY_BUCKETS, -counts[i], natural_key(labels[i])))
 
 
-def _one_way(rows: Sequence[object], label: str, decimals: int) -> pd.DataFrame:
-    labels = [str(r[0]) for r in rows]  # type: ignore[index]
-    counts = [int(r[1]) for r in rows]  # type: ignore[index]
+def _one_way(rows: Sequence[Any], label: str, decimals: int) -> pd.DataFrame:
+    labels = [str(r[0]) for r in rows]
+    counts = [int(r[1]) for r in rows]
     order = _order(labels, counts)
     labels, counts = [labels[i] for i in order], [counts[i] for i in order]
     return pd.DataFrame(
