@@ -84,7 +84,6 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
       qcode report mentions study.qcode --by group --across "attribute:stakeholder group"
       qcode report mentions study.qcode --by code --distinct --format csv -o codes.csv
     """
-    from qcode.reports.charts import bar_chart, crosstab_chart, save
     from qcode.reports.mentions import Filters, mentions
 
     filters = Filters(sources, cases, coders, attributes, subtree)
@@ -93,6 +92,8 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
         groups = factor_groups(p)
     write_table(table, "json" if as_json else fmt, output)
     if chart is not None:
+        from qcode.reports.charts import bar_chart, crosstab_chart, save
+
         unit = "quotes" if distinct_quotes else "mentions"
         label = str(table.columns[0])
         within = f" in {subtree}" if subtree else ""
@@ -216,13 +217,14 @@ def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
       qcode report saturation study.qcode --chart saturation.png
     """
 
-    from qcode.reports.charts import saturation_chart, save
     from qcode.reports.progress import saturation
 
     with opened(project) as p:
         table = saturation(p)
     write_table(table, "json" if as_json else fmt, output)
     if chart is not None:
+        from qcode.reports.charts import saturation_chart, save
+
         save(saturation_chart(table), chart)
         note(f"drew {chart}")
 
