@@ -110,3 +110,26 @@ def test_sheet_import_of_the_export_gives_the_same_codings(
         assert key(list_codings(copy)) == key(list_codings(project))
         again = import_sheets(copy, [workbook])
         assert again.codings == 0
+
+
+def test_csv_and_markdown_exports(project: Project, tmp_path: Path) -> None:
+    fill(project)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", "csv", project.location, str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "csv").iterdir())
+    assert names == ["cases.csv", "codebook.csv", "codings.csv", "mentions_by_group.csv",
+                     "mentions_by_subdivision.csv", "saturation.csv"]
+    text = (tmp_path / "csv" / "codings.csv").read_text(encoding="utf-8")
+    assert text.startswith("quote,code,emphasis,subdivision,other subdivisions,notes,source")
+    with init_project(str(tmp_path / "copy.qcode")) as copy:
+        for name, body in TEXTS.items():
+            add_source(copy, NewSource(name=name, text=body, format="txt",
+                                       original_filename=f"{name}.txt"))
+        assert import_sheets(copy, [tmp_path / "csv" / "codings.csv"]).unanchored == 0
+        assert len(list_codings(copy)) == len(list_codings(project))
+    report = runner.invoke(cli, ["export", "markdown", project.location, str(tmp_path / "md")])
+    assert report.exit_code == 0, report.output
+    markdown = (tmp_path / "md" / "report.md").read_text(encoding="utf-8")
+    assert "## Mentions by group" in markdown and "![Mentions by group](overview.png)" in markdown
+    assert (tmp_path / "md" / "overview.png").read_bytes().startswith(b"\x89PNG")

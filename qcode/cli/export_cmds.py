@@ -13,7 +13,7 @@ from qcode.errors import InputError
 
 @click.group()
 def export() -> None:
-    """Export the project: xlsx (more formats follow).
+    """Export the project: xlsx, csv, markdown.
 
     \b
     Example:
@@ -44,6 +44,43 @@ def xlsx_cmd(project: str, out: Path) -> None:
     with opened(project) as p:
         written = export_xlsx(p, out)
     note(f"wrote {out}: " + ", ".join(f"{name} ({n} rows)" for name, n in written.items()))
+
+
+@export.command("csv")
+@project_argument
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def csv_cmd(project: str, outdir: Path) -> None:
+    """One UTF-8 CSV per table: codings (the researcher's layout), codebook, cases,
+    mentions by group and by subdivision, saturation. Cells are exactly as stored.
+
+    \b
+    Example:
+      qcode export csv study.qcode tables/
+    """
+    from qcode.export.files import export_csv
+
+    with opened(project) as p:
+        written = export_csv(p, outdir)
+    for path in written:
+        click.echo(str(path))
+    note(f"wrote {len(written)} CSV files in {outdir}")
+
+
+@export.command("markdown")
+@project_argument
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def markdown_cmd(project: str, outdir: Path) -> None:
+    """A readable report (report.md) with the mention tables and their figures.
+
+    \b
+    Example:
+      qcode export markdown study.qcode report/
+    """
+    from qcode.export.files import export_markdown
+
+    with opened(project) as p:
+        path = export_markdown(p, outdir)
+    click.echo(str(path))
 
 
 COMMANDS = [export]

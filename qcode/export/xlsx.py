@@ -20,10 +20,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from qcode.export.files import tables as project_tables
 from qcode.names import natural_key
-from qcode.reports.mentions import mentions
-from qcode.reports.progress import codebook
-from qcode.services.cases import list_cases
 from qcode.services.coding import CodingRow, list_codings
 from qcode.services.project import Project
 
@@ -37,7 +35,7 @@ _FORBIDDEN = set("[]:*?/\\")
 def export_xlsx(project: Project, path: Path) -> dict[str, int]:
     """Write the workbook; returns how many rows each sheet got."""
     rows = list_codings(project)
-    cases = list_cases(project)
+    tables = project_tables(project)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_numbers": False, "strings_to_urls": False})
     formats = {
@@ -55,17 +53,11 @@ def export_xlsx(project: Project, path: Path) -> dict[str, int]:
         for key in sorted(by_case, key=natural_key):
             name = _sheet_name(key, set(written))
             written[name] = _coding_sheet(book, name, by_case[key], formats)
-        written["Codebook"] = _table_sheet(book, "Codebook", codebook(project), formats)
-        attributes = list(dict.fromkeys(a for c in cases for a in c.attributes))
-        written["Cases"] = _plain_sheet(
-            book, "Cases", ["case", "name", "sources", *attributes],
-            ([c.key, c.name, "; ".join(c.sources), *(c.attributes.get(a) for a in attributes)]
-             for c in cases),
-            formats,
-        )
-        for title, by in (("Mentions by group", "group"),
-                          ("Mentions by subdivision", "subdivision")):
-            written[title] = _count_sheet(book, title, mentions(project, by), formats)
+        written["Codebook"] = _table_sheet(book, "Codebook", tables["codebook"], formats)
+        written["Cases"] = _table_sheet(book, "Cases", tables["cases"], formats)
+        for title, name in (("Mentions by group", "mentions_by_group"),
+                            ("Mentions by subdivision", "mentions_by_subdivision")):
+            written[title] = _count_sheet(book, title, tables[name], formats)
     finally:
         book.close()
     return written
