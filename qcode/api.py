@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from qcode.reports.cooccurrence import cooccurrence
 from qcode.reports.mentions import Filters, mentions
+from qcode.reports.progress import codebook, saturation
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, open_project
 
-__all__ = ["Filters", "Project", "codings", "mentions", "open"]
+__all__ = ["Filters", "Project", "codebook", "codings", "cooccurrence", "mentions", "open",
+           "saturation"]
 
 
 def open(location: str | Path) -> Project:  # noqa: A001 - reads as api.open(...)

@@ -98,6 +98,14 @@ def test_saturation_follows_interview_dates(study: Project) -> None:
     assert list(table["total_subdivisions"]) == [3, 4, 4]
 
 
+def test_the_api_gives_every_report(study: Project) -> None:
+    from qcode import api
+
+    assert list(api.saturation(study)["total_codes"]) == [2, 3, 3]
+    assert "Distance" in set(api.codebook(study)["code"])
+    assert list(api.cooccurrence(study).columns)[0] == "subdivision"
+
+
 def test_codebook_report(study: Project) -> None:
     table = codebook(study).set_index("code")
     assert table.loc["Distance", "codings"] == 2
@@ -114,6 +122,9 @@ def test_report_commands(study: Project, tmp_path: Path) -> None:
         assert result.exit_code == 0, (args, result.output)
         assert json.loads(result.stdout), args
     assert (tmp_path / "s.png").read_bytes().startswith(b"\x89PNG")
+    heat = runner.invoke(cli, ["report", "cooccurrence", study.location, "--chart",
+                               str(tmp_path / "h.svg")])
+    assert heat.exit_code == 0 and b"<svg" in (tmp_path / "h.svg").read_bytes()[:500]
     xlsx = runner.invoke(cli, ["report", "codebook", study.location, "--format", "xlsx",
                                "-o", str(tmp_path / "c.xlsx")])
     assert xlsx.exit_code == 0 and (tmp_path / "c.xlsx").stat().st_size > 0

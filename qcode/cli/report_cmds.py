@@ -156,9 +156,11 @@ def _table_output(func: Any) -> Any:
               show_default=True, help="What to pair.")
 @click.option("--overlap", is_flag=True,
               help="Pair codings whose quotes overlap in the text, not one coding's items.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw a heat map (.png, .svg, .pdf).")
 @_table_output
-def cooccurrence_cmd(project: str, of: str, overlap: bool, fmt: str, as_json: bool,
-                     output: Path | None) -> None:
+def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, fmt: str,
+                     as_json: bool, output: Path | None) -> None:
     """Which subdivisions (or codes) occur together: a symmetric table.
 
     By default a pair counts the codings filed under both subdivisions (for codes: the
@@ -175,6 +177,12 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, fmt: str, as_json: bo
     with opened(project) as p:
         table = cooccurrence(p, of, "overlap" if overlap else "coding")
     write_table(table, "json" if as_json else fmt, output)
+    if chart is not None:
+        from qcode.reports.charts import heat_map, save
+
+        how = "overlapping quotes" if overlap else "the same coding"
+        save(heat_map(table, f"{of.capitalize()}s together in {how}"), chart)
+        note(f"drew {chart}")
 
 
 @report.command("matrix")

@@ -102,6 +102,24 @@ def saturation_chart(table: pd.DataFrame) -> Figure:
     return figure
 
 
+def heat_map(table: pd.DataFrame, title: str) -> Figure:
+    """A co-occurrence table as a heat map, counts written in the cells."""
+    square = table.set_index(table.columns[0])
+    size = len(square)
+    figure, axes = plt.subplots(figsize=(max(6, 0.45 * size + 3), max(5, 0.45 * size + 2)))
+    image = axes.imshow(square.to_numpy(), cmap="Blues")
+    axes.set_xticks(range(size), [str(c) for c in square.columns], rotation=90, fontsize=7)
+    axes.set_yticks(range(size), [str(i) for i in square.index], fontsize=7)
+    if size <= 30:
+        for i in range(size):
+            for j in range(size):
+                axes.text(j, i, str(square.iat[i, j]), ha="center", va="center", fontsize=6)
+    figure.colorbar(image, ax=axes, shrink=0.6)
+    axes.set_title(title, loc="left", fontsize=12)
+    figure.tight_layout()
+    return figure
+
+
 def save(figure: Figure, path: Path) -> None:
     """Write `figure` to `path` (.png, .svg or .pdf) and free it."""
     if path.suffix.lower() not in CHART_TYPES:
