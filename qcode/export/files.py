@@ -25,15 +25,29 @@ CODING_COLUMNS = ["quote", "code", "emphasis", "subdivision", "other subdivision
                   "source", "case", "start", "end", "coder"]
 
 
-def tables(project: Project) -> dict[str, pd.DataFrame]:
-    """The project's tables by file name: codings, codebook, cases, counts, saturation."""
+def tables(project: Project, with_codings: bool = True) -> dict[str, pd.DataFrame]:
+    """The project's tables by file name: codings, codebook, cases, counts, saturation.
+
+    The xlsx export writes the codings itself (with continuation rows) and asks
+    without them, so a large project's codings are loaded once.
+    """
+    found = _summaries(project)
+    if with_codings:
+        found = {"codings": _codings(project), **found}
+    return found
+
+
+def _codings(project: Project) -> pd.DataFrame:
     rows = [asdict(r) for r in list_codings(project)]
-    codings = pd.DataFrame(
+    return pd.DataFrame(
         [[r["text"], r["code"], r["emphasis"], r["subdivision"],
           "; ".join(r["other_subdivisions"]), r["notes"], r["source"], "; ".join(r["cases"]),
           r["start"], r["end"], r["coder"]] for r in rows],
         columns=CODING_COLUMNS,
     )
+
+
+def _summaries(project: Project) -> dict[str, pd.DataFrame]:
     cases = list_cases(project)
     attributes = list(dict.fromkeys(a for c in cases for a in c.attributes))
     case_table = pd.DataFrame(
@@ -42,7 +56,6 @@ def tables(project: Project) -> dict[str, pd.DataFrame]:
         columns=["case", "name", "sources", *attributes],
     )
     return {
-        "codings": codings,
         "codebook": codebook(project),
         "cases": case_table,
         "mentions_by_group": mentions(project, "group"),

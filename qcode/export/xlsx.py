@@ -35,7 +35,7 @@ _FORBIDDEN = set("[]:*?/\\")
 def export_xlsx(project: Project, path: Path) -> dict[str, int]:
     """Write the workbook; returns how many rows each sheet got."""
     rows = list_codings(project)
-    tables = project_tables(project)
+    tables = project_tables(project, with_codings=False)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                            "strings_to_numbers": False, "strings_to_urls": False})
     formats = {
@@ -101,8 +101,8 @@ def _coding_sheet(book: Any, name: str, rows: Sequence[CodingRow],
 
 def _cell(sheet: Worksheet, row: int, column: int, value: object, fmt: Any) -> None:
     if value is None or value == "":
-        sheet.write_blank(row, column, None, fmt)
-    elif isinstance(value, bool):
+        return  # an empty cell costs nothing; the column's width and filter still apply
+    if isinstance(value, bool):
         sheet.write_boolean(row, column, value, fmt)
     elif isinstance(value, int | float):
         sheet.write_number(row, column, value, fmt)
