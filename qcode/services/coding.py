@@ -274,8 +274,11 @@ def list_codings(project: Project, unanchored_only: bool = False) -> list[Coding
 
     `unanchored_only` keeps the codings whose quote could not be placed in a source.
     """
+    # Plain columns, not ORM objects: a 100,000-coding export spends its time here.
     query = (
-        select(Coding, Quote, Code.name, Coder.name, Source.name)
+        select(Coding.id, Source.name, Quote.source_id, Quote.start, Quote.end, Quote.text,
+               Code.name, Coding.emphasis, Coding.notes, Coder.name, Quote.anchor,
+               Coding.created_at)
         .join(Quote, Coding.quote_id == Quote.id)
         .join(Code, Coding.code_id == Code.id)
         .join(Coder, Coding.coder_id == Coder.id)
@@ -287,28 +290,21 @@ def list_codings(project: Project, unanchored_only: bool = False) -> list[Coding
         rows = session.execute(query).all()
         filed = _subdivisions_by_coding(session)
         cases = lookup.cases_by_source(session)
-        result = []
-        for coding, quote, code, coder, source in rows:
-            primary, others = filed.get(coding.id, (None, []))
-            result.append(
-                CodingRow(
-                    id=coding.id,
-                    source=source,
-                    cases=cases.get(quote.source_id, []) if quote.source_id else [],
-                    start=quote.start,
-                    end=quote.end,
-                    text=quote.text,
-                    code=code,
-                    emphasis=coding.emphasis,
-                    notes=coding.notes,
-                    subdivision=primary,
-                    other_subdivisions=others,
-                    coder=coder,
-                    anchor=quote.anchor,
-                    created_at=coding.created_at,
-                )
+    result = []
+    for (coding_id, source, source_id, start, end, text, code, emphasis, notes, coder,
+         anchor, created_at) in rows:
+        primary, others = filed.get(coding_id, (None, []))
+        result.append(
+            CodingRow(
+                id=coding_id, source=source,
+                cases=cases.get(source_id, []) if source_id else [],
+                start=start, end=end, text=text, code=code, emphasis=emphasis, notes=notes,
+                subdivision=primary, other_subdivisions=others, coder=coder, anchor=anchor,
+                created_at=created_at,
             )
-        return sorted(result, key=lambda r: (natural_key(r.source), r.start or 0, r.id))
+        )
+    order = {name: natural_key(name) for name in {r.source for r in result}}
+    return sorted(result, key=lambda r: (order[r.source], r.start or 0, r.id))
 
 
 def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, list[str]]]:
@@ -323,7 +319,7 @@ def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, lis
         if is_primary:
             primary = name
         else:
-            others = [*others, name]
+            others.append(name)
         filed[coding_id] = (primary, others)
     return filed
 
