@@ -18,11 +18,12 @@ import pandas as pd
 from qcode.reports.cooccurrence import cooccurrence
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
+from qcode.reports.terms import kwic, terms
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, open_project
 
-__all__ = ["Filters", "Project", "codebook", "codings", "cooccurrence", "mentions", "open",
-           "saturation"]
+__all__ = ["Filters", "Project", "codebook", "codings", "cooccurrence", "kwic", "mentions",
+           "open", "saturation", "terms"]
 
 
 def open(location: str | Path) -> Project:  # noqa: A001 - reads as api.open(...)

@@ -22,7 +22,7 @@ REPORT_FORMATS = (*FORMATS, "xlsx")
 
 @click.group()
 def report() -> None:
-    """Reports: mentions, cooccurrence, matrix, saturation, codebook.
+    """Reports: mentions, cooccurrence, matrix, saturation, codebook, terms.
 
     \b
     Example:
@@ -252,6 +252,37 @@ def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> 
 
     with opened(project) as p:
         table = codebook(p)
+    write_table(table, "json" if as_json else fmt, output)
+
+
+@report.command("terms")
+@project_argument
+@click.option("--by", type=click.Choice(["subdivision", "code"]), default="subdivision",
+              show_default=True, help="Whose quotes to index.")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Lemmas per subdivision or code, by keyness.")
+@click.option("--kwic", "kwic_term", metavar="TERM",
+              help="Instead: every place in the sources where TERM (or its lemma) occurs.")
+@click.option("--width", type=click.IntRange(10, 200), default=40, show_default=True,
+              help="Characters of context on each side, with --kwic.")
+@_table_output
+def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int, fmt: str,
+              as_json: bool, output: Path | None) -> None:
+    """The term index: lemmas of the quotes per subdivision or code, with keyness.
+
+    Lemmas come from spaCy, offline (a trained pipeline if installed, else lookup
+    tables), in each source's language; stop words, numbers and punctuation are left
+    out. Keyness is log-likelihood (G2) against all other quotes.
+
+    \b
+    Examples:
+      qcode report terms study.qcode --by code --top 5
+      qcode report terms study.qcode --kwic construir
+    """
+    from qcode.reports.terms import kwic, terms
+
+    with opened(project) as p:
+        table = kwic(p, kwic_term, width) if kwic_term else terms(p, by, top)
     write_table(table, "json" if as_json else fmt, output)
 
 
