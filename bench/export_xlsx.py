@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.generate import generate
@@ -61,10 +59,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.qcode"
         generate(path, args.sources, args.codings)
-        t0 = time.perf_counter()
         qcode = run(QCODE, str(path), str(Path(folder) / "qcode.xlsx"))
         floor = run(FLOOR, str(path), str(Path(folder) / "pandas.xlsx"))
-        _ = time.perf_counter() - t0, resource
     print(f"{'what':<40} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
     print(f"{'pandas to_excel of the coding rows':<40} {floor[0]:>8.1f} {1:>8.1f} "
           f"{floor[1]:>8.0f}")
