@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from qcode.cells import cell_text, markdown_table
+
 FORMATS = ("table", "csv", "json", "markdown")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,33 +48,18 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_flat(row.get(c)) for c in columns] for row in rows])
+        writer.writerows([[cell_text(row.get(c)) for c in columns] for row in rows])
         click.echo(buffer.getvalue(), nl=False, file=file)
     elif fmt == "markdown":
-        click.echo("| " + " | ".join(columns) + " |", file=file)
-        click.echo("|" + "|".join("---" for _ in columns) + "|", file=file)
-        for row in rows:
-            cells = [_flat(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns]
-            click.echo("| " + " | ".join(cells) + " |", file=file)
+        for line in markdown_table(columns, [[row.get(c) for c in columns] for row in rows]):
+            click.echo(line, file=file)
     else:
         table = Table(*columns, show_lines=False)
         for row in rows:
-            table.add_row(*[_flat(row.get(c)) for c in columns])
+            table.add_row(*[cell_text(row.get(c)) for c in columns])
         # Piped into a file or another program, a table must not be cut to 80 columns.
         width = None if file is None and sys.stdout.isatty() else 100_000
         Console(soft_wrap=False, width=width, file=file).print(table)
-
-
-def _flat(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(_flat(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
 
 
 def _json_value(value: Any) -> Any:

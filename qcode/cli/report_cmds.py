@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from qcode.cells import excel_value
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
@@ -109,25 +109,12 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
         note(f"{int(table['mentions'].sum())} {what} in all")
 
 
-def _excel_ready(table: Any) -> Any:
-    """Excel holds no time zones and no lists: UTC times without zone, lists joined."""
-
-    def cell(value: Any) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.astimezone(UTC).replace(tzinfo=None)
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value)
-        return value
-
-    return table.map(cell)
-
-
 def write_table(table: Any, fmt: str, output: Path | None) -> None:
     """Print or save a report table in `fmt`."""
     if fmt == "xlsx":
         if output is None:
             raise InputError("--format xlsx writes a file: add --output report.xlsx")
-        _excel_ready(table).to_excel(output, index=False, sheet_name="report")
+        table.map(excel_value).to_excel(output, index=False, sheet_name="report")
         note(f"wrote {output}")
         return
     rows = [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from qcode.cells import join_lists, markdown_table
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
 from qcode.services.cases import list_cases
@@ -69,13 +69,9 @@ def export_csv(project: Project, folder: Path) -> list[Path]:
     written = []
     for name, table in tables(project).items():
         path = folder / f"{name}.csv"
-        table.map(_flat).to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
+        table.map(join_lists).to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
         written.append(path)
     return written
-
-
-def _flat(value: Any) -> Any:
-    return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def export_markdown(project: Project, folder: Path) -> Path:
@@ -105,16 +101,5 @@ def export_markdown(project: Project, folder: Path) -> Path:
 
 
 def _markdown(table: pd.DataFrame) -> str:
-    header = "| " + " | ".join(str(c) for c in table.columns) + " |"
-    rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    body = ["| " + " | ".join(_cell(v) for v in row) + " |"
-            for row in table.itertuples(index=False, name=None)]
-    return "\n".join([header, rule, *body])
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    rows = list(table.itertuples(index=False, name=None))
+    return "\n".join(markdown_table(list(table.columns), rows))

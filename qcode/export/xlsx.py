@@ -14,12 +14,14 @@ and Excel never runs it as a formula.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from qcode.cells import join_lists
 from qcode.export.files import tables as project_tables
 from qcode.names import natural_key
 from qcode.services.coding import CodingRow, list_codings
@@ -124,11 +126,8 @@ def _plain_sheet(book: Any, name: str, header: Sequence[str], rows: Iterable[Seq
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+    value = join_lists(value)
+    return value.isoformat() if isinstance(value, datetime | date) else value
 
 
 def _table_sheet(book: Any, name: str, table: Any, formats: dict[str, Any]) -> int:
