@@ -62,12 +62,13 @@ def pipeline(language: str) -> Any:
 
 def lemmas(text: str, language: str) -> list[str]:
     """Content words of `text` as lower-case lemmas: no stop words, numbers or punctuation."""
+    nlp = pipeline(language)
     found = []
-    for token in pipeline(language)(text):
+    for token in nlp(text):
         if token.is_stop or token.is_punct or token.is_space or token.like_num:
             continue
         lemma = (token.lemma_ or token.text).lower().strip()
-        if len(lemma) > 2 and lemma.isalpha() and not pipeline(language).vocab[lemma].is_stop:
+        if len(lemma) > 2 and lemma.isalpha() and not nlp.vocab[lemma].is_stop:
             found.append(lemma)
     return found
 
