@@ -12,7 +12,9 @@ from reportlab.pdfgen import canvas
 
 from qcode.errors import InputError
 from qcode.ingest.formats import READERS, Document
-from qcode.services.sources import Turn
+from qcode.ingest.importer import import_paths
+from qcode.services.project import Project
+from qcode.services.sources import Turn, source_pages, source_text, source_turns
 
 
 def read(path: Path) -> Document:
@@ -195,3 +197,18 @@ def test_broken_files_are_refused_naming_the_file(
     with pytest.raises(InputError, match=message) as error:
         read(tmp_path / name)
     assert str(error.value).startswith(str(tmp_path / name))
+
+
+def test_imported_pdf_keeps_its_page_starts_and_subtitles_their_times(
+    project: Project, tmp_path: Path
+) -> None:
+    pdf = write_pdf(tmp_path / "IP1.pdf", [["IP1: page one."], ["IP1: page two."]])
+    (tmp_path / "IP5.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ana>Hola.\n", encoding="utf-8")
+    report = import_paths(project, [pdf, tmp_path / "IP5.vtt"])
+    assert [i.status for i in report.items] == ["imported", "imported"]
+    text = source_text(project, "IP1")[1]
+    assert source_pages(project, "IP1") == [0, text.index("IP1: page two.")]
+    assert source_pages(project, "IP5") == []
+    (turn,) = source_turns(project, "IP5")
+    assert (turn.speaker, turn.begin_seconds, turn.end_seconds) == ("Ana", 1.0, 2.0)

@@ -21,7 +21,7 @@ from qcode.ingest.anchor import Candidate, Corpus, Placement
 from qcode.ingest.sheet import SheetCoding, SheetQuote, read_sheet
 from qcode.services.coding import CodingBatch, CodingRequest, add_coding
 from qcode.services.project import Project
-from qcode.services.sources import all_texts, list_sources
+from qcode.services.sources import all_texts
 
 
 @dataclass(frozen=True)
@@ -63,13 +63,13 @@ def import_sheets(
     texts = all_texts(project)
     if not texts:
         raise InputError("the project has no sources yet; import the transcripts first")
-    corpus = Corpus((name, text) for name, text, _ in texts)
-    by_file = {(filename or "").casefold(): name for name, _, filename in texts}
-    by_name = {name.casefold(): name for name, _, _ in texts}
+    corpus = Corpus((name, text) for name, text, _, _ in texts)
+    by_file = {(filename or "").casefold(): name for name, _, filename, _ in texts}
+    by_name = {name.casefold(): name for name, _, _, _ in texts}
     by_case: dict[str, list[str]] = defaultdict(list)
-    for info in list_sources(project):
-        for case in info.cases:
-            by_case[case.casefold()].append(info.name)
+    for name, _, _, cases in texts:
+        for case in cases:
+            by_case[case.casefold()].append(name)
     placements = []
     for quote in quotes:
         prefer = _preferred(quote, by_name, by_file, by_case)

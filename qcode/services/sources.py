@@ -175,12 +175,13 @@ def source_pages(project: Project, ref: str) -> list[int]:
         return [page.start for page in lookup.source(session, ref).pages]
 
 
-def all_texts(project: Project) -> list[tuple[str, str, str | None]]:
-    """(name, text, original file name) of every source, for anchoring quotes."""
+def all_texts(project: Project) -> list[tuple[str, str, str | None, list[str]]]:
+    """(name, text, original file name, case keys) of every source, for anchoring."""
     with project.session() as session:
+        cases = lookup.cases_by_source(session)
         return [
-            (name, text, filename)
-            for name, text, filename in session.execute(
-                select(Source.name, Source.text, Source.original_filename)
+            (name, text, filename, cases.get(source_id, []))
+            for source_id, name, text, filename in session.execute(
+                select(Source.id, Source.name, Source.text, Source.original_filename)
             )
         ]
