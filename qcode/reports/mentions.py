@@ -143,7 +143,7 @@ def _tree_counts(session: Session, by: str, filters: Filters) -> list[tuple[str,
     label, joins = _dimension(session, per_subdivision, by, filters, "a", key="id")
     query: Any = joins(select(label, func.sum(per_subdivision.c.n)).select_from(per_subdivision))
     if filters.subtree:  # only what lies under the subtree
-        tree = _tree(session, filters.subtree, _DEEPEST, "subtree")
+        tree = subdivision_tree(session, filters.subtree, _DEEPEST, "subtree")
         query = query.where(per_subdivision.c.id.in_(select(tree.c.id)))
     counted = session.execute(query.group_by(label)).all()
     rows = [(str(row[0]), int(row[1])) for row in counted]
@@ -186,9 +186,9 @@ def _base(session: Session, filters: Filters) -> Subquery:
             .where(func.lower(Case.key).in_(keys))
         ))
     for name, value in filters.attributes:
-        query = query.where(Quote.source_id.in_(_sources_with(session, name, value)))
+        query = query.where(Quote.source_id.in_(sources_with(session, name, value)))
     if filters.subtree:
-        tree = _tree(session, filters.subtree, _DEEPEST, "subtree")
+        tree = subdivision_tree(session, filters.subtree, _DEEPEST, "subtree")
         query = query.where(CodingSubdivision.subdivision_id.in_(select(tree.c.id)))
     return query.subquery("m")
 
@@ -201,7 +201,7 @@ def _attribute(session: Session, name: str) -> Attribute:
     return found
 
 
-def _sources_with(session: Session, name: str, value: str) -> Select[Any]:
+def sources_with(session: Session, name: str, value: str) -> Select[Any]:
     """Sources of the cases whose attribute `name` equals `value` (typed comparison)."""
     attribute = _attribute(session, name)
     if attribute.type == "number":
@@ -223,7 +223,7 @@ def _sources_with(session: Session, name: str, value: str) -> Select[Any]:
     )
 
 
-def _tree(session: Session, subtree: str | None, level: int, name: str) -> Subquery:
+def subdivision_tree(session: Session, subtree: str | None, level: int, name: str) -> Subquery:
     """(id, bucket) for every node under the top (or `subtree`): bucket is the node's
     ancestor at depth `level`, or the node itself when it is not that deep."""
     sub = Subdivision.__table__
@@ -262,7 +262,7 @@ def _dimension(
             level = int(arg)
         else:
             level = _DEEPEST if kind == "subdivision" else (1 if filters.subtree else 0)
-        tree = _tree(session, filters.subtree, level, f"tree_{tag}")
+        tree = subdivision_tree(session, filters.subtree, level, f"tree_{tag}")
         bucket = aliased(Subdivision, name=f"bucket_{tag}")
         label = func.coalesce(bucket.name, NO_SUBDIVISION)
         return label, lambda q: q.outerjoin(tree, tree.c.id == base.c[key]).outerjoin(

@@ -185,3 +185,24 @@ def all_texts(project: Project) -> list[tuple[str, str, str | None, list[str]]]:
                 select(Source.id, Source.name, Source.text, Source.original_filename)
             )
         ]
+
+
+def coding_coverage(project: Project) -> dict[int, float]:
+    """Per source id, the share of its characters inside at least one coded quote."""
+    covered: dict[int, int] = {}
+    with project.session() as session:
+        lengths = dict(session.execute(select(Source.id, Source.length)).all())
+        rows = session.execute(
+            select(Quote.source_id, Quote.start, Quote.end)
+            .where(Quote.anchor != "unanchored", Quote.id.in_(select(Coding.quote_id)))
+            .order_by(Quote.source_id, Quote.start)
+        )
+        current, reach = None, 0
+        for source_id, start, end in rows.tuples():
+            assert source_id is not None and start is not None and end is not None
+            if source_id != current:
+                current, reach = source_id, 0
+            if end > reach:  # count only what earlier quotes did not cover already
+                covered[source_id] = covered.get(source_id, 0) + end - max(start, reach)
+                reach = end
+    return {sid: covered.get(sid, 0) / length for sid, length in lengths.items() if length}

@@ -38,6 +38,7 @@ ATTRIBUTE_TYPES = ("text", "number", "date", "category")
 SUBDIVISION_KINDS = ("group", "factor_group", "subdivision")
 ANCHOR_KINDS = ("exact", "normalised", "fuzzy", "manual", "unanchored")
 RELATIONS = ("cause", "consequence", "context", "interaction", "contradiction")
+ACTION_STATES = ("done", "undone")
 
 
 def utcnow() -> datetime:
@@ -433,3 +434,24 @@ class Memo(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class Action(Base):
+    """One undoable step a coder took (code a span, merge two codes...), with its changes.
+
+    `changes` holds the rows the step inserted, updated and deleted (JSON), so undo and
+    redo can replay it backwards or forwards after a restart or a crash. `state` is
+    'done' or 'undone'; a new step drops its coder's undone ones (no redo after that).
+    """
+
+    __tablename__ = "actions"
+    __table_args__ = (CheckConstraint(_in("state", ACTION_STATES), name="state_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="RESTRICT"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(300))
+    changes: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="done")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

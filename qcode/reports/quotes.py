@@ -1,0 +1,114 @@
+"""The quotes table: codings filtered and read a page at a time, for 100,000 and more.
+
+Only the page on screen is ever loaded; the count and each page are one query each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from qcode.reports.mentions import sources_with, subdivision_tree
+from qcode.services import lookup
+from qcode.services.project import Project
+from qcode.store.models import (
+    Case,
+    Code,
+    Coder,
+    Coding,
+    CodingSubdivision,
+    Quote,
+    Source,
+    SourceCase,
+    Subdivision,
+)
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    """Which codings the table shows; empty fields do not restrict."""
+
+    code: str | None = None
+    subdivision: str | None = None  # this node and everything under it
+    case: str | None = None
+    attribute: tuple[str, str] | None = None
+    coder: str | None = None
+    text: str | None = None  # words in the quote, any case
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    coding_id: int
+    source_id: int | None
+    source: str | None
+    start: int | None
+    end: int | None
+    text: str
+    code: str
+    subdivision: str | None
+    emphasis: str | None
+    notes: str | None
+    coder: str
+
+
+def _filtered(session: Session, wanted: QuoteFilter, query: Select[Any]) -> Select[Any]:
+    if wanted.code:
+        code, _ = lookup.code(session, wanted.code)
+        query = query.where(Coding.code_id == code.id)
+    if wanted.subdivision:
+        tree = subdivision_tree(session, wanted.subdivision, 10_000, "subtree")
+        query = query.where(Coding.id.in_(
+            select(CodingSubdivision.coding_id)
+            .where(CodingSubdivision.subdivision_id.in_(select(tree.c.id)))
+        ))
+    if wanted.case:
+        query = query.where(Quote.source_id.in_(
+            select(SourceCase.source_id).join(Case, SourceCase.case_id == Case.id)
+            .where(func.lower(Case.key) == wanted.case.lower())
+        ))
+    if wanted.attribute:
+        query = query.where(Quote.source_id.in_(sources_with(session, *wanted.attribute)))
+    if wanted.coder:
+        query = query.where(Coder.name == wanted.coder)
+    if wanted.source:
+        query = query.where(or_(Source.name == wanted.source,
+                                Source.original_filename == wanted.source))
+    if wanted.text:
+        for word in wanted.text.split():
+            query = query.where(func.lower(Quote.text).contains(word.lower(), autoescape=True))
+    return query
+
+
+def _joined(query: Select[Any]) -> Select[Any]:
+    return (query.join(Quote, Coding.quote_id == Quote.id)
+            .join(Code, Coding.code_id == Code.id)
+            .join(Coder, Coding.coder_id == Coder.id)
+            .outerjoin(Source, Quote.source_id == Source.id))
+
+
+def count_quotes(project: Project, wanted: QuoteFilter) -> int:
+    """How many codings the filter lets through."""
+    with project.session() as session:
+        query = _filtered(session, wanted, _joined(select(func.count()).select_from(Coding)))
+        return int(session.scalar(query) or 0)
+
+
+def quote_page(project: Project, wanted: QuoteFilter, offset: int, limit: int) -> list[QuoteRow]:
+    """One page of the filtered codings, by source, then position in the text."""
+    primary = aliased(Subdivision)
+    filed = aliased(CodingSubdivision)
+    with project.session() as session:
+        columns: Any = (
+            select(Coding.id, Quote.source_id, Source.name, Quote.start, Quote.end, Quote.text,
+                   Code.name, primary.name, Coding.emphasis, Coding.notes, Coder.name)
+            .select_from(Coding)
+        )
+        query = _filtered(session, wanted, _joined(columns))
+        query = (query.outerjoin(filed, (filed.coding_id == Coding.id) & filed.is_primary)
+                 .outerjoin(primary, filed.subdivision_id == primary.id)
+                 .order_by(Source.name, Quote.start, Coding.id).offset(offset).limit(limit))
+        return [QuoteRow(*row) for row in session.execute(query).all()]

@@ -1,0 +1,174 @@
+"""Changing codings one at a time, as the workbench does: edit, recode, file, remove.
+
+Each function works inside the caller's transaction (`history.action` in the TUI, so it
+can be undone) and writes through ORM objects only, deleting child rows itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from qcode.errors import ConstraintError, NotFoundError
+from qcode.services import lookup
+from qcode.services.project import Project
+from qcode.store.models import (
+    AxialLinkQuote,
+    Code,
+    Coder,
+    Coding,
+    CodingSubdivision,
+    Quote,
+    Subdivision,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A coding as the reader draws it: where, which code and colour, filed where."""
+
+    coding_id: int
+    quote_id: int
+    start: int
+    end: int
+    code: str
+    color: str | None
+    coder: str
+    subdivision: str | None
+    other_subdivisions: tuple[str, ...]
+    emphasis: str | None
+    notes: str | None
+
+
+def _coding(session: Session, coding_id: int) -> Coding:
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFoundError(f"no coding {coding_id}; it may have been removed (undo brings "
+                            f"it back)")
+    return coding
+
+
+def update_coding(
+    session: Session,
+    coding_id: int,
+    *,
+    emphasis: str | None = None,
+    notes: str | None = None,
+    subdivision: str | None = None,
+    other_subdivisions: Sequence[str] = (),
+) -> list[str]:
+    """Set a coding's emphasis, notes and subdivisions (replacing the old filing).
+
+    Returns the names of subdivisions that had to be created.
+    """
+    coding = _coding(session, coding_id)
+    coding.emphasis = emphasis.strip() if emphasis and emphasis.strip() else None
+    coding.notes = notes.strip() if notes and notes.strip() else None
+    # Old links go first: the one-primary index must never see two at once.
+    for link in list(coding.subdivisions):
+        session.delete(link)
+    session.flush()
+    created: list[str] = []
+    seen: set[int] = set()
+    wanted = [(subdivision, True)] if subdivision and subdivision.strip() else []
+    wanted += [(name, False) for name in other_subdivisions if name.strip()]
+    for name, primary in wanted:
+        node, new = lookup.subdivision(session, name, create=True)
+        if new:
+            created.append(node.name)
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        session.add(CodingSubdivision(coding_id=coding.id, subdivision_id=node.id,
+                                      is_primary=primary))
+    session.flush()
+    return created
+
+
+def recode(session: Session, coding_id: int, code_name: str) -> bool:
+    """Give a coding another code (created if new); True when the code is new."""
+    coding = _coding(session, coding_id)
+    code, new = lookup.code(session, code_name, create=True)
+    taken = session.scalar(
+        select(func.count()).where(Coding.quote_id == coding.quote_id, Coding.code_id == code.id,
+                                   Coding.coder_id == coding.coder_id, Coding.id != coding.id)
+    )
+    if taken:
+        raise ConstraintError(f"this quote is already coded {code.name!r}; remove this coding "
+                              f"instead")
+    coding.code_id = code.id
+    session.flush()
+    return new
+
+
+def remove_coding(session: Session, coding_id: int) -> None:
+    """Remove one coding; its quote goes too when nothing else holds on to it."""
+    coding = _coding(session, coding_id)
+    quote = session.get(Quote, coding.quote_id)
+    for link in list(coding.subdivisions):
+        session.delete(link)
+    session.delete(coding)
+    session.flush()
+    if quote is None:
+        return
+    others = session.scalar(select(func.count()).where(Coding.quote_id == quote.id)) or 0
+    supports = session.scalar(
+        select(func.count()).where(AxialLinkQuote.quote_id == quote.id)) or 0
+    if not others and not supports:
+        session.expire(quote)
+        session.delete(quote)
+        session.flush()
+
+
+def source_spans(project: Project, source_id: int) -> list[Span]:
+    """Every anchored coding of one source in text order, for highlighting."""
+    sub = aliased(Subdivision)
+    with project.session() as session:
+        rows = session.execute(
+            select(Coding.id, Quote.id, Quote.start, Quote.end, Code.name, Code.color, Coder.name,
+                   Coding.emphasis, Coding.notes)
+            .join(Quote, Coding.quote_id == Quote.id)
+            .join(Code, Coding.code_id == Code.id)
+            .join(Coder, Coding.coder_id == Coder.id)
+            .where(Quote.source_id == source_id, Quote.anchor != "unanchored")
+            .order_by(Quote.start, Quote.end, Coding.id)
+        ).all()
+        filed: dict[int, list[tuple[str, bool]]] = {}
+        for coding_id, name, is_primary in session.execute(
+            select(CodingSubdivision.coding_id, sub.name, CodingSubdivision.is_primary)
+            .join(sub, CodingSubdivision.subdivision_id == sub.id)
+            .join(Coding, CodingSubdivision.coding_id == Coding.id)
+            .join(Quote, Coding.quote_id == Quote.id)
+            .where(Quote.source_id == source_id)
+            .order_by(sub.name)
+        ):
+            filed.setdefault(coding_id, []).append((name, is_primary))
+    spans = []
+    for coding_id, quote_id, start, end, code, color, coder, emphasis, notes in rows:
+        assert start is not None and end is not None  # anchored quotes only
+        links = filed.get(coding_id, [])
+        primary = next((name for name, is_primary in links if is_primary), None)
+        others = tuple(name for name, is_primary in links if not is_primary)
+        spans.append(Span(coding_id, quote_id, start, end, code, color, coder, primary, others,
+                          emphasis, notes))
+    return spans
+
+
+def recent_codes(project: Project, coder: str | None = None) -> list[str]:
+    """Every code name, the coder's most recently used first, then the rest by name."""
+    with project.session() as session:
+        who = lookup.coder(session, coder)
+        last_used = (
+            select(Coding.code_id, func.max(Coding.id).label("last"))
+            .where(Coding.coder_id == who.id).group_by(Coding.code_id).subquery()
+        )
+        rows = session.execute(
+            select(Code.name, last_used.c.last)
+            .outerjoin(last_used, last_used.c.code_id == Code.id)
+        ).all()
+    used = sorted((r for r in rows if r.last is not None), key=lambda r: -r.last)
+    unused = sorted((r for r in rows if r.last is None), key=lambda r: r.name.lower())
+    return [r.name for r in used + unused]
