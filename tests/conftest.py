@@ -10,6 +10,7 @@ must not pass by silently skipping PostgreSQL.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +53,25 @@ def new_pg_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study, built once per test run through the real `qcode demo`."""
+    from click.testing import CliRunner
+
+    from qcode.cli.main import cli
+
+    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
+    result = CliRunner().invoke(cli, ["demo", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def demo_copy(built_demo: Path, tmp_path: Path) -> str:
+    """A fresh copy of the demo study for one test to change."""
+    return str(shutil.copy(built_demo, tmp_path / "demo.qcode"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

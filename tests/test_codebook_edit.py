@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -423,17 +422,9 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
-@pytest.fixture(scope="module")
-def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    assert run("demo", str(path)).exit_code == 0
-    return path
-
-
 @pytest.fixture
-def demo(built_demo: Path, tmp_path: Path) -> str:
-    """A fresh copy of the demo study for a test to change."""
-    return str(shutil.copy(built_demo, tmp_path / "demo.qcode"))
+def demo(demo_copy: str) -> str:
+    return demo_copy
 
 
 def codes_json(path: str) -> dict[str, int]:

@@ -8,7 +8,9 @@ import sys
 
 CORE = ["qcode.store.models", "qcode.store.migrate", "qcode.services.coding",
         "qcode.services.sources", "qcode.services.cases", "qcode.ingest.importer",
-        "qcode.ingest.demo", "qcode.cli.main"]
+        "qcode.ingest.demo", "qcode.cli.main", "qcode.services.history",
+        "qcode.services.coding_edit", "qcode.services.codebook_edit", "qcode.reports.quotes",
+        "qcode.ingest.sentences", "qcode.api"]
 
 
 def test_core_modules_do_not_import_textual() -> None:

@@ -15,6 +15,14 @@ from qcode.errors import QcodeError
 class QcodeGroup(click.Group):
     """Turns errors into one line on stderr and exit code 1 (usage errors stay 2)."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `qcode study.qcode` opens the workbench, as editors open the file they are given.
+        if args and args[0] not in self.commands and not args[0].startswith("-") and (
+            args[0].endswith(".qcode") or "://" in args[0] or os.path.isfile(args[0])
+        ):
+            args = ["tui", *args]
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -66,6 +74,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     from qcode.cli import (
+        codebook_cmds,
         coding_cmds,
         export_cmds,
         import_cmd,
@@ -73,10 +82,11 @@ def _register() -> None:
         project_cmds,
         report_cmds,
         sheet_cmds,
+        tui_cmd,
     )
 
     for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds,
-                   export_cmds):
+                   export_cmds, codebook_cmds, tui_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

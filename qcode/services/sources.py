@@ -163,10 +163,7 @@ def source_text(project: Project, ref: str) -> tuple[str, str]:
 
 
 def source_turns(project: Project, ref: str) -> list[Turn]:
-    with project.session() as session:
-        source = lookup.source(session, ref)
-        return [Turn(t.start, t.end, t.speaker, t.begin_seconds, t.end_seconds)
-                for t in source.turns]
+    return open_source(project, ref).turns
 
 
 def source_pages(project: Project, ref: str) -> list[int]:
@@ -198,7 +195,7 @@ def coding_coverage(project: Project) -> dict[int, float]:
             .order_by(Quote.source_id, Quote.start)
         )
         current, reach = None, 0
-        for source_id, start, end in rows.tuples():
+        for source_id, start, end in rows:
             assert source_id is not None and start is not None and end is not None
             if source_id != current:
                 current, reach = source_id, 0
@@ -206,3 +203,22 @@ def coding_coverage(project: Project) -> dict[int, float]:
                 covered[source_id] = covered.get(source_id, 0) + end - max(start, reach)
                 reach = end
     return {sid: covered.get(sid, 0) / length for sid, length in lengths.items() if length}
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A source as the reader shows it: its text, language and speaker turns."""
+
+    id: int
+    name: str
+    text: str
+    language: str | None
+    turns: list[Turn]
+
+
+def open_source(project: Project, ref: str) -> SourceDocument:
+    with project.session() as session:
+        source = lookup.source(session, ref)
+        turns = [Turn(t.start, t.end, t.speaker, t.begin_seconds, t.end_seconds)
+                 for t in source.turns]
+        return SourceDocument(source.id, source.name, source.text, source.language, turns)

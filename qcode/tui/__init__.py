@@ -1,0 +1,1 @@
+"""The terminal workbench (Textual). Only this package imports textual."""

@@ -1,0 +1,319 @@
+"""The reader / coder: one transcript, its codings, and every coding action on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from qcode.services import history
+from qcode.services.codebook import list_subdivisions
+from qcode.services.codebook_edit import code_subdivisions
+from qcode.services.coding import CodingRequest, add_coding
+from qcode.services.coding_edit import (
+    Span,
+    recent_codes,
+    remove_coding,
+    source_spans,
+    update_coding,
+)
+from qcode.services.sources import SourceDocument, open_source
+from qcode.tui.messages import ProjectChanged
+from qcode.tui.screens.base import WorkbenchScreen
+from qcode.tui.screens.coding_form import CodingDetails, CodingForm
+from qcode.tui.screens.picker import FuzzyPicker
+from qcode.tui.widgets.transcript import Selection, TranscriptView
+from qcode.tui.work import in_background
+
+
+@dataclass(frozen=True)
+class LastCoding:
+    code: str
+    details: CodingDetails
+
+
+class ReaderScreen(WorkbenchScreen):
+    """Read a transcript, select spans, code them, edit and remove codings."""
+
+    DEFAULT_CSS = """
+    ReaderScreen #body { height: 1fr; }
+    ReaderScreen TranscriptView { width: 1fr; }
+    ReaderScreen #side { width: 38; border-left: solid $primary; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("c", "code", "Code"),
+        Binding("r", "repeat", "Repeat code"),
+        Binding("a", "add_code", "Add code to quote"),
+        Binding("e", "edit", "Edit coding"),
+        Binding("x,delete", "remove", "Remove coding"),
+        Binding("n", "next_coding(1)", "Next coding"),
+        Binding("N", "next_coding(-1)", "Previous coding", show=False),
+        Binding("right_square_bracket", "next_same(1)", "Next same code", show=False),
+        Binding("left_square_bracket", "next_same(-1)", "Previous same code", show=False),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("U,ctrl+y", "redo", "Redo"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, source: str, offset: int = 0) -> None:
+        super().__init__()
+        self.source = source
+        self.start_offset = offset
+        self.last: LastCoding | None = None
+        self.source_name = source
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield VerticalScroll(id="text")
+            yield Static("", id="side")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#text").loading = True
+        project, ref = self.project, self.source
+
+        def load() -> tuple[SourceDocument, list[Span]]:
+            document = open_source(project, ref)
+            return document, source_spans(project, document.id)
+
+        in_background(self, load, self._show)
+
+    def _show(self, loaded: tuple[SourceDocument, list[Span]]) -> None:
+        document, spans = loaded
+        self.document = document
+        self.source_name = document.name
+        self.title = document.name
+        holder = self.query_one("#text")
+        view = TranscriptView(document.text, spans, document.turns, id="transcript",
+                              language=document.language or self.workbench.language)
+        holder.remove()
+        self.query_one("#body").mount(view, before=0)
+        view.focus()
+        view.go_to(self.start_offset)
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one("#transcript", TranscriptView)
+
+    @on(TranscriptView.CursorMoved)
+    def _describe(self, event: TranscriptView.CursorMoved) -> None:
+        view = event.view
+        lines = []
+        if view.selection:
+            sel = view.selection
+            lines.append(f"[b]Selected[/b] {sel.start}-{sel.end} "
+                         f"({sel.end - sel.start} characters)")
+        else:
+            lines.append(f"Cursor at {view.cursor}")
+        here = view.spans_at(view.cursor)
+        lines.append(f"[b]{len(here)} coding{'s' if len(here) != 1 else ''} here[/b]")
+        for span in here:
+            lines.append(f"[{span.color or 'grey50'}]■[/] [b]{span.code}[/b]  ({span.coder})")
+            if span.subdivision:
+                lines.append(f"  under {span.subdivision}")
+            for other in span.other_subdivisions:
+                lines.append(f"  also {other}")
+            if span.emphasis:
+                lines.append(f"  emphasis: {span.emphasis}")
+            if span.notes:
+                lines.append(f"  notes: {span.notes}")
+        self.query_one("#side", Static).update("\n".join(lines))
+
+    # -- coding -------------------------------------------------------------------------
+
+    def _selection(self) -> Selection | None:
+        selection = self.view.selection
+        if selection is None:
+            self.notify("Select a span first: shift+arrows, w, s, t, p or the mouse",
+                        severity="warning")
+        return selection
+
+    def action_code(self) -> None:
+        selection = self._selection()
+        if selection is not None:
+            self._pick_code(selection)
+
+    def action_add_code(self) -> None:
+        """Another code on the quote at the cursor: same span, new code."""
+        here = self.view.spans_at(self.view.cursor)
+        if not here:
+            self.notify("No coding at the cursor to add a code to", severity="warning")
+            return
+        self.view.select(here[-1].start, here[-1].end)
+        self._pick_code(Selection(here[-1].start, here[-1].end))
+
+    def _pick_code(self, selection: Selection) -> None:
+        project, coder = self.project, self.coder
+
+        def picked(code: str | None) -> None:
+            if code:
+                self._ask_details(selection, code)
+
+        def offer(names: list[str]) -> None:
+            self.app.push_screen(FuzzyPicker("Code the selection", names, allow_new="code"),
+                                 picked)
+
+        in_background(self, lambda: recent_codes(project, coder), offer, group="picker")
+
+    def _ask_details(self, selection: Selection, code: str) -> None:
+        project = self.project
+
+        def prefill() -> tuple[list[str], CodingDetails]:
+            subdivisions = [s.name for s in list_subdivisions(project)]
+            with project.session() as session:
+                try:
+                    before = [name for name, _ in code_subdivisions(session, code)]
+                except Exception:  # a new code has been filed nowhere yet
+                    before = []
+            details = CodingDetails("", "", before[0] if before else "", tuple(before[1:]))
+            return subdivisions, details
+
+        def show(found: tuple[list[str], CodingDetails]) -> None:
+            subdivisions, details = found
+
+            def done(result: CodingDetails | None) -> None:
+                if result is not None:
+                    self._apply(selection, code, result)
+
+            self.app.push_screen(CodingForm(code, subdivisions, details), done)
+
+        in_background(self, prefill, show, group="picker")
+
+    def _apply(self, selection: Selection, code: str, details: CodingDetails) -> None:
+        project, coder, source = self.project, self.coder, self.source_name
+        self.last = LastCoding(code, details)
+        request = CodingRequest(source=source, start=selection.start, end=selection.end,
+                                code=code, subdivision=details.subdivision or None,
+                                other_subdivisions=details.others, emphasis=details.emphasis,
+                                notes=details.notes, coder=coder)
+
+        def job() -> None:
+            with history.action(project, f"code {code!r}", coder) as session:
+                add_coding(session, request)
+
+        self._write(job, f"Coded {code}")
+
+    def action_repeat(self) -> None:
+        """The last code, with the same filing, on a new selection."""
+        if self.last is None:
+            self.notify("Nothing to repeat yet: code a span with c first", severity="warning")
+            return
+        selection = self._selection()
+        if selection is not None:
+            self._apply(selection, self.last.code, self.last.details)
+
+    def _chosen_coding(self, then: str) -> None:
+        """Act on the coding at the cursor; with several there, ask which."""
+        here = self.view.spans_at(self.view.cursor)
+        if not here:
+            self.notify("No coding at the cursor", severity="warning")
+            return
+        act = self._edit if then == "edit" else self._remove
+        if len(here) == 1:
+            act(here[0])
+            return
+        labels = {f"{s.code} ({s.coder}, {s.start}-{s.end})": s for s in here}
+
+        def picked(label: str | None) -> None:
+            if label in labels:
+                act(labels[label])
+
+        self.app.push_screen(FuzzyPicker("Which coding?", list(labels)), picked)
+
+    def action_edit(self) -> None:
+        self._chosen_coding("edit")
+
+    def action_remove(self) -> None:
+        self._chosen_coding("remove")
+
+    def _edit(self, span: Span) -> None:
+        project, coder = self.project, self.coder
+        details = CodingDetails(span.emphasis or "", span.notes or "", span.subdivision or "",
+                                span.other_subdivisions)
+
+        def show(subdivisions: list[str]) -> None:
+            def done(result: CodingDetails | None) -> None:
+                if result is None:
+                    return
+
+                def job() -> None:
+                    with history.action(project, f"edit coding {span.code!r}", coder) as s:
+                        update_coding(s, span.coding_id, emphasis=result.emphasis,
+                                      notes=result.notes, subdivision=result.subdivision,
+                                      other_subdivisions=result.others)
+
+                self._write(job, f"Saved {span.code}")
+
+            self.app.push_screen(CodingForm(span.code, subdivisions, details, "Edit"), done)
+
+        in_background(self, lambda: [s.name for s in list_subdivisions(project)], show,
+                      group="picker")
+
+    def _remove(self, span: Span) -> None:
+        project, coder = self.project, self.coder
+
+        def job() -> None:
+            with history.action(project, f"remove coding {span.code!r}", coder) as session:
+                remove_coding(session, span.coding_id)
+
+        self._write(job, f"Removed {span.code} (u undoes)")
+
+    def action_undo(self) -> None:
+        project, coder = self.project, self.coder
+        self._write(lambda: history.undo(project, coder), "Nothing to undo", label="Undid")
+
+    def action_redo(self) -> None:
+        project, coder = self.project, self.coder
+        self._write(lambda: history.redo(project, coder), "Nothing to redo", label="Redid")
+
+    def _write(self, job: Callable[[], object], message: str, label: str = "") -> None:
+        """Run a changing step, then redraw the codings and tell other screens."""
+        project, source_id = self.project, self.document.id
+
+        def run() -> tuple[object, list[Span]]:
+            result = job()
+            return result, source_spans(project, source_id)
+
+        def done(found: tuple[object, list[Span]]) -> None:
+            result, spans = found
+            self.view.set_spans(spans)
+            if label:
+                self.notify(f"{label} {result.label}" if isinstance(result, history.ActionInfo)
+                            else message)
+            elif message:
+                self.notify(message)
+            self.app.post_message(ProjectChanged(message or label))
+
+        in_background(self, run, done, writes=True, group="write")
+
+    # -- moving between codings ---------------------------------------------------------
+
+    def action_next_coding(self, direction: int) -> None:
+        starts = sorted({s.start for s in self.view.spans})
+        self._jump(starts, direction)
+
+    def action_next_same(self, direction: int) -> None:
+        here = self.view.spans_at(self.view.cursor)
+        if not here:
+            self.notify("Put the cursor on a coding first", severity="warning")
+            return
+        code = here[-1].code
+        self._jump(sorted({s.start for s in self.view.spans if s.code == code}), direction)
+
+    def _jump(self, starts: list[int], direction: int) -> None:
+        cursor = self.view.cursor
+        targets = [s for s in starts if s > cursor] if direction > 0 else [
+            s for s in starts if s < cursor]
+        if not targets:
+            self.notify("No more codings that way")
+            return
+        self.view.go_to(targets[0] if direction > 0 else targets[-1])
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,36 @@
+"""Driving the real workbench with Textual's Pilot, and reading the store afterwards."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from qcode.services.coding import CodingRow, list_codings
+from qcode.services.project import open_project
+from qcode.tui.app import QcodeApp, make_app
+from qcode.tui.screens.reader import ReaderScreen
+from qcode.tui.widgets.transcript import TranscriptView
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until workers are done and what they handed back is on screen."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def app_for(location: str, coder: str = "maria") -> QcodeApp:
+    return make_app(location, coder)
+
+
+async def open_source(pilot: Pilot[None], name: str) -> TranscriptView:
+    """Filter the sources list by `name` and open the first match with Enter."""
+    await settle(pilot)
+    await pilot.press(*name, "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ReaderScreen)
+    return pilot.app.screen.query_one(TranscriptView)
+
+
+def codings_of(location: str, source: str) -> list[CodingRow]:
+    with open_project(location) as project:
+        return [row for row in list_codings(project) if row.source == source]
