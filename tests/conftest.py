@@ -27,8 +27,10 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def _coder(monkeypatch: pytest.MonkeyPatch) -> None:
+def _coder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("QCODE_CODER", "tester")
+    # The workbench remembers the coder and theme: never in the real user's settings.
+    monkeypatch.setenv("QCODE_CONFIG_DIR", str(tmp_path / "config"))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from qcode.errors import ConstraintError
 from qcode.services import lookup
@@ -30,6 +31,8 @@ class SubdivisionInfo:
     parent: str | None
     path: str
     mentions: int
+    description: str | None = None
+    color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def list_subdivisions(project: Project) -> list[SubdivisionInfo]:
                 )
             ).all()
         )
-        nodes = session.scalars(select(Subdivision).order_by(Subdivision.id)).all()
+        nodes = session.scalars(
+            select(Subdivision).order_by(Subdivision.position, Subdivision.id)).all()
         children: dict[int | None, list[Subdivision]] = {}
         for node in nodes:
             children.setdefault(node.parent_id, []).append(node)
@@ -110,7 +114,7 @@ def list_subdivisions(project: Project) -> list[SubdivisionInfo]:
                 result.append(
                     SubdivisionInfo(
                         node.id, node.name, node.kind, parent.name if parent else None,
-                        here, counts.get(node.id, 0),
+                        here, counts.get(node.id, 0), node.description, node.color,
                     )
                 )
                 walk(node, here)
@@ -122,14 +126,19 @@ def list_subdivisions(project: Project) -> list[SubdivisionInfo]:
 def delete_code(project: Project, name: str) -> None:
     """Delete a code that has no codings; one with codings is refused, never orphaned."""
     with project.session() as session:
-        code, _ = lookup.code(session, name)
-        used = session.scalar(select(func.count()).where(Coding.code_id == code.id)) or 0
-        if used:
-            raise ConstraintError(
-                f"code {code.name!r} has {used} codings; remove or move them first "
-                f"(deleting it would lose that coding)"
-            )
-        session.delete(code)
+        remove_code(session, name)
+
+
+def remove_code(session: Session, name: str) -> None:
+    """`delete_code` inside the caller's transaction (the workbench makes it undoable)."""
+    code, _ = lookup.code(session, name)
+    used = session.scalar(select(func.count()).where(Coding.code_id == code.id)) or 0
+    if used:
+        raise ConstraintError(
+            f"code {code.name!r} has {used} codings; remove or move them first "
+            f"(deleting it would lose that coding)"
+        )
+    session.delete(code)
 
 
 def factor_groups(project: Project) -> dict[str, str]:
@@ -143,3 +152,16 @@ def factor_groups(project: Project) -> dict[str, str]:
         if parent is not None:
             found[name] = parent.name
     return found
+
+
+def code_placements(project: Project) -> list[tuple[int, str, int]]:
+    """(subdivision id, code name, codings) for every code filed under a subdivision."""
+    with project.session() as session:
+        rows = session.execute(
+            select(CodingSubdivision.subdivision_id, Code.name, func.count())
+            .join(Coding, Coding.id == CodingSubdivision.coding_id)
+            .join(Code, Code.id == Coding.code_id)
+            .group_by(CodingSubdivision.subdivision_id, Code.name)
+            .order_by(CodingSubdivision.subdivision_id, Code.name)
+        ).all()
+        return [(sid, name, n) for sid, name, n in rows]

@@ -71,8 +71,13 @@ def subdivision(
     found = _named(session, Subdivision, name, "subdivision", create)
     if found is not None:
         return found, False
+    # Last among its siblings, so a reordered tree keeps its order.
+    siblings = Subdivision.parent_id.is_(None) if parent is None else (
+        Subdivision.parent_id == parent.id)
+    last = session.scalar(select(func.max(Subdivision.position)).where(siblings))
     return _added(session, Subdivision(name=clean_name(name), name_key=name_key(name),
-                                       parent=parent, kind=kind))
+                                       parent=parent, kind=kind,
+                                       position=0 if last is None else last + 1))
 
 
 Named = TypeVar("Named", Code, Subdivision)

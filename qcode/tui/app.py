@@ -9,6 +9,7 @@ from textual.binding import Binding
 
 from qcode.services.project import Project, open_project, project_summary
 from qcode.tui import settings
+from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.sources import SourcesScreen
 
 THEMES = ("textual-dark", "textual-light")
@@ -20,11 +21,12 @@ class QcodeApp(App[None]):
     CSS_PATH = "qcode.tcss"
     TITLE = "qcode"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"sources": SourcesScreen}
+    MODES = {"sources": SourcesScreen, "codebook": CodebookScreen}
     DEFAULT_MODE = "sources"
     BINDINGS = [
         Binding("f1", "show_help_panel", "Keys"),
         Binding("f2", "toggle_theme", "Light/dark"),
+        Binding("f4", "switch_mode('codebook')", "Codebook"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 

@@ -1,23 +1,36 @@
-"""What every workbench screen shares: the open project and the current coder."""
+"""What every workbench screen shares: the project, the coder, undoable changes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from sqlalchemy.orm import Session
+from textual.binding import Binding
 from textual.screen import Screen
 
+from qcode.services import history
 from qcode.services.project import Project
+from qcode.tui.messages import ProjectChanged
+from qcode.tui.work import in_background
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
 
+T = TypeVar("T")
+
 
 class WorkbenchScreen(Screen[None]):
+    """A screen of the workbench. `reload()` redraws it from the store."""
+
+    BINDINGS = [
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("U,ctrl+y", "redo", "Redo"),
+    ]
+
     @property
     def workbench(self) -> QcodeApp:
-        from qcode.tui.app import QcodeApp
-
-        return cast(QcodeApp, self.app)
+        return cast("QcodeApp", self.app)
 
     @property
     def project(self) -> Project:
@@ -26,3 +39,47 @@ class WorkbenchScreen(Screen[None]):
     @property
     def coder(self) -> str:
         return self.workbench.coder
+
+    def reload(self) -> None:
+        """Read what the screen shows from the store again (after any change)."""
+
+    def change(self, label: str, step: Callable[[Session], T],
+               after: Callable[[T], None] | None = None, message: str | None = None) -> None:
+        """Run `step` as one undoable action in the background, then reload."""
+        project, coder = self.project, self.coder
+
+        def job() -> T:
+            with history.action(project, label, coder) as session:
+                return step(session)
+
+        def done(result: T) -> None:
+            self.notify(message or label.capitalize())
+            self.app.post_message(ProjectChanged(label))
+            if after is not None:
+                after(result)
+            self.reload()
+
+        in_background(self, job, done, writes=True, group="write")
+
+    def _replay(self, backwards: bool) -> None:
+        project, coder = self.project, self.coder
+
+        def job() -> history.ActionInfo | None:
+            return history.undo(project, coder) if backwards else history.redo(project, coder)
+
+        def done(result: history.ActionInfo | None) -> None:
+            verb = "undo" if backwards else "redo"
+            if result is None:
+                self.notify(f"Nothing to {verb}")
+                return
+            self.notify(f"{'Undid' if backwards else 'Redid'} {result.label}")
+            self.app.post_message(ProjectChanged(verb))
+            self.reload()
+
+        in_background(self, job, done, writes=True, group="write")
+
+    def action_undo(self) -> None:
+        self._replay(backwards=True)
+
+    def action_redo(self) -> None:
+        self._replay(backwards=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -11,7 +10,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from qcode.services import history
 from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import code_subdivisions
 from qcode.services.coding import CodingRequest, add_coding
@@ -23,7 +21,6 @@ from qcode.services.coding_edit import (
     update_coding,
 )
 from qcode.services.sources import SourceDocument, open_source
-from qcode.tui.messages import ProjectChanged
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
 from qcode.tui.screens.picker import FuzzyPicker
@@ -55,8 +52,6 @@ class ReaderScreen(WorkbenchScreen):
         Binding("N", "next_coding(-1)", "Previous coding", show=False),
         Binding("right_square_bracket", "next_same(1)", "Next same code", show=False),
         Binding("left_square_bracket", "next_same(-1)", "Previous same code", show=False),
-        Binding("u,ctrl+z", "undo", "Undo"),
-        Binding("U,ctrl+y", "redo", "Redo"),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -186,18 +181,14 @@ class ReaderScreen(WorkbenchScreen):
         in_background(self, prefill, show, group="picker")
 
     def _apply(self, selection: Selection, code: str, details: CodingDetails) -> None:
-        project, coder, source = self.project, self.coder, self.source_name
         self.last = LastCoding(code, details)
-        request = CodingRequest(source=source, start=selection.start, end=selection.end,
-                                code=code, subdivision=details.subdivision or None,
+        request = CodingRequest(source=self.source_name, start=selection.start,
+                                end=selection.end, code=code,
+                                subdivision=details.subdivision or None,
                                 other_subdivisions=details.others, emphasis=details.emphasis,
-                                notes=details.notes, coder=coder)
-
-        def job() -> None:
-            with history.action(project, f"code {code!r}", coder) as session:
-                add_coding(session, request)
-
-        self._write(job, f"Coded {code}")
+                                notes=details.notes, coder=self.coder)
+        self.change(f"code {code!r}", lambda session: add_coding(session, request),
+                    message=f"Coded {code}")
 
     def action_repeat(self) -> None:
         """The last code, with the same filing, on a new selection."""
@@ -233,22 +224,20 @@ class ReaderScreen(WorkbenchScreen):
         self._chosen_coding("remove")
 
     def _edit(self, span: Span) -> None:
-        project, coder = self.project, self.coder
+        project = self.project
         details = CodingDetails(span.emphasis or "", span.notes or "", span.subdivision or "",
                                 span.other_subdivisions)
 
         def show(subdivisions: list[str]) -> None:
             def done(result: CodingDetails | None) -> None:
-                if result is None:
-                    return
-
-                def job() -> None:
-                    with history.action(project, f"edit coding {span.code!r}", coder) as s:
-                        update_coding(s, span.coding_id, emphasis=result.emphasis,
-                                      notes=result.notes, subdivision=result.subdivision,
-                                      other_subdivisions=result.others)
-
-                self._write(job, f"Saved {span.code}")
+                if result is not None:
+                    self.change(
+                        f"edit coding {span.code!r}",
+                        lambda session: update_coding(
+                            session, span.coding_id, emphasis=result.emphasis,
+                            notes=result.notes, subdivision=result.subdivision,
+                            other_subdivisions=result.others),
+                        message=f"Saved {span.code}")
 
             self.app.push_screen(CodingForm(span.code, subdivisions, details, "Edit"), done)
 
@@ -256,41 +245,17 @@ class ReaderScreen(WorkbenchScreen):
                       group="picker")
 
     def _remove(self, span: Span) -> None:
-        project, coder = self.project, self.coder
+        self.change(f"remove coding {span.code!r}",
+                    lambda session: remove_coding(session, span.coding_id),
+                    message=f"Removed {span.code} (u undoes)")
 
-        def job() -> None:
-            with history.action(project, f"remove coding {span.code!r}", coder) as session:
-                remove_coding(session, span.coding_id)
-
-        self._write(job, f"Removed {span.code} (u undoes)")
-
-    def action_undo(self) -> None:
-        project, coder = self.project, self.coder
-        self._write(lambda: history.undo(project, coder), "Nothing to undo", label="Undid")
-
-    def action_redo(self) -> None:
-        project, coder = self.project, self.coder
-        self._write(lambda: history.redo(project, coder), "Nothing to redo", label="Redid")
-
-    def _write(self, job: Callable[[], object], message: str, label: str = "") -> None:
-        """Run a changing step, then redraw the codings and tell other screens."""
+    def reload(self) -> None:
+        """Redraw the codings after a change here or elsewhere."""
+        if not hasattr(self, "document"):
+            return
         project, source_id = self.project, self.document.id
-
-        def run() -> tuple[object, list[Span]]:
-            result = job()
-            return result, source_spans(project, source_id)
-
-        def done(found: tuple[object, list[Span]]) -> None:
-            result, spans = found
-            self.view.set_spans(spans)
-            if label:
-                self.notify(f"{label} {result.label}" if isinstance(result, history.ActionInfo)
-                            else message)
-            elif message:
-                self.notify(message)
-            self.app.post_message(ProjectChanged(message or label))
-
-        in_background(self, run, done, writes=True, group="write")
+        in_background(self, lambda: source_spans(project, source_id), self.view.set_spans,
+                      group="spans")
 
     # -- moving between codings ---------------------------------------------------------
 
