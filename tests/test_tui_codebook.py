@@ -107,3 +107,20 @@ async def test_move_a_subdivision_and_refile_a_codes_codings(demo_copy: str) -> 
     counts = dict(zip(subs["subdivision"], subs["mentions"], strict=True))
     assert counts["Savings requirement"] == 11 - 8
     assert counts["Repayment terms"] == 12 + 8
+
+
+async def test_the_command_palette_lists_the_screens_actions(demo_copy: str) -> None:
+    from textual.command import CommandPalette
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_codebook(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"new subdiv", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)  # the action ran: it asks for the name
+        await pilot.press(*"Cooperatives", "enter")
+        await settle(pilot)
+    assert "Cooperatives" in tree_of(demo_copy)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from qcode.services.project import Project, open_project, project_summary
 from qcode.tui import settings
@@ -27,19 +30,56 @@ class QcodeApp(App[None]):
         Binding("f1", "show_help_panel", "Keys"),
         Binding("f2", "toggle_theme", "Light/dark"),
         Binding("f4", "switch_mode('codebook')", "Codebook"),
+        Binding("f9", "switch_coder", "Coder", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
-    def __init__(self, project: Project, coder: str) -> None:
+    def __init__(self, project: Project, coder: str, ask_coder: bool = False) -> None:
         super().__init__()
         self.project = project
         self.coder = coder
+        self.ask_coder = ask_coder
         summary = project_summary(project)
+        self.project_name = summary.name
         self.language = summary.language
-        self.sub_title = f"{summary.name} · coder: {coder}"
         self.errors: list[BaseException] = []
+        self._show_coder()
         remembered = settings.load().get("theme")
         self.theme = remembered if remembered in THEMES else THEMES[0]
+
+    def _show_coder(self) -> None:
+        self.sub_title = f"{self.project_name} · coder: {self.coder}"
+
+    def on_mount(self) -> None:
+        if self.ask_coder:  # the first start on this machine: whose coding is this?
+            self.action_switch_coder()
+
+    def action_switch_coder(self) -> None:
+        """Ask who codes from now on; remembered for the next start."""
+        from qcode.tui.screens.prompt import TextPrompt
+
+        def answered(name: str | None) -> None:
+            if name:
+                self.coder = name
+                settings.remember(coder=name)
+                self._show_coder()
+                self.notify(f"Coding as {name}")
+
+        self.push_screen(TextPrompt("Who is coding? (every coding records its coder)",
+                                    self.coder), answered)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every action of the screen in front, with its key."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            seen.add(binding.description)
+            yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
+                                partial(self.run_action, binding.action, active.node))
+        yield SystemCommand("Switch coder", "Code as someone else (F9)", self.action_switch_coder)
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -59,6 +99,7 @@ def make_app(location: str | Path, coder: str | None = None) -> QcodeApp:
     from qcode.services.lookup import default_coder_name
 
     project = open_project(location)
-    who = resolve_coder(coder) or default_coder_name()
-    settings.remember(coder=who)
-    return QcodeApp(project, who)
+    who = resolve_coder(coder)
+    if who is not None:
+        settings.remember(coder=who)
+    return QcodeApp(project, who or default_coder_name(), ask_coder=who is None)

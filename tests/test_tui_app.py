@@ -1,0 +1,64 @@
+"""The workbench as a whole: who codes, the theme, opening it from the command line."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from tui_helpers import settle
+
+from qcode.cli.main import cli
+from qcode.tui import settings
+from qcode.tui.app import make_app
+from qcode.tui.screens.prompt import TextPrompt
+from qcode.tui.screens.sources import SourcesScreen
+
+
+async def test_the_first_start_asks_who_codes_and_remembers_it(demo_copy: str) -> None:
+    app = make_app(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("ctrl+a", "ctrl+k", *"Lucia", "enter")
+        await settle(pilot)
+        assert app.coder == "Lucia"
+        assert "coder: Lucia" in app.sub_title
+    assert settings.load()["coder"] == "Lucia"
+    again = make_app(demo_copy)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, SourcesScreen)  # no question the second time
+        assert again.coder == "Lucia"
+
+
+async def test_light_and_dark_themes_toggle_and_are_remembered(demo_copy: str) -> None:
+    app = make_app(demo_copy, "maria")
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = app.theme
+        await pilot.press("f2")
+        assert app.theme != first
+    assert settings.load()["theme"] == app.theme
+    assert make_app(demo_copy, "maria").theme == app.theme
+
+
+async def test_the_sources_list_shows_progress_and_filters_by_typing(demo_copy: str) -> None:
+    from textual.widgets import DataTable
+
+    app = make_app(demo_copy, "maria")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 12
+        row = table.get_row_at(0)
+        assert row[0] == "IP1_state_housing_institute" and row[1] == "IP1"
+        assert row[3] > 0 and "%" in row[4]  # codings and the share of text coded
+        await pilot.press(*"beneficiary")  # a stakeholder group
+        await pilot.pause()
+        assert table.row_count == 1
+        assert table.get_row_at(0)[0] == "IP9_familia_beneficiaria"
+
+
+def test_the_tui_command_has_help_and_refuses_a_missing_project(tmp_path: object) -> None:
+    runner = CliRunner()
+    assert "workbench" in runner.invoke(cli, ["tui", "--help"]).output
+    result = runner.invoke(cli, [f"{tmp_path}/missing.qcode"])
+    assert result.exit_code == 1
+    assert "missing.qcode" in result.stderr and len(result.stderr.strip().splitlines()) == 1
