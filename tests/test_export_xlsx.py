@@ -133,3 +133,25 @@ def test_csv_and_markdown_exports(project: Project, tmp_path: Path) -> None:
     markdown = (tmp_path / "md" / "report.md").read_text(encoding="utf-8")
     assert "## Mentions by group" in markdown and "![Mentions by group](overview.png)" in markdown
     assert (tmp_path / "md" / "overview.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_case_without_an_attribute_and_markup_like_quotes_export(project: Project,
+                                                                    tmp_path: Path) -> None:
+    text = "IP3: <r>rich</r> is what the form said. Nothing else.\n"
+    add_source(project, NewSource(name="IP3_interview", text=text, format="txt",
+                                  original_filename="IP3_interview.txt"))
+    fill(project)
+    # IP3 has a number where the others have none, and no "group" at all.
+    apply_manifest(project, [CaseRow("IP3", files=["IP3_interview.txt"],
+                                     attributes={"age": ("number", 41.0)})])
+    quote = "<r>rich</r> is what the form said."
+    code_span(project, CodingRequest(source="IP3_interview", start=5, end=5 + len(quote),
+                                     code="Markup"))
+    out = tmp_path / "coded.xlsx"
+    result = CliRunner().invoke(cli, ["export", "xlsx", project.location, str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    cases = {row[0]: row for row in book["Cases"].iter_rows(min_row=2, values_only=True)}
+    assert set(cases) == {"IP1", "IP2", "IP3"}
+    quotes = [row[0] for row in book["Coding"].iter_rows(min_row=2, values_only=True)]
+    assert quote in quotes

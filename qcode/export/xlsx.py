@@ -174,6 +174,8 @@ def _plain_sheet(book: Any, name: str, header: Sequence[str], rows: Iterable[Seq
 
 def _plain(value: object) -> object:
     value = join_lists(value)
+    if isinstance(value, float) and value != value:  # NaN: a case without this attribute
+        return None
     return value.isoformat() if isinstance(value, datetime | date) else value
 
 
