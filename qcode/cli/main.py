@@ -74,6 +74,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def _register() -> None:
     from qcode.cli import (
+        axial_cmds,
         codebook_cmds,
         coding_cmds,
         export_cmds,
@@ -86,7 +87,7 @@ def _register() -> None:
     )
 
     for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds,
-                   export_cmds, codebook_cmds, tui_cmd):
+                   export_cmds, codebook_cmds, axial_cmds, tui_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 
