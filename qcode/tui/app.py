@@ -13,6 +13,8 @@ from textual.screen import Screen
 from qcode.services.project import Project, open_project, project_summary
 from qcode.tui import settings
 from qcode.tui.screens.codebook import CodebookScreen
+from qcode.tui.screens.counts import CountsScreen
+from qcode.tui.screens.quotes import QuotesScreen
 from qcode.tui.screens.sources import SourcesScreen
 
 THEMES = ("textual-dark", "textual-light")
@@ -24,12 +26,16 @@ class QcodeApp(App[None]):
     CSS_PATH = "qcode.tcss"
     TITLE = "qcode"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"sources": SourcesScreen, "codebook": CodebookScreen}
+    MODES = {"sources": SourcesScreen, "codebook": CodebookScreen, "quotes": QuotesScreen,
+             "counts": CountsScreen}
     DEFAULT_MODE = "sources"
     BINDINGS = [
         Binding("f1", "show_help_panel", "Keys"),
         Binding("f2", "toggle_theme", "Light/dark"),
+        Binding("f3", "switch_mode('sources')", "Sources"),
         Binding("f4", "switch_mode('codebook')", "Codebook"),
+        Binding("f5", "switch_mode('quotes')", "Quotes"),
+        Binding("f6", "switch_mode('counts')", "Counts"),
         Binding("f9", "switch_coder", "Coder", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]

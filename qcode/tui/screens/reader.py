@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from qcode.services.coding_edit import (
     recent_codes,
     remove_coding,
     source_spans,
+    spans_in,
     update_coding,
 )
 from qcode.services.sources import SourceDocument, open_source
@@ -55,10 +57,11 @@ class ReaderScreen(WorkbenchScreen):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, source: str, offset: int = 0) -> None:
+    def __init__(self, source: str, offset: int = 0, select_to: int | None = None) -> None:
         super().__init__()
         self.source = source
         self.start_offset = offset
+        self.select_to = select_to  # opened on a quote: [offset, select_to) is selected
         self.last: LastCoding | None = None
         self.source_name = source
 
@@ -91,6 +94,8 @@ class ReaderScreen(WorkbenchScreen):
         self.query_one("#body").mount(view, before=0)
         view.focus()
         view.go_to(self.start_offset)
+        if self.select_to is not None:
+            view.select(self.start_offset, self.select_to)
 
     @property
     def view(self) -> TranscriptView:
@@ -187,7 +192,15 @@ class ReaderScreen(WorkbenchScreen):
                                 subdivision=details.subdivision or None,
                                 other_subdivisions=details.others, emphasis=details.emphasis,
                                 notes=details.notes, coder=self.coder)
-        self.change(f"code {code!r}", lambda session: add_coding(session, request),
+        source_id = self.document.id
+
+        def step(session: Session) -> list[Span]:
+            result = add_coding(session, request)
+            ids = [result.coding_id] if result.coding_id is not None else []
+            return spans_in(session, source_id, ids)
+
+        # The new coding is drawn at once; the full reload follows in the background.
+        self.change(f"code {code!r}", step, after=self.view.add_spans,
                     message=f"Coded {code}")
 
     def action_repeat(self) -> None:

@@ -128,6 +128,11 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
+    def add_spans(self, spans: Sequence[Span]) -> None:
+        """Show new codings at once, before the next full reload."""
+        known = {s.coding_id for s in self._spans}
+        self.set_spans(self._spans + [s for s in spans if s.coding_id not in known])
+
     @property
     def spans(self) -> list[Span]:
         return self._spans

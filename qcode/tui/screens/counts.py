@@ -1,0 +1,221 @@
+"""Counts: mentions by subdivision group, subdivision or code, drawn as bars, or as a
+crosstab by stakeholder group (or any case attribute); read again whenever it is shown,
+so a coding made in the reader is counted when the researcher comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+from qcode.reports.mentions import EMPTY_BUCKETS, mentions
+from qcode.services.cases import list_cases
+from qcode.services.project import Project
+from qcode.tui.screens.base import WorkbenchScreen
+from qcode.tui.screens.picker import FuzzyPicker
+from qcode.tui.screens.quotes import QuotesScreen, term
+from qcode.tui.widgets.bar_chart import Bar, BarChart
+from qcode.tui.widgets.cross_table import Crosstab, CrossTable
+from qcode.tui.work import in_background
+
+DIMENSIONS = {"group": "subdivision group", "subdivision": "subdivision", "code": "code"}
+ACROSS = "stakeholder group"  # the attribute the study compared its counts by
+TOTAL = "Total"
+
+
+@dataclass(frozen=True)
+class Counted:
+    by: str
+    across: str | None
+    table: pd.DataFrame
+
+
+def attribute_names(project: Project) -> list[str]:
+    """The case attributes of the project, in the order first met."""
+    names: dict[str, None] = {}
+    for case in list_cases(project):
+        names.update(dict.fromkeys(case.attributes))
+    return list(names)
+
+
+def bars_of(table: pd.DataFrame) -> list[Bar]:
+    """The one-way report as bars (its order; empty buckets quieter)."""
+    label = table.columns[0]
+    return [Bar(str(row[label]), int(row["mentions"]), float(row["percent"]),
+                muted=str(row[label]) in EMPTY_BUCKETS)
+            for _, row in table.iterrows()]
+
+
+class CountsScreen(WorkbenchScreen):
+    """Mention counts as bars; d changes what is counted, x splits by stakeholder group."""
+
+    DEFAULT_CSS = """
+    CountsScreen #summary { height: 1; padding: 0 1; background: $boost; }
+    CountsScreen #crosstab { height: 1fr; display: none; }
+    CountsScreen.-crosstab #crosstab { display: block; }
+    CountsScreen.-crosstab #bars { display: none; }
+    """
+    BINDINGS = [
+        Binding("d", "next_dimension", "Group/sub/code"),
+        Binding("x", "toggle_crosstab", "Stakeholder groups"),
+        Binding("a", "pick_attribute", "Attribute"),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by = "group"
+        self.across: str | None = None  # the attribute of the crosstab, when shown
+        self.attribute: str | None = None  # the attribute chosen for crosstabs
+        self.counted: Counted | None = None
+        self._request = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="summary")
+        yield BarChart(id="bars")
+        yield CrossTable(id="crosstab")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Counts"
+        self.query_one("#bars", BarChart).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # on first show, and after coding elsewhere
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Count again from the store, as the screen is set now."""
+        self._request += 1
+        request, project, by, across = self._request, self.project, self.by, self.across
+
+        def job() -> Counted:
+            if across is None:
+                return Counted(by, None, mentions(project, by))
+            return Counted(by, across, mentions(project, by, across=f"attribute:{across}"))
+
+        def done(counted: Counted) -> None:
+            if request == self._request:
+                self._show(counted)
+
+        in_background(self, job, done, group="counts")
+
+    def _show(self, counted: Counted) -> None:
+        self.counted = counted
+        what = DIMENSIONS[counted.by]
+        summary = self.query_one("#summary", Static)
+        crosstab = counted.across is not None
+        self.set_class(crosstab, "-crosstab")
+        if counted.across is None:
+            bars = bars_of(counted.table)
+            total = sum(b.count for b in bars)
+            self.query_one("#bars", BarChart).set_bars(bars)
+            summary.update(Text.assemble((f"{total:,}", "bold"), f" mentions by {what}"))
+            if self.query_one("#crosstab").has_focus:
+                self.query_one("#bars").focus()
+            return
+        table = counted.table
+        grand = int(table[TOTAL].iloc[-1]) if TOTAL in table.columns else 0
+        summary.update(Text.assemble((f"{grand:,}", "bold"),
+                                     f" mentions by {what} and {counted.across}"))
+        self._fill_crosstab(table, what)
+
+    def _fill_crosstab(self, table: pd.DataFrame, what: str) -> None:
+        label = table.columns[0]
+        grid = self.query_one("#crosstab", CrossTable)
+        grid.set_data(Crosstab(
+            what.capitalize(), [str(v) for v in table[label]],
+            [str(c) for c in table.columns[1:]],
+            [[int(v) for v in row] for row in table[table.columns[1:]].itertuples(index=False)]))
+        grid.focus()
+
+    # -- what is counted --------------------------------------------------------------
+
+    def action_next_dimension(self) -> None:
+        order = list(DIMENSIONS)
+        self.by = order[(order.index(self.by) + 1) % len(order)]
+        self.reload()
+
+    def action_toggle_crosstab(self) -> None:
+        if self.across is not None:
+            self.across = None
+            self.reload()
+            return
+        if self.attribute is not None:
+            self._across(self.attribute)
+            return
+
+        def found(names: list[str]) -> None:
+            usual = [n for n in names if n.casefold() == ACROSS]
+            if usual:
+                self._across(usual[0])
+            else:
+                self._ask_attribute(names)
+
+        project = self.project
+        in_background(self, lambda: attribute_names(project), found, group="picker")
+
+    def action_pick_attribute(self) -> None:
+        project = self.project
+        in_background(self, lambda: attribute_names(project), self._ask_attribute,
+                      group="picker")
+
+    def _ask_attribute(self, names: list[str]) -> None:
+        if not names:
+            self.notify("No case has attributes yet: `qcode import --participants` reads "
+                        "them from a manifest", severity="warning")
+            return
+
+        def picked(name: str | None) -> None:
+            if name in names:
+                self._across(name)
+
+        self.app.push_screen(FuzzyPicker("Count across which case attribute?", names), picked)
+
+    def _across(self, attribute: str) -> None:
+        self.attribute = self.across = attribute
+        self.reload()
+
+    # -- from a count to its quotes ---------------------------------------------------
+
+    @on(BarChart.Selected, "#bars")
+    async def _bar_chosen(self, event: BarChart.Selected) -> None:
+        if event.bar.muted:
+            self.notify(f"The quotes table cannot list {event.bar.label} yet",
+                        severity="warning")
+            return
+        await self.show_quotes(self._term(event.bar.label))
+
+    @on(CrossTable.Selected, "#crosstab")
+    async def _cell_chosen(self, event: CrossTable.Selected) -> None:
+        empty = [name for name in (event.row, event.column) if name in EMPTY_BUCKETS]
+        if empty:  # listing more than the cell counts would mislead
+            self.notify(f"The quotes table cannot list {empty[0]} yet", severity="warning")
+            return
+        terms = []
+        if event.row != TOTAL:
+            terms.append(self._term(event.row))
+        if self.across and event.column != TOTAL:
+            terms.append(term("attr", f"{self.across}={event.column}"))
+        await self.show_quotes(" ".join(terms))
+
+    def _term(self, label: str) -> str:
+        return term("code" if self.by == "code" else "sub", label)
+
+    async def show_quotes(self, line: str) -> None:
+        """Switch to the quotes table, filtered by `line`."""
+        await self.app.switch_mode("quotes")
+        while len(self.app.screen_stack) > 1 and not isinstance(self.app.screen, QuotesScreen):
+            await self.app.pop_screen()
+        screen = self.app.screen
+        if isinstance(screen, QuotesScreen):
+            screen.use_filter(line)
