@@ -24,7 +24,12 @@ WORDS = ("house room family water credit land plot subsidy technician build wall
          "neighbour help learn trust work child mother father community programme").split()
 
 
-def generate(path: Path, sources: int, codings: int, seed: int = 1) -> dict[str, int]:
+def generate(path: Path, sources: int, codings: int, seed: int = 1,
+             text_length: int | None = None) -> dict[str, int]:
+    """A project of `sources` transcripts sharing `codings` evenly.
+
+    `text_length` fixes each transcript's length; quotes then overlap where they must.
+    """
     rng = random.Random(seed)
     init_project(str(path), name=f"bench {sources}x{codings}").close()
     db = sqlite3.connect(path)
@@ -60,7 +65,8 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1) -> dict[str,
     quote_len = 80
     quote_id = coding_id = 0
     for s in range(1, sources + 1):
-        length = per_source * (quote_len + 20) + 100
+        length = text_length or per_source * (quote_len + 20) + 100
+        step = max(1, (length - quote_len) // per_source)
         text = " ".join(rng.choice(WORDS) for _ in range(length // 5))[:length]
         db.execute(
             "INSERT INTO sources (id, name, text, length, word_count, content_hash, format, "
@@ -74,7 +80,7 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1) -> dict[str,
         quotes, rows, links = [], [], []
         for n in range(per_source):
             quote_id += 1
-            start = n * (quote_len + 20)
+            start = n * step
             quotes.append((quote_id, s, start, start + quote_len, text[start:start + quote_len]))
             coding_id += 1
             rows.append((coding_id, quote_id, rng.randint(1, 60), rng.randint(1, 2)))

@@ -83,8 +83,12 @@ class CodingBatch:
     the database for each of them on every row would dominate the import.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, whole_sources: bool = True) -> None:
         self.session = session
+        # Bulk loaders read each source's quotes once; a single coding (the workbench)
+        # looks up only its own span, so a transcript with 5,000 quotes codes as fast
+        # as a short one.
+        self.whole_sources = whole_sources
         self._sources: dict[str, Source] = {}
         self._codes: dict[str, tuple[Code, bool]] = {}
         self._subdivisions: dict[str, tuple[Subdivision, bool]] = {}
@@ -125,7 +129,8 @@ class CodingBatch:
                                                           request.sheet_text or "")
             return self._unanchored[key]
         assert source is not None
-        spans = self._spans_of(source)
+        spans = self._spans_of(source) if self.whole_sources else self._span_of(
+            source, request.start, request.end)
         quote = spans.get((request.start, request.end))
         if quote is None:  # new: added without a flush, it has no codings yet
             quote = Quote(source=source, start=request.start, end=request.end,
@@ -157,9 +162,21 @@ class CodingBatch:
             }
         return self._spans[source.id]
 
+    def _span_of(self, source: Source, start: int, end: int) -> dict[tuple[int, int], Quote]:
+        """Like `_spans_of`, for the one span asked for."""
+        spans = self._spans.setdefault(source.id, {})
+        if (start, end) not in spans:
+            quote = self.session.scalars(
+                select(Quote).where(Quote.source_id == source.id, Quote.start == start,
+                                    Quote.end == end)
+            ).first()
+            if quote is not None:
+                spans[(start, end)] = quote
+        return spans
+
     def coded(self, quote: Quote) -> dict[tuple[int, int], Coding | int]:
         """(code id, coder id) of the codings on `quote`, stored or pending."""
-        if quote not in self._coded:  # an unanchored quote
+        if quote not in self._coded:  # unanchored, or not loaded with its whole source
             self._coded[quote] = {
                 (code_id, coder_id): coding_id
                 for coding_id, code_id, coder_id in self.session.execute(
@@ -184,7 +201,7 @@ def add_coding(
     by the same coder is refused, or with `skip_existing` left as it is (re-imports).
     """
     single = batch is None
-    batch = batch or CodingBatch(session)
+    batch = batch or CodingBatch(session, whole_sources=False)
     source = batch.source(request.source) if request.source else None
     if request.start is not None and request.end is not None:
         if source is None:

@@ -125,27 +125,34 @@ def remove_coding(session: Session, coding_id: int) -> None:
 
 def source_spans(project: Project, source_id: int) -> list[Span]:
     """Every anchored coding of one source in text order, for highlighting."""
-    sub = aliased(Subdivision)
     with project.session() as session:
-        rows = session.execute(
-            select(Coding.id, Quote.id, Quote.start, Quote.end, Code.name, Code.color, Coder.name,
-                   Coding.emphasis, Coding.notes)
-            .join(Quote, Coding.quote_id == Quote.id)
-            .join(Code, Coding.code_id == Code.id)
-            .join(Coder, Coding.coder_id == Coder.id)
-            .where(Quote.source_id == source_id, Quote.anchor != "unanchored")
-            .order_by(Quote.start, Quote.end, Coding.id)
-        ).all()
-        filed: dict[int, list[tuple[str, bool]]] = {}
-        for coding_id, name, is_primary in session.execute(
-            select(CodingSubdivision.coding_id, sub.name, CodingSubdivision.is_primary)
-            .join(sub, CodingSubdivision.subdivision_id == sub.id)
-            .join(Coding, CodingSubdivision.coding_id == Coding.id)
-            .join(Quote, Coding.quote_id == Quote.id)
-            .where(Quote.source_id == source_id)
-            .order_by(sub.name)
-        ):
-            filed.setdefault(coding_id, []).append((name, is_primary))
+        return spans_in(session, source_id)
+
+
+def spans_in(session: Session, source_id: int,
+             coding_ids: Sequence[int] | None = None) -> list[Span]:
+    """`source_spans` inside the caller's transaction, optionally only `coding_ids`."""
+    sub = aliased(Subdivision)
+    codings = select(Coding.id, Quote.id, Quote.start, Quote.end, Code.name, Code.color,
+                     Coder.name, Coding.emphasis, Coding.notes)
+    filings = (select(CodingSubdivision.coding_id, sub.name, CodingSubdivision.is_primary)
+               .join(sub, CodingSubdivision.subdivision_id == sub.id)
+               .join(Coding, CodingSubdivision.coding_id == Coding.id)
+               .join(Quote, Coding.quote_id == Quote.id)
+               .where(Quote.source_id == source_id).order_by(sub.name))
+    if coding_ids is not None:
+        codings = codings.where(Coding.id.in_(coding_ids))
+        filings = filings.where(Coding.id.in_(coding_ids))
+    rows = session.execute(
+        codings.join(Quote, Coding.quote_id == Quote.id)
+        .join(Code, Coding.code_id == Code.id)
+        .join(Coder, Coding.coder_id == Coder.id)
+        .where(Quote.source_id == source_id, Quote.anchor != "unanchored")
+        .order_by(Quote.start, Quote.end, Coding.id)
+    ).all()
+    filed: dict[int, list[tuple[str, bool]]] = {}
+    for coding_id, name, is_primary in session.execute(filings):
+        filed.setdefault(coding_id, []).append((name, is_primary))
     spans = []
     for coding_id, quote_id, start, end, code, color, coder, emphasis, notes in rows:
         assert start is not None and end is not None  # anchored quotes only
