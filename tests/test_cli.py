@@ -141,3 +141,12 @@ def test_the_installed_entry_point_runs(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)
     assert (listed.returncode, json.loads(listed.stdout)) == (0, [])
     assert isinstance(cli, click.Group)
+
+
+def test_tables_print_square_brackets_as_written(study: str) -> None:
+    start, end = span_of(TRANSCRIPT, "They chose the layout themselves.")
+    assert run("code", study, "IP4_interview", str(start), str(end), "Layout [own words]",
+               "--notes", "They [the families] chose [...]").exit_code == 0
+    table = run("codings", study).stdout
+    assert "Layout [own words]" in table
+    assert "[the families]" in table and "[...]" in table

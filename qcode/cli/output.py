@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from qcode.cells import cell_text, markdown_table
 
@@ -56,7 +57,8 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     else:
         table = Table(*columns, show_lines=False)
         for row in rows:
-            table.add_row(*[cell_text(row.get(c)) for c in columns])
+            # Text, not markup: "They [the families] chose" must print its brackets.
+            table.add_row(*[Text(cell_text(row.get(c))) for c in columns])
         # Piped into a file or another program, a table must not be cut to 80 columns.
         width = None if file is None and sys.stdout.isatty() else 100_000
         Console(soft_wrap=False, width=width, file=file).print(table)
