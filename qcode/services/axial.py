@@ -34,6 +34,7 @@ from qcode.store.models import (
     Coding,
     Memo,
     Quote,
+    Source,
     Subdivision,
 )
 
@@ -526,3 +527,24 @@ def _text(value: str | None) -> str | None:
 def _utc(moment: datetime) -> datetime:
     """`moment` with its time zone: SQLite gives back the stored UTC time without one."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SupportingQuote:
+    quote_id: int
+    source: str | None
+    start: int | None
+    end: int | None
+    text: str
+
+
+def link_quotes(session: Session, link_id: int) -> list[SupportingQuote]:
+    """The quotes supporting a link, with where they are, in quote order."""
+    rows = session.execute(
+        select(Quote.id, Source.name, Quote.start, Quote.end, Quote.text)
+        .join(AxialLinkQuote, AxialLinkQuote.quote_id == Quote.id)
+        .outerjoin(Source, Source.id == Quote.source_id)
+        .where(AxialLinkQuote.link_id == link_id)
+        .order_by(Quote.id)
+    ).all()
+    return [SupportingQuote(*row) for row in rows]

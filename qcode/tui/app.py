@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from qcode.services.project import Project, open_project, project_summary
 from qcode.tui import settings
+from qcode.tui.screens.axial import AxialScreen
 from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.counts import CountsScreen
 from qcode.tui.screens.quotes import QuotesScreen
@@ -26,7 +27,8 @@ class QcodeApp(App[None]):
     CSS_PATH = "qcode.tcss"
     TITLE = "qcode"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"sources": SourcesScreen, "codebook": CodebookScreen, "quotes": QuotesScreen,
+    MODES = {"sources": SourcesScreen, "codebook": CodebookScreen, "axial": AxialScreen,
+             "quotes": QuotesScreen,
              "counts": CountsScreen}
     DEFAULT_MODE = "sources"
     BINDINGS = [
@@ -36,6 +38,7 @@ class QcodeApp(App[None]):
         Binding("f4", "switch_mode('codebook')", "Codebook"),
         Binding("f5", "switch_mode('quotes')", "Quotes"),
         Binding("f6", "switch_mode('counts')", "Counts"),
+        Binding("f7", "switch_mode('axial')", "Axial"),
         Binding("f9", "switch_coder", "Coder", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
