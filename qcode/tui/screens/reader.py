@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from qcode.errors import NotFoundError
+from qcode.ingest.sentences import sentence_spans
 from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import code_subdivisions
 from qcode.services.coding import CodingRequest, add_coding
@@ -96,6 +98,10 @@ class ReaderScreen(WorkbenchScreen):
         view.go_to(self.start_offset)
         if self.select_to is not None:
             view.select(self.start_offset, self.select_to)
+        # Sentence boundaries (spaCy) are ready before the first "s", off the UI thread.
+        text, language = document.text, view.language
+        in_background(self, lambda: sentence_spans(text, language), view.set_sentences,
+                      group="sentences")
 
     @property
     def view(self) -> TranscriptView:
@@ -169,7 +175,7 @@ class ReaderScreen(WorkbenchScreen):
             with project.session() as session:
                 try:
                     before = [name for name, _ in code_subdivisions(session, code)]
-                except Exception:  # a new code has been filed nowhere yet
+                except NotFoundError:  # a new code has been filed nowhere yet
                     before = []
             details = CodingDetails("", "", before[0] if before else "", tuple(before[1:]))
             return subdivisions, details

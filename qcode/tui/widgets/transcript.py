@@ -128,6 +128,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
+    def set_sentences(self, sentences: list[tuple[int, int]]) -> None:
+        """Sentence boundaries worked out in the background (else on the first use)."""
+        self.sentences = sentences
+
     def add_spans(self, spans: Sequence[Span]) -> None:
         """Show new codings at once, before the next full reload."""
         known = {s.coding_id for s in self._spans}
