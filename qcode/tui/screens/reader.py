@@ -44,7 +44,9 @@ class ReaderScreen(WorkbenchScreen):
     DEFAULT_CSS = """
     ReaderScreen #body { height: 1fr; }
     ReaderScreen TranscriptView { width: 1fr; }
-    ReaderScreen #side { width: 38; border-left: solid $primary; padding: 0 1; }
+    ReaderScreen #side {
+        width: 32%; min-width: 24; max-width: 44; border-left: solid $primary; padding: 0 1;
+    }
     """
     BINDINGS = [
         Binding("c", "code", "Code"),
