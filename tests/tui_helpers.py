@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from qcode.services.coding import CodingRow, list_codings
 from qcode.services.project import open_project
@@ -14,7 +15,12 @@ from qcode.tui.widgets.transcript import TranscriptView
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until workers are done and what they handed back is on screen."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _attempt in range(20):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:  # an exclusive load replaced by a newer one: wait again
+                await pilot.pause()
         await pilot.pause()
 
 

@@ -5,6 +5,7 @@ Only the page on screen is ever loaded; the count and each page are one query ea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,16 +100,43 @@ def count_quotes(project: Project, wanted: QuoteFilter) -> int:
 
 def quote_page(project: Project, wanted: QuoteFilter, offset: int, limit: int) -> list[QuoteRow]:
     """One page of the filtered codings, by source, then position in the text."""
+    with project.session() as session:
+        query = _filtered(session, wanted, _rows_query()).order_by(*_ORDER)
+        return [QuoteRow(*row) for row in session.execute(query.offset(offset).limit(limit))]
+
+
+def quote_order(project: Project, wanted: QuoteFilter) -> list[int]:
+    """The ids of the filtered codings in table order: sorted once, then paged by id.
+
+    Sorting 100,000 codings for every page costs a quarter to half a second a page;
+    holding their ids (a few MB, not the table) makes each page a lookup by key.
+    """
+    with project.session() as session:
+        query = _filtered(session, wanted, _joined(select(Coding.id).select_from(Coding)))
+        return list(session.scalars(query.order_by(*_ORDER)))
+
+
+def quote_rows(project: Project, coding_ids: Sequence[int]) -> list[QuoteRow]:
+    """The rows of these codings, in the order given."""
+    if not coding_ids:
+        return []
+    with project.session() as session:
+        found = {row[0]: QuoteRow(*row) for row in session.execute(
+            _rows_query().where(Coding.id.in_(coding_ids)))}
+    return [found[i] for i in coding_ids if i in found]
+
+
+_ORDER = (Source.name, Quote.start, Coding.id)
+
+
+def _rows_query() -> Any:
     primary = aliased(Subdivision)
     filed = aliased(CodingSubdivision)
-    with project.session() as session:
-        columns: Any = (
-            select(Coding.id, Quote.source_id, Source.name, Quote.start, Quote.end, Quote.text,
-                   Code.name, primary.name, Coding.emphasis, Coding.notes, Coder.name)
-            .select_from(Coding)
-        )
-        query = _filtered(session, wanted, _joined(columns))
-        query = (query.outerjoin(filed, (filed.coding_id == Coding.id) & filed.is_primary)
-                 .outerjoin(primary, filed.subdivision_id == primary.id)
-                 .order_by(Source.name, Quote.start, Coding.id).offset(offset).limit(limit))
-        return [QuoteRow(*row) for row in session.execute(query).all()]
+    columns: Any = (
+        select(Coding.id, Quote.source_id, Source.name, Quote.start, Quote.end, Quote.text,
+               Code.name, primary.name, Coding.emphasis, Coding.notes, Coder.name)
+        .select_from(Coding)
+    )
+    return (_joined(columns)
+            .outerjoin(filed, (filed.coding_id == Coding.id) & filed.is_primary)
+            .outerjoin(primary, filed.subdivision_id == primary.id))

@@ -9,7 +9,7 @@ words the quote must hold. Names with spaces go in double quotes: `code:"Rule ch
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from rich.text import Text
 from textual import on
@@ -21,7 +21,13 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from qcode.cells import cell_text
 from qcode.errors import QcodeError
-from qcode.reports.quotes import QuoteFilter, QuoteRow, count_quotes, quote_page
+from qcode.reports.quotes import (
+    QuoteFilter,
+    QuoteRow,
+    count_quotes,
+    quote_order,
+    quote_rows,
+)
 from qcode.services.cases import list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
@@ -110,13 +116,14 @@ def describe(wanted: QuoteFilter) -> str:
 
 @dataclass(frozen=True)
 class Counted:
-    """How many codings a filter lets through, of how many in all."""
+    """How many codings a filter lets through (their ids in table order), of how many."""
 
     wanted: QuoteFilter
     total: int
     everything: int
     first_page: list[QuoteRow]
     problem: str | None = None
+    order: list[int] = field(default_factory=list)
 
 
 def cases_by_source(project: Project) -> dict[str | None, str]:
@@ -227,20 +234,21 @@ class QuotesScreen(WorkbenchScreen):
             everything = known if known is not None else count_quotes(project, QuoteFilter())
             problem = "; ".join(parsed.problems) or None
             try:
-                total = everything if parsed.wanted == QuoteFilter() else count_quotes(
-                    project, parsed.wanted)
+                # Sorted once here; every page after is a lookup by id (quote_order).
+                order = quote_order(project, parsed.wanted)
             except QcodeError as exc:  # e.g. a code name still being typed
                 return Counted(parsed.wanted, 0, everything, [], str(exc))
-            first = [] if keep_position else quote_page(project, parsed.wanted, 0, page_size)
-            return Counted(parsed.wanted, total, everything, first, problem)
+            first = [] if keep_position else quote_rows(project, order[:page_size])
+            return Counted(parsed.wanted, len(order), everything, first, problem, order)
 
         def done(counted: Counted) -> None:
             if request != self._request:
                 return  # a newer filter was asked for meanwhile
             self._everything = counted.everything
             self._shown = True
-            self.table.show(counted.total, lambda offset, limit: quote_page(
-                project, counted.wanted, offset, limit), self._cases or {},
+            order = counted.order
+            self.table.show(counted.total, lambda offset, limit: quote_rows(
+                project, order[offset:offset + limit]), self._cases or {},
                 first_page=None if keep_position else counted.first_page,
                 keep_position=keep_position)
             self._status(counted)
