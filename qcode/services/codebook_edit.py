@@ -299,6 +299,28 @@ def code_subdivisions(session: Session, code_name: str) -> list[tuple[str, int]]
     return [(name, count) for name, count in rows]
 
 
+def usual_filing(session: Session, code_name: str) -> tuple[str | None, list[str]]:
+    """Where a code is usually filed: its most used primary subdivision, then the
+    subdivisions it was filed under besides (most used first). New codes: (None, [])."""
+    key = name_key(code_name)
+    used = func.count(CodingSubdivision.coding_id)
+    rows = session.execute(
+        select(Subdivision.name, CodingSubdivision.is_primary, used)
+        .join(CodingSubdivision, CodingSubdivision.subdivision_id == Subdivision.id)
+        .join(Coding, Coding.id == CodingSubdivision.coding_id)
+        .join(Code, Code.id == Coding.code_id)
+        .where(Code.name_key == key)
+        .group_by(Subdivision.id, Subdivision.name, CodingSubdivision.is_primary)
+        .order_by(used.desc(), Subdivision.name)
+    ).all()
+    primary = next((name for name, is_primary, _ in rows if is_primary), None)
+    others: list[str] = []
+    for name, is_primary, _ in rows:
+        if not is_primary and name != primary and name not in others:
+            others.append(name)
+    return primary, others
+
+
 # --- the subdivision tree ----------------------------------------------------------
 
 

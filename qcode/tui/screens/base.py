@@ -53,7 +53,7 @@ class WorkbenchScreen(Screen[None]):
                 return step(session)
 
         def done(result: T) -> None:
-            self.notify(message or label.capitalize())
+            self.notify(message or label[:1].upper() + label[1:])
             self.app.post_message(ProjectChanged(label))
             if after is not None:
                 after(result)

@@ -108,7 +108,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.language = language
         self.text = text
         self.turns = list(turns)
-        self._turn_at = {t.start: t for t in self.turns}
+        self._label_end = self._speaker_labels()
         self.sentences: list[tuple[int, int]] | None = None
         self.cursor = 0
         self.mark: int | None = None
@@ -236,14 +236,22 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" ", base + cursor_style))
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
+    def _speaker_labels(self) -> dict[int, int]:
+        """Where each speaker label ("IP4: ") starts and where its turn's words begin.
+
+        A turn's span is what was said; its label stands before it on the same line.
+        """
+        found = {}
+        for turn in self.turns:
+            line_start = self.text.rfind("\n", 0, turn.start) + 1
+            label = self.text[line_start:turn.start]
+            if label.strip() and turn.speaker.strip() in label:
+                found[line_start] = turn.start
+        return found
+
     def _speaker_end(self, line_start: int) -> int:
-        """Where a speaker label ("IP4:") that starts this line ends, else 0."""
-        turn = self._turn_at.get(line_start)
-        if turn is not None:
-            label = self.text[turn.start:turn.start + len(turn.speaker) + 1]
-            if label.rstrip(":").strip() == turn.speaker.strip():
-                return turn.start + len(label)
-        return 0
+        """Where the speaker label that starts this line ends, else 0."""
+        return self._label_end.get(line_start, 0)
 
     # -- moving -----------------------------------------------------------------------
 
@@ -324,7 +332,7 @@ class TranscriptView(ScrollView, can_focus=True):
         spans, at = [], 0
         for line in self.text.split("\n"):
             if line.strip():
-                spans.append(self._trimmed(at, at + len(line)))
+                spans.append(self._without_label(*self._trimmed(at, at + len(line))))
             at += len(line) + 1
         return spans
 
