@@ -61,11 +61,6 @@ def load_detail(project: Project, link: axial.LinkInfo | None, node: str | None)
 class AxialScreen(WorkbenchScreen):
     """Links between subdivisions (or codes): make, browse, annotate, support."""
 
-    DEFAULT_CSS = """
-    AxialScreen #body { height: 1fr; }
-    AxialScreen DataTable { width: 3fr; }
-    AxialScreen #detail { width: 2fr; border-left: solid $primary; padding: 0 1; }
-    """
     BINDINGS = [
         Binding("n", "new_link", "New link"),
         Binding("q", "add_quote", "Add quote"),

@@ -55,12 +55,6 @@ def bars_of(table: pd.DataFrame) -> list[Bar]:
 class CountsScreen(WorkbenchScreen):
     """Mention counts as bars; d changes what is counted, x splits by stakeholder group."""
 
-    DEFAULT_CSS = """
-    CountsScreen #summary { height: 1; padding: 0 1; background: $boost; }
-    CountsScreen #crosstab { height: 1fr; display: none; }
-    CountsScreen.-crosstab #crosstab { display: block; }
-    CountsScreen.-crosstab #bars { display: none; }
-    """
     BINDINGS = [
         Binding("d", "next_dimension", "Group/sub/code"),
         Binding("x", "toggle_crosstab", "Stakeholder groups"),

@@ -151,17 +151,6 @@ def filter_terms(project: Project, coder: str) -> list[str]:
 class QuotesScreen(WorkbenchScreen):
     """Every coding as a row; type a filter above; Enter opens the quote in its transcript."""
 
-    DEFAULT_CSS = """
-    QuotesScreen #filter-row { height: 1; }
-    QuotesScreen #filter-label { padding: 0 1; color: $text-primary; text-style: bold; }
-    QuotesScreen #filter { width: 1fr; }
-    QuotesScreen #status { height: 1; padding: 0 1; background: $boost; color: $text-muted; }
-    QuotesScreen #status.-problem { color: $text-error; }
-    QuotesScreen #detail {
-        height: auto; max-height: 5; padding: 0 1;
-        border-top: solid $primary; background: $surface;
-    }
-    """
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
         Binding("f", "pick_term", "Filter term"),
