@@ -18,7 +18,9 @@ from qcode.services.memos import (
     add_memo,
     delete_memo,
     list_memos,
+    memo_targets,
     parse_target,
+    target_label,
     update_memo,
 )
 from qcode.services.project import Project
@@ -168,6 +170,19 @@ def test_memos_are_written_through_the_orm(study: Project) -> None:
         delete_memo(session, memo.id)
         assert session.scalars(select(Memo)).all() == []
     assert statements == []
+
+
+def test_every_memo_target_is_offered_and_takes_a_memo(study: Project) -> None:
+    """What the workbench's "new memo" picker lists, each usable as it is given."""
+    with study.session() as session:
+        targets = memo_targets(session)
+        assert [t.label for t in targets] == [
+            "project journal", "source: IP4_interview", "case: IP4", "code: Self-management",
+            "subdivision: Cost", "subdivision: Participation",
+            "link: Cost ──cause──▶ Participation (#1)"]
+        written = [add_memo(session, "T", target=t.target) for t in targets]
+    assert [target_label(m.target_kind, m.target_name, m.target_id) for m in written] == [
+        t.label for t in targets]
 
 
 # --- the commands ------------------------------------------------------------------

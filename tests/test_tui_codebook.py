@@ -124,3 +124,20 @@ async def test_the_command_palette_lists_the_screens_actions(demo_copy: str) -> 
         await pilot.press(*"Cooperatives", "enter")
         await settle(pilot)
     assert "Cooperatives" in tree_of(demo_copy)
+
+
+async def test_recolour_and_describe_a_code(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_codebook(pilot)
+        await point_at(pilot, screen, Entry("code", "Rule changes"))
+        await pilot.press("k", *"#123abc", "enter")
+        await settle(pilot)
+        await pilot.press("d")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("ctrl+a", "ctrl+k", *"When the programme changes its rules", "enter")
+        await settle(pilot)
+        assert not app.errors
+    with open_project(demo_copy) as project:
+        (code,) = [c for c in list_codes(project) if c.name == "Rule changes"]
+    assert (code.color, code.description) == ("#123abc", "When the programme changes its rules")

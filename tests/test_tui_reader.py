@@ -195,3 +195,67 @@ def test_reader_actions_go_through_the_undo_log(demo_copy: str) -> None:
     """The sheet import of the demo is not an undoable step: history starts empty."""
     with open_project(demo_copy) as project:
         assert history.history(project, "maria") == []
+
+
+async def test_the_picker_offers_recent_codes_first_and_the_form_remembers_the_filing(
+        demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_source(pilot, "IP4")
+        view.go_to(view.text.index(SENTENCE))
+        await pilot.press("s", "c")
+        await settle(pilot)
+        await pilot.press(*"Gratitude", "enter")
+        await settle(pilot)
+        await pilot.press("tab", "tab", *"Social approach", "tab", *"Cost reduction", "enter")
+        await settle(pilot)
+        view.go_to(view.text.index("Then the handover day"))
+        await pilot.press("p", "c")  # a paragraph this time
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, FuzzyPicker)
+        assert picker.names[0] == "Gratitude"  # the code used last comes first
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CodingForm)
+        assert (form.details.subdivision, form.details.others) == ("Social approach",
+                                                                   ("Cost reduction",))
+        await pilot.press("enter")
+        await settle(pilot)
+    rows = [r for r in codings_of(demo_copy, SOURCE) if r.code == "Gratitude"]
+    paragraph = [r for r in rows if r.text.startswith("Before the handover")]
+    assert paragraph and paragraph[0].text.endswith(".")
+    assert "\n" not in paragraph[0].text
+    assert {r.subdivision for r in rows} == {"Social approach"}
+
+
+async def test_undo_still_works_after_the_workbench_is_closed(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_source(pilot, "IP4")
+        view.go_to(view.text.index(SENTENCE))
+        await pilot.press("s", "c")
+        await settle(pilot)
+        await pilot.press(*"Gratitude", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert "Gratitude" in [r.code for r in codings_of(demo_copy, SOURCE)]
+    again = app_for(demo_copy)  # a new session, as after a crash
+    async with again.run_test(size=(120, 40)) as pilot:
+        await open_source(pilot, "IP4")
+        await pilot.press("u")
+        await settle(pilot)
+    assert "Gratitude" not in [r.code for r in codings_of(demo_copy, SOURCE)]
+
+
+async def test_f1_shows_the_keys_of_the_reader(demo_copy: str) -> None:
+    from textual.widgets import KeyPanel
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_source(pilot, "IP4")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen.query(KeyPanel)

@@ -7,6 +7,7 @@ ORM objects, so the undo journal sees each change.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -177,7 +178,56 @@ def parse_target(text: str) -> Target | None:
     return _kind(kind), ref.strip()
 
 
+@dataclass(frozen=True)
+class MemoTarget:
+    """Something a memo can be written on, as a picker offers it.
+
+    Attributes:
+        label: How it reads in a list: "project journal", "code: Self-management",
+            "link: Cost ──cause──▶ Participation (#3)".
+        target: What `add_memo` takes for it; None for the project journal.
+    """
+
+    label: str
+    target: Target | None
+
+
+def target_label(kind: str, name: str | None, target_id: int | None = None) -> str:
+    """What a memo is on, in one line: "project journal" or "KIND: NAME".
+
+    A link is named by its drawing with its id after it, as two links may draw alike.
+    """
+    if kind == PROJECT:
+        return f"{PROJECT} journal"
+    if kind == "link" and target_id is not None:
+        return f"link: {name} (#{target_id})"
+    return f"{kind}: {name}"
+
+
+def memo_targets(session: Session) -> list[MemoTarget]:
+    """Everything a memo can be on, as a picker lists it.
+
+    The project journal comes first, then every source, case, code and subdivision
+    (each kind by name, IP2 before IP10), then every link in the order they were made.
+    """
+    found = [MemoTarget(target_label(PROJECT, None), None)]
+    for kind, column in (("source", Source.name), ("case", Case.key), ("code", Code.name),
+                         ("subdivision", Subdivision.name)):
+        names = sorted(session.scalars(select(column)), key=_natural)
+        found += [MemoTarget(target_label(kind, name), (kind, name)) for name in names]
+    found += [MemoTarget(target_label("link", link.label(), link.id), ("link", link.id))
+              for link in axial.list_links(session)]
+    return found
+
+
 # --- helpers -----------------------------------------------------------------------
+
+
+def _natural(name: str) -> list[str | int]:
+    """A sort key that puts IP2 before IP10: runs of digits compare as numbers."""
+    # re.split with a group alternates text and the digit runs it split on.
+    return [int(part) if n % 2 else part.lower()
+            for n, part in enumerate(re.split(r"(\d+)", name))]
 
 
 def _title(title: str) -> str:

@@ -15,6 +15,7 @@ from qcode.tui import settings
 from qcode.tui.screens.axial import AxialScreen
 from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.counts import CountsScreen
+from qcode.tui.screens.memos import MemosScreen
 from qcode.tui.screens.quotes import QuotesScreen
 from qcode.tui.screens.sources import SourcesScreen
 
@@ -29,7 +30,7 @@ class QcodeApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     MODES = {"sources": SourcesScreen, "codebook": CodebookScreen, "axial": AxialScreen,
              "quotes": QuotesScreen,
-             "counts": CountsScreen}
+             "counts": CountsScreen, "memos": MemosScreen}
     DEFAULT_MODE = "sources"
     BINDINGS = [
         Binding("f1", "show_help_panel", "Keys"),
@@ -39,6 +40,7 @@ class QcodeApp(App[None]):
         Binding("f5", "switch_mode('quotes')", "Quotes"),
         Binding("f6", "switch_mode('counts')", "Counts"),
         Binding("f7", "switch_mode('axial')", "Axial"),
+        Binding("f8", "switch_mode('memos')", "Memos"),
         Binding("f9", "switch_coder", "Coder", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]

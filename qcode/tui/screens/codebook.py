@@ -29,6 +29,7 @@ from qcode.services.codebook import (
 from qcode.services.lookup import CODE_COLOURS
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
+from qcode.tui.screens.memo_editor import write_memo
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.work import in_background
@@ -71,11 +72,6 @@ def rolled_up(data: CodebookData) -> dict[int, int]:
 class CodebookScreen(WorkbenchScreen):
     """Groups, factor groups and subdivisions, with codes under them."""
 
-    DEFAULT_CSS = """
-    CodebookScreen #body { height: 1fr; }
-    CodebookScreen Tree { width: 1fr; }
-    CodebookScreen #details { width: 40; border-left: solid $primary; padding: 0 1; }
-    """
     BINDINGS = [
         Binding("n", "new_code", "New code"),
         Binding("s", "new_subdivision", "New subdivision"),
@@ -85,6 +81,7 @@ class CodebookScreen(WorkbenchScreen):
         Binding("m", "move", "Move"),
         Binding("M", "merge", "Merge code"),
         Binding("o", "refile", "Move codings"),
+        Binding("w", "write_memo", "Write memo"),
         Binding("ctrl+up", "shift(-1)", "Up", show=False),
         Binding("ctrl+down", "shift(1)", "Down", show=False),
         Binding("delete", "delete", "Delete", show=False),
@@ -149,7 +146,8 @@ class CodebookScreen(WorkbenchScreen):
         if keep is not None:
             for node in _walk(tree.root):
                 if node.data == keep:
-                    tree.move_cursor(node)
+                    # New nodes get their line numbers when the tree is next laid out.
+                    self.call_after_refresh(tree.move_cursor, node)
                     break
         self._describe()
 
@@ -292,6 +290,15 @@ class CodebookScreen(WorkbenchScreen):
                    lambda target: self.change(
                        f"move {entry.name!r} codings to {target!r}",
                        lambda s: edit.move_codings(s, entry.name, entry.under or "", target)))
+
+    def action_write_memo(self) -> None:
+        """A memo on the code or subdivision at the cursor, saved as one undoable action."""
+        entry = self.selected
+        if entry is None or entry.kind == "all":
+            self.notify("Put the cursor on a code or subdivision first", severity="warning")
+            return
+        write_memo(self, (entry.kind, entry.name), f"{entry.kind}: {entry.name}",
+                   f"Memo on {entry.name}")
 
     def action_delete(self) -> None:
         entry = self.selected

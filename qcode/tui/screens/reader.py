@@ -11,10 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from qcode.errors import NotFoundError
 from qcode.ingest.sentences import sentence_spans
 from qcode.services.codebook import list_subdivisions
-from qcode.services.codebook_edit import code_subdivisions
+from qcode.services.codebook_edit import usual_filing
 from qcode.services.coding import CodingRequest, add_coding
 from qcode.services.coding_edit import (
     Span,
@@ -27,6 +26,7 @@ from qcode.services.coding_edit import (
 from qcode.services.sources import SourceDocument, open_source
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
+from qcode.tui.screens.memo_editor import write_memo
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.widgets.transcript import Selection, TranscriptView
 from qcode.tui.work import in_background
@@ -41,19 +41,13 @@ class LastCoding:
 class ReaderScreen(WorkbenchScreen):
     """Read a transcript, select spans, code them, edit and remove codings."""
 
-    DEFAULT_CSS = """
-    ReaderScreen #body { height: 1fr; }
-    ReaderScreen TranscriptView { width: 1fr; }
-    ReaderScreen #side {
-        width: 32%; min-width: 24; max-width: 44; border-left: solid $primary; padding: 0 1;
-    }
-    """
     BINDINGS = [
         Binding("c", "code", "Code"),
         Binding("r", "repeat", "Repeat code"),
         Binding("a", "add_code", "Add code to quote"),
         Binding("e", "edit", "Edit coding"),
         Binding("x,delete", "remove", "Remove coding"),
+        Binding("m", "memo", "Memo"),
         Binding("n", "next_coding(1)", "Next coding"),
         Binding("N", "next_coding(-1)", "Previous coding", show=False),
         Binding("right_square_bracket", "next_same(1)", "Next same code", show=False),
@@ -175,11 +169,8 @@ class ReaderScreen(WorkbenchScreen):
         def prefill() -> tuple[list[str], CodingDetails]:
             subdivisions = [s.name for s in list_subdivisions(project)]
             with project.session() as session:
-                try:
-                    before = [name for name, _ in code_subdivisions(session, code)]
-                except NotFoundError:  # a new code has been filed nowhere yet
-                    before = []
-            details = CodingDetails("", "", before[0] if before else "", tuple(before[1:]))
+                primary, others = usual_filing(session, code)
+            details = CodingDetails("", "", primary or "", tuple(others))
             return subdivisions, details
 
         def show(found: tuple[list[str], CodingDetails]) -> None:
@@ -300,6 +291,11 @@ class ReaderScreen(WorkbenchScreen):
             self.notify("No more codings that way")
             return
         self.view.go_to(targets[0] if direction > 0 else targets[-1])
+
+    def action_memo(self) -> None:
+        """A memo on this transcript, saved as one undoable action."""
+        write_memo(self, ("source", self.source_name), f"source: {self.source_name}",
+                   f"Memo on {self.source_name}")
 
     def action_back(self) -> None:
         self.app.pop_screen()
