@@ -54,6 +54,7 @@ SCREENS = {
     "quotes": switch_to("f5"),
     "counts": switch_to("f6"),
     "axial": switch_to("f7"),
+    "memos": switch_to("f8"),
 }
 
 
