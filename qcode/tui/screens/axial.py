@@ -6,7 +6,6 @@ at hand as a small graph in text and shows the chosen link's note and quotes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -22,7 +21,6 @@ from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
 from qcode.store.models import RELATIONS
 from qcode.tui.screens.base import WorkbenchScreen
-from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.work import in_background
 
@@ -147,14 +145,6 @@ class AxialScreen(WorkbenchScreen):
 
     # -- actions ----------------------------------------------------------------------
 
-    def _pick(self, title: str, names: list[str], then: Callable[[str], None],
-              allow_new: str | None = None) -> None:
-        def picked(name: str | None) -> None:
-            if name:
-                then(name)
-
-        self.app.push_screen(FuzzyPicker(title, names, allow_new=allow_new), picked)
-
     def _relations(self) -> list[str]:
         return [RELATION_NAMES.get(r, r) for r in RELATIONS]
 
@@ -162,11 +152,11 @@ class AxialScreen(WorkbenchScreen):
         nodes = self.data.nodes
 
         def with_from(start: str) -> None:
-            self._pick(f"{start} …relation…", self._relations(),
+            self.pick(f"{start} …relation…", self._relations(),
                        lambda relation: with_relation(start, relation), allow_new="relation")
 
         def with_relation(start: str, relation: str) -> None:
-            self._pick(f"{start} ──{relation}──▶ …", [n for n in nodes if n != start],
+            self.pick(f"{start} ──{relation}──▶ …", [n for n in nodes if n != start],
                        lambda end: with_end(start, relation, end))
 
         def with_end(start: str, relation: str, end: str) -> None:
@@ -180,7 +170,7 @@ class AxialScreen(WorkbenchScreen):
             self.app.push_screen(TextPrompt(f"Note on {start} ──{relation}──▶ {end} "
                                             "(Enter to leave empty)"), noted)
 
-        self._pick("Link from (subdivision or code:NAME)", nodes, with_from)
+        self.pick("Link from (subdivision or code:NAME)", nodes, with_from)
 
     def _need_link(self) -> axial.LinkInfo | None:
         link = self.current
@@ -210,7 +200,7 @@ class AxialScreen(WorkbenchScreen):
                 self.notify("Nothing is coded under either end of this link yet",
                             severity="warning")
                 return
-            self._pick("Supporting quote", list(found), lambda label: self.change(
+            self.pick("Supporting quote", list(found), lambda label: self.change(
                 f"support link #{link.id}", lambda s: axial.add_link_quotes(
                     s, link.id, [axial.quote_of_coding(s, found[label])]),
                 message="Quote added to the link"))
@@ -232,7 +222,7 @@ class AxialScreen(WorkbenchScreen):
     def action_relation(self) -> None:
         link = self._need_link()
         if link is not None:
-            self._pick(f"Relation of #{link.id}", self._relations(), lambda relation: self.change(
+            self.pick(f"Relation of #{link.id}", self._relations(), lambda relation: self.change(
                 f"relation of link #{link.id}",
                 lambda s: axial.update_link(s, link.id, relation=_stored(relation))),
                 allow_new="relation")
@@ -243,7 +233,7 @@ class AxialScreen(WorkbenchScreen):
             self.graph_node = node
             self._describe()
 
-        self._pick("Draw the links of", self.data.nodes, draw)
+        self.pick("Draw the links of", self.data.nodes, draw)
 
     def action_open_quote(self) -> None:
         if not self.detail.quotes:

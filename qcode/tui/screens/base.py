@@ -43,6 +43,27 @@ class WorkbenchScreen(Screen[None]):
     def reload(self) -> None:
         """Read what the screen shows from the store again (after any change)."""
 
+    def pick(self, title: str, names: list[str], then: Callable[[str], None],
+             allow_new: str | None = None) -> None:
+        """Ask for one of `names` with the fuzzy picker; `then` gets the choice."""
+        from qcode.tui.screens.picker import FuzzyPicker
+
+        def picked(name: str | None) -> None:
+            if name:
+                then(name)
+
+        self.app.push_screen(FuzzyPicker(title, names, allow_new=allow_new), picked)
+
+    def ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
+        """Ask for a line of text; `then` gets it unless it is empty or cancelled."""
+        from qcode.tui.screens.prompt import TextPrompt
+
+        def answered(text: str | None) -> None:
+            if text:
+                then(text)
+
+        self.app.push_screen(TextPrompt(question, value), answered)
+
     def change(self, label: str, step: Callable[[Session], T],
                after: Callable[[T], None] | None = None, message: str | None = None) -> None:
         """Run `step` as one undoable action in the background, then reload."""

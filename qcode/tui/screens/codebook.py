@@ -30,8 +30,6 @@ from qcode.services.lookup import CODE_COLOURS
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.memo_editor import write_memo
-from qcode.tui.screens.picker import FuzzyPicker
-from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.work import in_background
 
 TOP = "(top level)"
@@ -193,25 +191,10 @@ class CodebookScreen(WorkbenchScreen):
             return None
         return entry
 
-    def _ask(self, question: str, then: Callable[[str], None], value: str = "") -> None:
-        def answered(text: str | None) -> None:
-            if text:
-                then(text)
-
-        self.app.push_screen(TextPrompt(question, value), answered)
-
-    def _pick(self, title: str, names: list[str], then: Callable[[str], None],
-              allow_new: str | None = None) -> None:
-        def picked(name: str | None) -> None:
-            if name:
-                then(name)
-
-        self.app.push_screen(FuzzyPicker(title, names, allow_new=allow_new), picked)
-
     # -- actions ----------------------------------------------------------------------
 
     def action_new_code(self) -> None:
-        self._ask("New code", lambda name: self.change(
+        self.ask("New code", lambda name: self.change(
             f"new code {name!r}", lambda s: edit.create_code(s, name)))
 
     def action_new_subdivision(self) -> None:
@@ -219,7 +202,7 @@ class CodebookScreen(WorkbenchScreen):
         parent = entry.name if entry and entry.kind == "subdivision" else None
         where = f"under {parent}" if parent else "at the top level (a group)"
         kind = "subdivision" if parent else "group"
-        self._ask(f"New subdivision {where}", lambda name: self.change(
+        self.ask(f"New subdivision {where}", lambda name: self.change(
             f"new subdivision {name!r}",
             lambda s: edit.create_subdivision(s, name, parent, kind)))
 
@@ -228,7 +211,7 @@ class CodebookScreen(WorkbenchScreen):
         if entry is None or entry.kind == "all":
             return
         rename = edit.rename_code if entry.kind == "code" else edit.rename_subdivision
-        self._ask(f"Rename {entry.kind} {entry.name!r} to", lambda new: self.change(
+        self.ask(f"Rename {entry.kind} {entry.name!r} to", lambda new: self.change(
             f"rename {entry.name!r} to {new!r}", lambda s: rename(s, entry.name, new)),
             entry.name)
 
@@ -237,7 +220,7 @@ class CodebookScreen(WorkbenchScreen):
         if entry is None or entry.kind == "all":
             return
         recolour = edit.recolour_code if entry.kind == "code" else edit.recolour_subdivision
-        self._pick(f"Colour for {entry.name} (or type #rrggbb)", list(CODE_COLOURS),
+        self.pick(f"Colour for {entry.name} (or type #rrggbb)", list(CODE_COLOURS),
                    lambda colour: self.change(f"recolour {entry.name!r}",
                                               lambda s: recolour(s, entry.name, colour)),
                    allow_new="colour")
@@ -252,7 +235,7 @@ class CodebookScreen(WorkbenchScreen):
         else:
             old = next((n.description for n in self.data.nodes if n.name == entry.name), None)
             describe = edit.describe_subdivision
-        self._ask(f"Description of {entry.name}", lambda text: self.change(
+        self.ask(f"Description of {entry.name}", lambda text: self.change(
             f"describe {entry.name!r}", lambda s: describe(s, entry.name, text)), old or "")
 
     def action_move(self) -> None:
@@ -260,7 +243,7 @@ class CodebookScreen(WorkbenchScreen):
         if entry is None:
             return
         names = [TOP] + [n.name for n in self.data.nodes if n.name != entry.name]
-        self._pick(f"Move {entry.name} under", names, lambda parent: self.change(
+        self.pick(f"Move {entry.name} under", names, lambda parent: self.change(
             f"move {entry.name!r}",
             lambda s: edit.move_subdivision(s, entry.name, None if parent == TOP else parent)))
 
@@ -275,7 +258,7 @@ class CodebookScreen(WorkbenchScreen):
         if entry is None:
             return
         names = [c.name for c in self.data.codes if c.name != entry.name]
-        self._pick(f"Merge {entry.name} into", names, lambda target: self.change(
+        self.pick(f"Merge {entry.name} into", names, lambda target: self.change(
             f"merge {entry.name!r} into {target!r}",
             lambda s: edit.merge_codes(s, entry.name, target)))
 
@@ -286,7 +269,7 @@ class CodebookScreen(WorkbenchScreen):
                         severity="warning")
             return
         names = [n.name for n in self.data.nodes if n.name != entry.under]
-        self._pick(f"Move the {entry.name} codings from {entry.under} to", names,
+        self.pick(f"Move the {entry.name} codings from {entry.under} to", names,
                    lambda target: self.change(
                        f"move {entry.name!r} codings to {target!r}",
                        lambda s: edit.move_codings(s, entry.name, entry.under or "", target)))

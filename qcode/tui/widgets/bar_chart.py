@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qcode.tui.widgets.list_keys import list_bindings
 from qcode.tui.widgets.quote_table import fit
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -62,15 +62,7 @@ class BarChart(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {"bar-chart--bar", "bar-chart--muted", "bar-chart--cursor"}
 
-    BINDINGS = [
-        Binding("enter", "select", "Quotes"),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
+    BINDINGS = list_bindings("Quotes")
 
     class Selected(Message):
         def __init__(self, chart: BarChart, bar: Bar) -> None:

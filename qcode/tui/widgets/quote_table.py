@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qcode.reports.quotes import QuoteRow
+from qcode.tui.widgets.list_keys import list_bindings
 from qcode.tui.work import in_background
 
 PAGE_SIZE = 100
@@ -102,15 +102,7 @@ class QuoteTable(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {"quote-table--header", "quote-table--cursor", "quote-table--loading"}
 
-    BINDINGS = [
-        Binding("enter", "select", "Open"),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
+    BINDINGS = list_bindings("Open")
 
     class Highlighted(Message):
         """The cursor moved, or the row under it arrived (`row` is None while loading)."""
