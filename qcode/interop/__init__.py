@@ -1,0 +1,1 @@
+"""Exchange with other qualitative analysis programs (REFI-QDA: .qdpx projects, .qdc codebooks)."""

@@ -1,0 +1,26 @@
+"""What the REFI-QDA (QDA-XML 1.0) writer and reader share: namespaces and GUIDs."""
+
+from __future__ import annotations
+
+import uuid
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+
+# Stable GUIDs: the same project exports the same GUIDs every time, derived from a
+# namespace per project (its name and creation time) and each row's kind and id.
+_QCODE = uuid.UUID("6f1c3f0e-2a55-4c1e-9a53-7d4f0c2b9e11")
+
+
+def project_namespace(name: str, created: str) -> uuid.UUID:
+    return uuid.uuid5(_QCODE, f"{name}\x00{created}")
+
+
+def stable_guid(namespace: uuid.UUID, kind: str, key: object) -> str:
+    """The GUID of one row (e.g. kind "code", key its id), the same on every export."""
+    return str(uuid.uuid5(namespace, f"{kind}:{key}"))
+
+
+def normal_guid(text: str) -> str:
+    """A GUID as other programs write it (upper case, braces) in one canonical form."""
+    return text.strip().strip("{}").lower()
