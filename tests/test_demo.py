@@ -110,3 +110,15 @@ def test_the_demo_refuses_to_overwrite(demo: tuple[Path, str]) -> None:
     result = CliRunner().invoke(cli, ["demo", str(demo[0])])
     assert result.exit_code == 1
     assert "already exists" in result.stderr
+
+
+def test_the_demo_builds_on_postgresql_too(pg_database: str) -> None:
+    from click.testing import CliRunner
+
+    from qcode.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["demo", pg_database])
+    assert result.exit_code == 0, result.output
+    assert "384 codings (384 anchored" in result.stderr
+    listed = CliRunner().invoke(cli, ["sources", pg_database, "--json"])
+    assert len(json.loads(listed.stdout)) == 12

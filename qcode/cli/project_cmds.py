@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from qcode.cli.common import opened, project_argument
@@ -50,17 +48,22 @@ def info(project: str, fmt: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("path", default="demo.qcode", type=click.Path(dir_okay=False, path_type=Path))
-def demo(path: Path) -> None:
-    """Build the demo study (12 interviews, coded) at PATH and show what to try.
+@click.argument("path", metavar="PROJECT", default="demo.qcode")
+def demo(path: str) -> None:
+    """Build the demo study (12 interviews, coded) at PROJECT and show what to try.
+
+    PROJECT is a new .qcode file (default demo.qcode) or the URL of an empty
+    PostgreSQL database, for trying the shared team setup.
 
     \b
     Example:
       qcode demo            # writes demo.qcode in this folder
+      qcode demo postgresql+psycopg://me@server/demo
     """
     from qcode.ingest.demo import build_demo
 
-    summary = build_demo(str(path), progress=lambda message: note(f"  {message}..."))
+    summary = build_demo(path, progress=lambda message: note(f"  {message}..."))
+    path = describe_location(path)
     note(
         f"built {path}: {summary.sources} transcripts, {summary.cases} interview partners, "
         f"{summary.codings} codings ({summary.anchored} anchored, "
