@@ -62,3 +62,45 @@ def test_the_tui_command_has_help_and_refuses_a_missing_project(tmp_path: object
     result = runner.invoke(cli, [f"{tmp_path}/missing.qcode"])
     assert result.exit_code == 1
     assert "missing.qcode" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+async def test_f10_shows_whose_codings_and_says_so_in_the_title(demo_copy: str) -> None:
+    from tui_helpers import open_source
+
+    from qcode.tui.screens.counts import CountsScreen
+
+    app = make_app(demo_copy, "maria")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_source(pilot, "IP4")
+        everyone = len(view.spans)
+        sentence = "I'm grateful for that."
+        view.go_to(view.text.index(sentence))
+        await pilot.press("s", "c")
+        await settle(pilot)
+        await pilot.press(*"Gratitude", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(view.spans) == everyone + 1
+        assert "showing all coders" in app.sub_title
+
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "showing mine only" in app.sub_title
+        assert [s.code for s in view.spans] == ["Gratitude"]
+
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "showing researcher's only" in app.sub_title
+        assert len(view.spans) == everyone and "Gratitude" not in {s.code for s in view.spans}
+
+        await pilot.press("f6")  # the counts follow the same choice
+        await settle(pilot)
+        assert isinstance(app.screen, CountsScreen)
+        summary = app.screen.query_one("#summary")
+        assert str(summary.render()).startswith("557 mentions")  # the demo's, not maria's
+        await pilot.press("f10")  # back to every coder
+        await settle(pilot)
+        assert "showing all coders" in app.sub_title
+        assert str(summary.render()).startswith("558 mentions")
+        assert not app.errors

@@ -380,3 +380,11 @@ def anchor_coding(project: Project, coding_id: int, source_ref: str, start: int,
     if not rows:  # it was a double of a coding already at that span
         raise ConstraintError(f"coding {coding_id} was already at {start}-{end}; kept that one")
     return rows[0]
+
+
+def coder_names(project: Project) -> list[str]:
+    """The names of everyone who has coded, in name order."""
+    with project.session() as session:
+        return list(session.scalars(
+            select(Coder.name).where(Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name)
+        ))

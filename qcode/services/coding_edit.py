@@ -123,14 +123,14 @@ def remove_coding(session: Session, coding_id: int) -> None:
         session.flush()
 
 
-def source_spans(project: Project, source_id: int) -> list[Span]:
-    """Every anchored coding of one source in text order, for highlighting."""
+def source_spans(project: Project, source_id: int, coder: str | None = None) -> list[Span]:
+    """Every anchored coding of one source in text order (or one coder's), to draw."""
     with project.session() as session:
-        return spans_in(session, source_id)
+        return spans_in(session, source_id, coder=coder)
 
 
-def spans_in(session: Session, source_id: int,
-             coding_ids: Sequence[int] | None = None) -> list[Span]:
+def spans_in(session: Session, source_id: int, coding_ids: Sequence[int] | None = None,
+             coder: str | None = None) -> list[Span]:
     """`source_spans` inside the caller's transaction, optionally only `coding_ids`."""
     sub = aliased(Subdivision)
     codings = select(Coding.id, Quote.id, Quote.start, Quote.end, Code.name, Code.color,
@@ -143,6 +143,8 @@ def spans_in(session: Session, source_id: int,
     if coding_ids is not None:
         codings = codings.where(Coding.id.in_(coding_ids))
         filings = filings.where(Coding.id.in_(coding_ids))
+    if coder is not None:
+        codings = codings.where(Coder.name == coder)
     rows = session.execute(
         codings.join(Quote, Coding.quote_id == Quote.id)
         .join(Code, Coding.code_id == Code.id)

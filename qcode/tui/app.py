@@ -42,6 +42,7 @@ class QcodeApp(App[None]):
         Binding("f7", "switch_mode('axial')", "Axial"),
         Binding("f8", "switch_mode('memos')", "Memos"),
         Binding("f9", "switch_coder", "Coder", show=False),
+        Binding("f10", "cycle_showing", "Whose codings", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -54,12 +55,34 @@ class QcodeApp(App[None]):
         self.project_name = summary.name
         self.language = summary.language
         self.errors: list[BaseException] = []
+        # Whose codings the screens show: None for every coder's, else one coder's. It
+        # is always on the title bar, so nobody thinks work vanished behind a filter.
+        self.showing: str | None = None
         self._show_coder()
         remembered = settings.load().get("theme")
         self.theme = remembered if remembered in THEMES else THEMES[0]
 
     def _show_coder(self) -> None:
-        self.sub_title = f"{self.project_name} · coder: {self.coder}"
+        shown = "all coders" if self.showing is None else (
+            "mine only" if self.showing == self.coder else f"{self.showing}'s only")
+        self.sub_title = f"{self.project_name} · coder: {self.coder} · showing {shown}"
+
+    def action_cycle_showing(self) -> None:
+        """Show every coder's codings, then mine only, then each other coder's (F10)."""
+        from qcode.services.coding import coder_names
+        from qcode.tui.work import in_background
+
+        def cycle(names: list[str]) -> None:
+            order: list[str | None] = [None, self.coder]
+            order += [name for name in names if name != self.coder]
+            at = order.index(self.showing) if self.showing in order else 0
+            self.showing = order[(at + 1) % len(order)]
+            self._show_coder()
+            screen = self.screen
+            if hasattr(screen, "reload"):
+                screen.reload()
+
+        in_background(self.screen, lambda: coder_names(self.project), cycle)
 
     def on_mount(self) -> None:
         if self.ask_coder:  # the first start on this machine: whose coding is this?
@@ -91,6 +114,8 @@ class QcodeApp(App[None]):
             yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
                                 partial(self.run_action, binding.action, active.node))
         yield SystemCommand("Switch coder", "Code as someone else (F9)", self.action_switch_coder)
+        yield SystemCommand("Whose codings", "All coders, mine, or one other coder's (F10)",
+                            self.action_cycle_showing)
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

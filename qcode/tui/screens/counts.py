@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from qcode.reports.mentions import EMPTY_BUCKETS, mentions
+from qcode.reports.mentions import EMPTY_BUCKETS, Filters, mentions
 from qcode.services.cases import list_cases
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
@@ -91,11 +91,14 @@ class CountsScreen(WorkbenchScreen):
         """Count again from the store, as the screen is set now."""
         self._request += 1
         request, project, by, across = self._request, self.project, self.by, self.across
+        showing = self.workbench.showing  # F10: one coder's codings only
+        filters = Filters(coders=[showing]) if showing is not None else None
 
         def job() -> Counted:
             if across is None:
-                return Counted(by, None, mentions(project, by))
-            return Counted(by, across, mentions(project, by, across=f"attribute:{across}"))
+                return Counted(by, None, mentions(project, by, filters=filters))
+            return Counted(by, across, mentions(project, by, across=f"attribute:{across}",
+                                                filters=filters))
 
         def done(counted: Counted) -> None:
             if request == self._request:

@@ -9,7 +9,7 @@ words the quote must hold. Names with spaces go in double quotes: `code:"Rule ch
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from rich.text import Text
 from textual import on
@@ -210,6 +210,9 @@ class QuotesScreen(WorkbenchScreen):
             self._typing.stop()
             self._typing = None
         parsed = parse_filter(line)
+        showing = self.workbench.showing
+        if showing is not None and parsed.wanted.coder is None:  # F10: one coder's codings
+            parsed = replace(parsed, wanted=replace(parsed.wanted, coder=showing))
         keep_position = keep_position and line == self.applied and self._shown
         self.applied = line
         self._request += 1

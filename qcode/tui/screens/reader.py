@@ -72,11 +72,11 @@ class ReaderScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         self.query_one("#text").loading = True
-        project, ref = self.project, self.source
+        project, ref, showing = self.project, self.source, self.workbench.showing
 
         def load() -> tuple[SourceDocument, list[Span]]:
             document = open_source(project, ref)
-            return document, source_spans(project, document.id)
+            return document, source_spans(project, document.id, showing)
 
         in_background(self, load, self._show)
 
@@ -265,9 +265,9 @@ class ReaderScreen(WorkbenchScreen):
         """Redraw the codings after a change here or elsewhere."""
         if not hasattr(self, "document"):
             return
-        project, source_id = self.project, self.document.id
-        in_background(self, lambda: source_spans(project, source_id), self.view.set_spans,
-                      group="spans")
+        project, source_id, showing = self.project, self.document.id, self.workbench.showing
+        in_background(self, lambda: source_spans(project, source_id, showing),
+                      self.view.set_spans, group="spans")
 
     # -- moving between codings ---------------------------------------------------------
 
