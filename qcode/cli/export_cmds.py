@@ -13,7 +13,7 @@ from qcode.errors import InputError
 
 @click.group()
 def export() -> None:
-    """Export the project: xlsx, csv, markdown.
+    """Export the project: xlsx, csv, markdown, and REFI-QDA (qdpx, qdc).
 
     \b
     Example:
@@ -81,6 +81,56 @@ def markdown_cmd(project: str, outdir: Path) -> None:
     with opened(project) as p:
         path = export_markdown(p, outdir)
     click.echo(str(path))
+
+
+def _new_file(out: Path, suffix: str, what: str) -> None:
+    if out.suffix.lower() != suffix:
+        raise InputError(f"{out}: the {what}'s name must end in {suffix}")
+    if not out.parent.exists():
+        raise InputError(f"{out.parent} does not exist; create it first")
+
+
+@export.command("qdpx")
+@project_argument
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def qdpx_cmd(project: str, out: Path) -> None:
+    """The whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA
+    and QualCoder.
+
+    Sources, the codebook (subdivisions as folders, each code once under its main
+    subdivision and tied to the others by sets), codings with emphasis and notes,
+    cases and attributes, memos and axial links. Quotes that are not anchored in
+    their source go in as notes, not selections, and are counted on stderr.
+
+    \b
+    Example:
+      qcode export qdpx study.qcode study.qdpx
+    """
+    from qcode.interop.qdpx_export import export_qdpx
+
+    _new_file(out, ".qdpx", "project file")
+    with opened(project) as p:
+        summary = export_qdpx(p, out)
+    note(summary.line())
+
+
+@export.command("qdc")
+@project_argument
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def qdc_cmd(project: str, out: Path) -> None:
+    """The codebook alone as a REFI-QDA codebook (.qdc): subdivisions as folders,
+    codes with their descriptions and colours.
+
+    \b
+    Example:
+      qcode export qdc study.qcode codebook.qdc
+    """
+    from qcode.interop.qdc_export import export_qdc
+
+    _new_file(out, ".qdc", "codebook file")
+    with opened(project) as p:
+        summary = export_qdc(p, out)
+    note(summary.line())
 
 
 COMMANDS = [export]

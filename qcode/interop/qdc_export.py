@@ -1,0 +1,77 @@
+"""`qcode export qdc`: the codebook alone as a REFI-QDA codebook (.qdc, Codebook.xsd).
+
+The same tree as in a .qdpx (see qcode.interop.qdpx_export): subdivision groups and
+subdivisions as non-codable codes, each code once under its home subdivision, and a
+`Set` per subdivision that further codes are filed under. The GUIDs are the ones the
+project export uses, so a codebook and a project from one study match.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+import qcode
+from qcode.errors import InputError
+from qcode.interop.qdpx_export import SET_PREFIX, read_codebook, set_description, write_codes
+from qcode.interop.refi import CODEBOOK_NS
+from qcode.services.project import Project
+
+
+@dataclass(frozen=True)
+class CodebookSummary:
+    """What a codebook export wrote."""
+
+    path: str
+    codes: int
+    folders: int
+    sets: int
+
+    def line(self) -> str:
+        return (f"wrote {self.path}: {self.codes} codes in {self.folders} folders, "
+                f"{self.sets} sets")
+
+
+def _tag(name: str) -> str:
+    return f"{{{CODEBOOK_NS}}}{name}"
+
+
+def export_qdc(project: Project, path: Path) -> CodebookSummary:
+    """Write the codebook as a REFI-QDA codebook file (.qdc).
+
+    Raises:
+        InputError: The project has neither codes nor subdivisions; the schema needs
+            at least one code.
+    """
+    with project.session(rollback=True) as session:
+        book = read_codebook(session)
+    if not book.codes and not book.nodes:
+        raise InputError("the codebook is empty: define codes or subdivisions first")
+    root = etree.Element(_tag("CodeBook"), nsmap={None: CODEBOOK_NS})
+    root.set("origin", f"qcode {qcode.__version__}")
+    write_codes(etree.SubElement(root, _tag("Codes")), book, _tag, None)
+    sets = [node for node in book.nodes if node.id in book.also]
+    if sets:
+        parent = etree.SubElement(root, _tag("Sets"))
+        for node in sets:
+            element = etree.SubElement(parent, _tag("Set"))
+            element.set("guid", book.guid("subdivision-set", node.id))
+            element.set("name", SET_PREFIX + node.name)
+            etree.SubElement(element, _tag("Description")).text = set_description(node.name)
+            for code_id in book.also[node.id]:
+                etree.SubElement(element, _tag("MemberCode")).set(
+                    "guid", book.guid("code", code_id))
+    xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    handle, temporary = tempfile.mkstemp(prefix=".qdc-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(xml)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return CodebookSummary(str(path), len(book.codes), len(book.nodes), len(sets))

@@ -1,0 +1,675 @@
+"""`qcode export qdpx`: the whole project as a REFI-QDA project (QDA-XML 1.0, .qdpx).
+
+The .qdpx is a zip holding `project.qde` (valid against Project.xsd) and one
+`sources/<guid>.txt` per source (UTF-8 without BOM, LF), which NVivo, ATLAS.ti, MAXQDA
+and QualCoder open. How qcode's words map onto the standard:
+
+- coders -> `User`s; every coding, selection, note and source names its creator.
+- subdivision groups, factor groups and subdivisions -> non-codable `Code`s
+  (`isCodable="false"`, folders in the other programs), nested as in qcode's tree.
+  A code sits ONCE under its home subdivision: the subdivision its codings are most
+  often filed under as primary (failing that, filed under at all; ties go to the
+  first in the tree). A code filed under further subdivisions is tied to each of
+  them by a `Set` named after that subdivision ("Also filed under: NAME") with the
+  code as `MemberCode`. Codes never filed sit at the top level of the codebook.
+- a quote -> one `PlainTextSelection` (code-point offsets, as qcode stores them)
+  with one `Coding` per coding of it; a coding's emphasis and notes -> `Note`s named
+  "Emphasis" and "Notes", referenced by `NoteRef` from the `Coding`. A coding filed
+  other than "primary under its code's home subdivision, nothing else" gets a third
+  note, "Subdivisions", with one line per filing ("primary: NAME" / "other: NAME"),
+  so a round trip restores the filing exactly.
+- a quote that could not be anchored has no offsets, so it cannot be a selection:
+  it becomes a `Note` named "Unanchored quote" (its text, then one line per coding)
+  referenced from its source where it has one, and is listed in the summary.
+- cases -> `Case`s (name = key, `Description` = the person's name) with `SourceRef`s
+  and typed `VariableValue`s; attributes -> `Variable`s (text and category -> Text,
+  number -> Float, date -> Date).
+- memos -> `Note`s, referenced from their target (source, code, subdivision, link;
+  a journal entry from the `Project`). The schema gives a `Case` no `NoteRef`, so a
+  memo on a case is a Note whose `Description` says "memo on case KEY".
+- axial links -> `Link`s (name = relation, OneWay or Bidirectional, origin and target
+  the codes' GUIDs); the link's note is a `Note` it references. Each supporting quote
+  is a `Link` named "supports" from the quote's selection (or unanchored-quote note)
+  to the axial link.
+
+GUIDs are derived from the project and each row's id (qcode.interop.refi), so the
+same project exports the same GUIDs every time and other programs can match a
+re-export against what they imported before.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from lxml import etree
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import qcode
+from qcode.interop.refi import PROJECT_NS, project_namespace, stable_guid
+from qcode.names import natural_key
+from qcode.services.project import Project
+from qcode.store.models import (
+    Attribute,
+    AxialLink,
+    AxialLinkQuote,
+    Case,
+    CaseAttribute,
+    Code,
+    Coder,
+    Coding,
+    CodingSubdivision,
+    Memo,
+    ProjectInfo,
+    Quote,
+    Source,
+    SourceCase,
+    Subdivision,
+)
+
+VARIABLE_TYPES = {"text": "Text", "number": "Float", "date": "Date", "category": "Text"}
+# Note names the importer reads back (qcode's own conventions, documented in the guide).
+EMPHASIS_NOTE = "Emphasis"
+NOTES_NOTE = "Notes"
+FILING_NOTE = "Subdivisions"
+UNANCHORED_NOTE = "Unanchored quote"
+SUPPORTS_LINK = "supports"
+SET_PREFIX = "Also filed under: "
+_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+# Characters XML 1.0 cannot hold, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SELECTION_NAME = 60
+
+
+@dataclass(frozen=True)
+class UnanchoredQuote:
+    """A quote with no place in its source: exported as a Note, not a selection."""
+
+    quote_id: int
+    source: str | None
+    codes: tuple[str, ...]
+    text: str
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote, and what it could only carry as a Note or not at all."""
+
+    path: str
+    users: int = 0
+    codes: int = 0
+    folders: int = 0
+    sources: int = 0
+    selections: int = 0
+    codings: int = 0
+    notes: int = 0
+    memos: int = 0
+    cases: int = 0
+    variables: int = 0
+    links: int = 0
+    sets: int = 0
+    unanchored: list[UnanchoredQuote] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for stderr, naming what could not be exported as a selection."""
+        text = (f"wrote {self.path}: {self.sources} sources, {self.codes} codes in "
+                f"{self.folders} folders, {self.selections} selections with {self.codings} "
+                f"codings, {self.cases} cases, {self.variables} variables, {self.memos} memos, "
+                f"{self.links} links, {self.sets} sets, {self.notes} notes")
+        if self.unanchored:
+            text += (f"; {len(self.unanchored)} unanchored quotes written as notes, "
+                     f"not selections")
+        if self.skipped:
+            text += f"; not exported: {'; '.join(self.skipped)}"
+        return text
+
+
+# --- reading the store once --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    """A code or a subdivision-tree node, as plain values (no ORM state)."""
+
+    id: int
+    name: str
+    description: str | None
+    color: str | None
+    parent_id: int | None = None
+
+
+@dataclass
+class _Codebook:
+    """Codes and the subdivision tree, with each code's home and further filings."""
+
+    ns: uuid.UUID
+    codes: list[BookEntry]
+    nodes: list[BookEntry]
+    children: dict[int | None, list[BookEntry]]
+    home: dict[int, int]  # code id -> subdivision id
+    also: dict[int, list[int]]  # subdivision id -> ids of codes homed elsewhere
+
+    def guid(self, kind: str, key: object) -> str:
+        return stable_guid(self.ns, kind, key)
+
+    def codes_under(self, node_id: int | None) -> list[BookEntry]:
+        return sorted((c for c in self.codes if self.home.get(c.id) == node_id),
+                      key=lambda c: (natural_key(c.name), c.id))
+
+
+def namespace(session: Session) -> uuid.UUID:
+    """The project's GUID namespace, from its name and creation time."""
+    info = session.scalars(select(ProjectInfo)).one()
+    return project_namespace(info.name, _utc(info.created_at).isoformat())
+
+
+def read_codebook(session: Session) -> _Codebook:
+    """The codebook as it will be written (the .qdc export writes the same tree)."""
+    codes = [BookEntry(c.id, c.name, c.description, c.color)
+             for c in session.scalars(select(Code).order_by(Code.id))]
+    nodes = [BookEntry(s.id, s.name, s.description, s.color, s.parent_id)
+             for s in session.scalars(select(Subdivision).order_by(Subdivision.position,
+                                                                    Subdivision.id))]
+    children: dict[int | None, list[BookEntry]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    order = {node.id: n for n, node in enumerate(_depth_first(children))}
+    uses = session.execute(
+        select(Coding.code_id, CodingSubdivision.subdivision_id, CodingSubdivision.is_primary,
+               func.count())
+        .join(Coding, Coding.id == CodingSubdivision.coding_id)
+        .group_by(Coding.code_id, CodingSubdivision.subdivision_id,
+                  CodingSubdivision.is_primary)
+    ).all()
+    primary: dict[int, Counter[int]] = {}
+    filed: dict[int, Counter[int]] = {}
+    for code_id, sub_id, is_primary, n in uses:
+        filed.setdefault(code_id, Counter())[sub_id] += n
+        if is_primary:
+            primary.setdefault(code_id, Counter())[sub_id] += n
+    home: dict[int, int] = {}
+    also: dict[int, list[int]] = {}
+    for code_id, counts in filed.items():
+        best = primary.get(code_id) or counts
+        home[code_id] = min(best, key=lambda s: (-best[s], order.get(s, 0)))
+        for sub_id in sorted(counts, key=lambda s: order.get(s, 0)):
+            if sub_id != home[code_id]:
+                also.setdefault(sub_id, []).append(code_id)
+    return _Codebook(namespace(session), codes, nodes, children, home, also)
+
+
+def _depth_first(children: dict[int | None, list[BookEntry]]) -> list[BookEntry]:
+    result: list[BookEntry] = []
+
+    def walk(parent: int | None) -> None:
+        for node in children.get(parent, []):
+            result.append(node)
+            walk(node.id)
+
+    walk(None)
+    return result
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def export_qdpx(project: Project, path: Path) -> ExportSummary:
+    """Write the project as a REFI-QDA project file (.qdpx).
+
+    Args:
+        project: The open project.
+        path: Where the .qdpx goes; replaced only once it is completely written.
+
+    Returns:
+        What was written, with the unanchored quotes (written as Notes) listed.
+    """
+    summary = ExportSummary(str(path))
+    with project.session(rollback=True) as session:
+        root, texts = _Writer(session, summary).project()
+    xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    _write_zip(path, xml, texts)
+    return summary
+
+
+def _write_zip(path: Path, xml: bytes, texts: Iterable[tuple[str, str]]) -> None:
+    # Written beside the target and renamed: a failed export never leaves half a file
+    # where an earlier good one was.
+    handle, temporary = tempfile.mkstemp(prefix=".qdpx-", dir=path.parent or Path("."))
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("project.qde", xml)
+            for guid, text in texts:
+                archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _tag(name: str) -> str:
+    return f"{{{PROJECT_NS}}}{name}"
+
+
+def _sub(parent: etree._Element, element_name: str, /,
+         **attributes: str | None) -> etree._Element:
+    element = etree.SubElement(parent, _tag(element_name))
+    for key, value in attributes.items():
+        if value is not None:
+            element.set(key, xml_text(value))
+    return element
+
+
+def _text_child(parent: etree._Element, element_name: str, text: str) -> etree._Element:
+    element = _sub(parent, element_name)
+    element.text = xml_text(text)
+    return element
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can carry: characters it forbids become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def colour(value: str | None) -> str | None:
+    """A colour as the schema's RGBType (#RRGGBB, upper case), or None if it is not one."""
+    if not value or not _COLOUR.fullmatch(value.strip()):
+        return None
+    digits = value.strip()[1:]
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return f"#{digits.upper()}"
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; qcode stores UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _when(moment: datetime | None) -> str | None:
+    return None if moment is None else _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Writer:
+    """Builds project.qde from one read-only session."""
+
+    def __init__(self, session: Session, summary: ExportSummary) -> None:
+        self.session = session
+        self.summary = summary
+        self.book = read_codebook(session)
+        self.ns = self.book.ns
+        self.notes: list[etree._Element] = []
+        # Memo and note references by target, filled before the targets are written.
+        self.note_refs: dict[tuple[str, int | None], list[str]] = {}
+        self.quote_guid: dict[int, str] = {}
+        self.node_names = {node.id: node.name for node in self.book.nodes}
+        self.code_names = {code.id: code.name for code in self.book.codes}
+
+    def guid(self, kind: str, key: object) -> str:
+        return stable_guid(self.ns, kind, key)
+
+    def project(self) -> tuple[etree._Element, list[tuple[str, str]]]:
+        info = self.session.scalars(select(ProjectInfo)).one()
+        root = etree.Element(_tag("Project"), nsmap={None: PROJECT_NS})
+        root.set("name", xml_text(info.name))
+        root.set("origin", f"qcode {qcode.__version__}")
+        root.set("creationDateTime", _when(info.created_at) or "")
+        self._memos()
+        self._users(root)
+        self._codebook(root)
+        variables = self._variables(root)
+        self._cases(root, variables)
+        texts = self._sources(root)
+        links = self._links()
+        if self.notes:
+            notes = _sub(root, "Notes")
+            notes.extend(self.notes)
+            self.summary.notes = len(self.notes)
+        if links:
+            _sub(root, "Links").extend(links)
+        self._sets(root)
+        for target in self.note_refs.get(("project", None), []):
+            _sub(root, "NoteRef", targetGUID=target)
+        return root, texts
+
+    # -- users, codebook ---------------------------------------------------------
+
+    def _users(self, root: etree._Element) -> None:
+        coders = self.session.scalars(select(Coder).order_by(Coder.id)).all()
+        if coders:
+            users = _sub(root, "Users")
+            for coder in coders:
+                _sub(users, "User", guid=self.guid("coder", coder.id), name=coder.name)
+        self.summary.users = len(coders)
+
+    def _codebook(self, root: etree._Element) -> None:
+        if not self.book.codes and not self.book.nodes:
+            return
+        codes = _sub(_sub(root, "CodeBook"), "Codes")
+        write_codes(codes, self.book, _tag, "NoteRef", self.note_refs)
+        self.summary.codes = len(self.book.codes)
+        self.summary.folders = len(self.book.nodes)
+
+    def _sets(self, root: etree._Element) -> None:
+        sets = [s for s in self.book.nodes if s.id in self.book.also]
+        if not sets:
+            return
+        parent = _sub(root, "Sets")
+        for node in sets:
+            element = _sub(parent, "Set", guid=self.guid("subdivision-set", node.id),
+                           name=SET_PREFIX + node.name)
+            _text_child(element, "Description", set_description(node.name))
+            for code_id in self.book.also[node.id]:
+                _sub(element, "MemberCode", targetGUID=self.guid("code", code_id))
+        self.summary.sets = len(sets)
+
+    # -- cases, variables --------------------------------------------------------
+
+    def _variables(self, root: etree._Element) -> dict[int, Attribute]:
+        attributes = {a.id: a for a in self.session.scalars(select(Attribute).order_by(
+            Attribute.id))}
+        if attributes:
+            parent = _sub(root, "Variables")
+            for attribute in attributes.values():
+                _sub(parent, "Variable", guid=self.guid("attribute", attribute.id),
+                     name=attribute.name,
+                     typeOfVariable=VARIABLE_TYPES.get(attribute.type, "Text"))
+        self.summary.variables = len(attributes)
+        return attributes
+
+    def _cases(self, root: etree._Element, attributes: dict[int, Attribute]) -> None:
+        cases = self.session.scalars(select(Case).order_by(Case.id)).all()
+        if not cases:
+            return
+        sources: dict[int, list[int]] = {}
+        for source_id, case_id in self.session.execute(
+                select(SourceCase.source_id, SourceCase.case_id).order_by(SourceCase.source_id)):
+            sources.setdefault(case_id, []).append(source_id)
+        values: dict[int, list[CaseAttribute]] = {}
+        for value in self.session.scalars(select(CaseAttribute).order_by(
+                CaseAttribute.case_id, CaseAttribute.attribute_id)):
+            values.setdefault(value.case_id, []).append(value)
+        parent = _sub(root, "Cases")
+        for case in sorted(cases, key=lambda c: (natural_key(c.key), c.id)):
+            element = _sub(parent, "Case", guid=self.guid("case", case.id), name=case.key)
+            if case.name:
+                _text_child(element, "Description", case.name)
+            for value in values.get(case.id, []):
+                self._variable_value(element, case.key, attributes[value.attribute_id], value)
+            for source_id in sources.get(case.id, []):
+                _sub(element, "SourceRef", targetGUID=self.guid("source", source_id))
+        self.summary.cases = len(cases)
+
+    def _variable_value(self, parent: etree._Element, case: str, attribute: Attribute,
+                        value: CaseAttribute) -> None:
+        if value.value_number is not None:
+            if not math.isfinite(value.value_number):
+                self.summary.skipped.append(
+                    f"case {case}: {attribute.name} = {value.value_number} (not a decimal)")
+                return
+            kind, text = "FloatValue", decimal_text(value.value_number)
+        elif value.value_date is not None:
+            kind, text = "DateValue", value.value_date.isoformat()
+        else:
+            kind, text = "TextValue", value.value_text or ""
+        element = _sub(parent, "VariableValue")
+        _sub(element, "VariableRef", targetGUID=self.guid("attribute", attribute.id))
+        _text_child(element, kind, text)
+
+    # -- sources, selections, codings ------------------------------------------------
+
+    def _sources(self, root: etree._Element) -> list[tuple[str, str]]:
+        sources = self.session.scalars(select(Source).order_by(Source.id)).all()
+        if not sources:
+            self._unanchored_without_source()
+            return []
+        codings_of: dict[int, list[Coding]] = {}
+        for coding in self.session.scalars(select(Coding).order_by(Coding.id)):
+            codings_of.setdefault(coding.quote_id, []).append(coding)
+        filings = self._filings()
+        quotes = self.session.scalars(select(Quote).order_by(Quote.id)).all()
+        by_source: dict[int | None, list[Quote]] = {}
+        for quote in quotes:
+            by_source.setdefault(quote.source_id, []).append(quote)
+        parent = _sub(root, "Sources")
+        texts: list[tuple[str, str]] = []
+        for source in sorted(sources, key=lambda s: (natural_key(s.name), s.id)):
+            guid = self.guid("source", source.id)
+            texts.append((guid, source.text))
+            element = _sub(parent, "TextSource", guid=guid, name=source.name,
+                           plainTextPath=f"internal://{guid}.txt",
+                           creatingUser=self._user(source.imported_by_id),
+                           creationDateTime=_when(source.imported_at))
+            anchored = [q for q in by_source.get(source.id, []) if q.start is not None]
+            for quote in sorted(anchored, key=lambda q: (q.start, q.end, q.id)):
+                self._selection(element, quote, codings_of.get(quote.id, []), filings)
+            refs = list(self.note_refs.get(("source", source.id), []))
+            for quote in by_source.get(source.id, []):
+                if quote.start is None:
+                    refs.append(self._unanchored(quote, source.name,
+                                                 codings_of.get(quote.id, [])))
+            for target in refs:
+                _sub(element, "NoteRef", targetGUID=target)
+        for quote in by_source.get(None, []):
+            self._unanchored(quote, None, codings_of.get(quote.id, []))
+        self.summary.sources = len(sources)
+        return texts
+
+    def _unanchored_without_source(self) -> None:
+        codings_of: dict[int, list[Coding]] = {}
+        for coding in self.session.scalars(select(Coding).order_by(Coding.id)):
+            codings_of.setdefault(coding.quote_id, []).append(coding)
+        for quote in self.session.scalars(select(Quote).order_by(Quote.id)):
+            self._unanchored(quote, None, codings_of.get(quote.id, []))
+
+    def _filings(self) -> dict[int, list[tuple[int, bool]]]:
+        filed: dict[int, list[tuple[int, bool]]] = {}
+        for coding_id, sub_id, is_primary in self.session.execute(
+                select(CodingSubdivision.coding_id, CodingSubdivision.subdivision_id,
+                       CodingSubdivision.is_primary)
+                .order_by(CodingSubdivision.coding_id, CodingSubdivision.is_primary.desc(),
+                          CodingSubdivision.subdivision_id)):
+            filed.setdefault(coding_id, []).append((sub_id, bool(is_primary)))
+        return filed
+
+    def _selection(self, parent: etree._Element, quote: Quote, codings: list[Coding],
+                   filings: dict[int, list[tuple[int, bool]]]) -> None:
+        guid = self.guid("quote", quote.id)
+        self.quote_guid[quote.id] = guid
+        first = codings[0].coder_id if codings else None
+        element = _sub(parent, "PlainTextSelection", guid=guid,
+                       name=_short(quote.text), startPosition=str(quote.start),
+                       endPosition=str(quote.end), creatingUser=self._user(first),
+                       creationDateTime=_when(quote.created_at))
+        if quote.sheet_text and quote.sheet_text != quote.text:
+            # The quote as the researcher wrote it, with "(...)" or [own words].
+            _text_child(element, "Description", quote.sheet_text)
+        for coding in codings:
+            coded = _sub(element, "Coding", guid=self.guid("coding", coding.id),
+                         creatingUser=self._user(coding.coder_id),
+                         creationDateTime=_when(coding.created_at))
+            _sub(coded, "CodeRef", targetGUID=self.guid("code", coding.code_id))
+            for target in self._coding_notes(coding, filings.get(coding.id, [])):
+                _sub(coded, "NoteRef", targetGUID=target)
+            self.summary.codings += 1
+        self.summary.selections += 1
+
+    def _coding_notes(self, coding: Coding, filed: list[tuple[int, bool]]) -> list[str]:
+        refs = []
+        for kind, name, text in (("emphasis", EMPHASIS_NOTE, coding.emphasis),
+                                 ("coding-notes", NOTES_NOTE, coding.notes)):
+            if text:
+                refs.append(self._note(self.guid(kind, coding.id), name, text,
+                                       coding.coder_id, coding.updated_at))
+        home = self.book.home.get(coding.code_id)
+        if filed != ([(home, True)] if home is not None else []):
+            text = "\n".join(f"{'primary' if p else 'other'}: {self.node_names[s]}"
+                             for s, p in filed)
+            refs.append(self._note(self.guid("filing", coding.id), FILING_NOTE, text,
+                                   coding.coder_id, coding.updated_at))
+        return refs
+
+    def _unanchored(self, quote: Quote, source: str | None, codings: list[Coding]) -> str:
+        codes = self.code_names
+        lines = [quote.sheet_text or quote.text, ""]
+        for coding in codings:
+            lines.append(f"code: {codes[coding.code_id]}")
+            if coding.emphasis:
+                lines.append(f"emphasis: {coding.emphasis}")
+            if coding.notes:
+                lines.append(f"notes: {coding.notes}")
+        guid = self.guid("unanchored", quote.id)
+        self.quote_guid[quote.id] = guid
+        self._note(guid, UNANCHORED_NOTE, "\n".join(lines).rstrip("\n"),
+                   codings[0].coder_id if codings else None, quote.created_at,
+                   description=f"not found in source {source}" if source else None)
+        self.summary.unanchored.append(UnanchoredQuote(
+            quote.id, source, tuple(codes[c.code_id] for c in codings), quote.text))
+        return guid
+
+    # -- notes, memos, links ----------------------------------------------------
+
+    def _note(self, guid: str, name: str, text: str, coder_id: int | None,
+              when: datetime | None, description: str | None = None) -> str:
+        element = etree.Element(_tag("Note"))
+        element.set("guid", guid)
+        element.set("name", xml_text(name))
+        if coder_id is not None:
+            element.set("creatingUser", self.guid("coder", coder_id))
+        if when is not None:
+            element.set("creationDateTime", _when(when) or "")
+        if description:
+            _text_child(element, "Description", description)
+        _text_child(element, "PlainTextContent", text)
+        self.notes.append(element)
+        return guid
+
+    def _memos(self) -> None:
+        cases = dict(self.session.execute(select(Case.id, Case.key)).all())
+        for memo in self.session.scalars(select(Memo).order_by(Memo.id)):
+            target: tuple[str, int | None] = ("project", None)
+            description = None
+            for kind in ("source", "code", "subdivision", "link", "case"):
+                target_id = getattr(memo, f"{kind}_id")
+                if target_id is not None:
+                    target = (kind, target_id)
+            if memo.case_id is not None:
+                description = f"memo on case {cases[memo.case_id]}"
+            guid = self._note(self.guid("memo", memo.id), memo.title, memo.body,
+                              memo.coder_id, memo.created_at, description)
+            if target[0] != "case":
+                self.note_refs.setdefault(target, []).append(guid)
+            self.summary.memos += 1
+
+    def _links(self) -> list[etree._Element]:
+        links: list[etree._Element] = []
+        supports: dict[int, list[int]] = {}
+        for link_id, quote_id in self.session.execute(
+                select(AxialLinkQuote.link_id, AxialLinkQuote.quote_id)
+                .order_by(AxialLinkQuote.link_id, AxialLinkQuote.quote_id)):
+            supports.setdefault(link_id, []).append(quote_id)
+        for row in self.session.scalars(select(AxialLink).order_by(AxialLink.id)):
+            guid = self.guid("link", row.id)
+            element = etree.Element(_tag("Link"))
+            element.set("guid", guid)
+            element.set("name", xml_text(row.relation))
+            element.set("direction", "OneWay" if row.directed else "Bidirectional")
+            element.set("originGUID", self._node(row.from_subdivision_id, row.from_code_id))
+            element.set("targetGUID", self._node(row.to_subdivision_id, row.to_code_id))
+            refs = list(self.note_refs.get(("link", row.id), []))
+            if row.note:
+                refs.insert(0, self._note(self.guid("link-note", row.id), row.relation,
+                                          row.note, row.coder_id, row.created_at))
+            for target in refs:
+                _sub(element, "NoteRef", targetGUID=target)
+            links.append(element)
+            for quote_id in supports.get(row.id, []):
+                quote = self.quote_guid.get(quote_id)
+                if quote is None:
+                    continue
+                support = etree.Element(_tag("Link"))
+                support.set("guid", self.guid("link-quote", f"{row.id}:{quote_id}"))
+                support.set("name", SUPPORTS_LINK)
+                support.set("direction", "OneWay")
+                support.set("originGUID", quote)
+                support.set("targetGUID", guid)
+                links.append(support)
+        self.summary.links = len(links)
+        return links
+
+    def _node(self, subdivision_id: int | None, code_id: int | None) -> str:
+        if subdivision_id is not None:
+            return self.guid("subdivision", subdivision_id)
+        return self.guid("code", code_id)
+
+    def _user(self, coder_id: int | None) -> str | None:
+        return None if coder_id is None else self.guid("coder", coder_id)
+
+
+def write_codes(parent: etree._Element, book: _Codebook, tag: Callable[[str], str],
+                note_ref: str | None,
+                note_refs: dict[tuple[str, int | None], list[str]] | None = None) -> None:
+    """The codebook tree under `parent` (a <Codes>), for a project or a .qdc.
+
+    `tag` makes a qualified name in the target namespace; `note_ref` is the name of
+    the NoteRef element, or None where the schema has none (Codebook.xsd).
+    """
+    refs = note_refs or {}
+    qualified = tag
+
+    def code(container: etree._Element, guid: str, name: str, codable: bool,
+             color: str | None, description: str | None,
+             notes: list[str]) -> etree._Element:
+        element = etree.SubElement(container, qualified("Code"))
+        element.set("guid", guid)
+        element.set("name", xml_text(name))
+        element.set("isCodable", "true" if codable else "false")
+        if colour(color):
+            element.set("color", colour(color) or "")
+        if description:
+            etree.SubElement(element, qualified("Description")).text = xml_text(description)
+        if note_ref is not None:
+            for target in notes:
+                etree.SubElement(element, qualified(note_ref)).set("targetGUID", target)
+        return element
+
+    def walk(container: etree._Element, node_id: int | None) -> None:
+        for node in book.children.get(node_id, []):
+            element = code(container, book.guid("subdivision", node.id), node.name, False,
+                           node.color, node.description, refs.get(("subdivision", node.id), []))
+            walk(element, node.id)
+        for c in book.codes_under(node_id):
+            code(container, book.guid("code", c.id), c.name, True, c.color, c.description,
+                 refs.get(("code", c.id), []))
+
+    walk(parent, None)
+
+
+def set_description(name: str) -> str:
+    return (f"Codes also filed under the subdivision {name!r}; each is written once, "
+            f"under the subdivision it is most often filed under.")
+
+
+def decimal_text(value: float) -> str:
+    """A float as xsd:decimal (no exponent): 1e-05 -> 0.00001."""
+    text = format(Decimal(repr(value)), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SELECTION_NAME else flat[:_SELECTION_NAME - 1] + "…"
+
+
