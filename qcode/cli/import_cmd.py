@@ -1,17 +1,44 @@
-"""`qcode import`: transcripts and the participants manifest."""
+"""`qcode import`: transcripts and the participants manifest; REFI-QDA projects.
+
+`qcode import PROJECT FILES...` stays as it always was. REFI-QDA files come in as
+`qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`: the
+word after `import` picks the importer, so the command stays one command rather than
+a group (a group would take the project's name for a subcommand and break the old
+form). `qcode import PROJECT FILE.qdpx` (only REFI-QDA files given) routes there too.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
 from qcode.ingest.importer import collect_files, import_paths
+from qcode.interop.qdc_import import ImportSummary
 
 
-@click.command("import")
+class _ImportCommand(click.Command):
+    """`import`, which hands `import qdpx ...` and `import qdc ...` to their commands."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        args = list(args)
+        if args and args[0] in REFI_COMMANDS:
+            command = REFI_COMMANDS[args[0]]
+            return command.make_context(f"{info_name} {args[0]}", args[1:], parent, **extra)
+        positional = [a for a in args if not a.startswith("-")]
+        suffix = Path(positional[-1]).suffix.lower() if len(positional) == 2 else ""
+        if suffix in (".qdpx", ".qdc"):  # `qcode import PROJECT FILE.qdpx`
+            command = REFI_COMMANDS[suffix.lstrip(".")]
+            return command.make_context(f"{info_name}", args, parent, **extra)
+        return super().make_context(info_name, args, parent, **extra)
+
+
+@click.command("import", cls=_ImportCommand)
 @project_argument
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
@@ -25,6 +52,8 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     """Import transcripts (files or folders, searched recursively).
 
     Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt.
+    Projects and codebooks of NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA):
+    `qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`.
 
     Each file is one transaction: a refused file is reported and the others go in.
     The same text imported twice is skipped. Exit code 1 if any file was refused.
@@ -52,5 +81,72 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     if report.count("refused"):
         raise click.exceptions.Exit(1)
 
+
+def _print_summary(summary: ImportSummary, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        return
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.counts.items()))
+    click.echo(f"{'would import' if summary.dry_run else 'imported'} from {summary.file}: "
+               f"{counts or 'nothing'}")
+    for item in summary.skipped:
+        click.echo(f"not imported: {item.element} {item.name!r}: {item.reason}")
+    for line in summary.notes:
+        note(line)
+    if summary.dry_run:
+        note("dry run: nothing was changed")
+
+
+_dry_run = click.option("--dry-run", is_flag=True,
+                        help="Read everything and report, then change nothing.")
+_as_json = click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
+_coder = click.option("--coder", help="Coder for codings without a known user "
+                      "(default: $QCODE_CODER or your login).")
+
+
+@click.command("qdpx")
+@project_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_dry_run
+@_coder
+@_as_json
+def import_qdpx_cmd(project: str, file: Path, dry_run: bool, coder: str | None,
+                    as_json: bool) -> None:
+    """Import a REFI-QDA project (.qdpx) in one transaction.
+
+    Sources, codes (nested to any depth), codings, notes, cases, variables, links and
+    users come in; every element that does not is listed with the reason.
+
+    \b
+    Example:
+      qcode import qdpx study.qcode nvivo-export.qdpx --dry-run
+    """
+    from qcode.interop.qdpx_import import import_qdpx
+
+    with opened(project) as opened_project:
+        summary = import_qdpx(opened_project, file, dry_run=dry_run, coder=coder)
+    _print_summary(summary, as_json)
+
+
+@click.command("qdc")
+@project_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_dry_run
+@_as_json
+def import_qdc_cmd(project: str, file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a REFI-QDA codebook (.qdc): codes, folders as subdivisions, sets.
+
+    \b
+    Example:
+      qcode import qdc study.qcode atlas-codebook.qdc
+    """
+    from qcode.interop.qdc_import import import_qdc
+
+    with opened(project) as opened_project:
+        summary = import_qdc(opened_project, file, dry_run=dry_run)
+    _print_summary(summary, as_json)
+
+
+REFI_COMMANDS: dict[str, click.Command] = {"qdpx": import_qdpx_cmd, "qdc": import_qdc_cmd}
 
 COMMANDS = [import_]

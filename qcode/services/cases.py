@@ -113,6 +113,16 @@ def _link(session: Session, source_id: int, case_id: int) -> int:
     return 1
 
 
+def upsert_case(session: Session, row: CaseRow) -> Case:
+    """Create or update one case and its attribute values inside the caller's transaction."""
+    return _upsert_case(session, row)
+
+
+def link_source(session: Session, source_id: int, case_id: int) -> bool:
+    """Tie a source to a case (inside the caller's transaction); False if already tied."""
+    return bool(_link(session, source_id, case_id))
+
+
 def list_cases(project: Project) -> list[CaseInfo]:
     """Every case with its sources and attribute values."""
     with project.session() as session:

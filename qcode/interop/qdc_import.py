@@ -1,0 +1,216 @@
+"""Importing a REFI-QDA codebook (.qdc), and the codebook part of a .qdpx.
+
+How the REFI code tree maps onto qcode, where codes are flat labels and the hierarchy
+is the subdivision tree:
+
+- A non-codable code (``isCodable="false"``, a folder) becomes a node of the
+  subdivision tree: a *group* at the top level, a *subdivision* below.
+- A codable code becomes a code.
+- A codable code with children is both: a code of that name (its own codings keep
+  it) and a subdivision of that name (so its children keep their place in the tree).
+- A coding is filed under the subdivision its code sits in (primary subdivision):
+  the code's own node when it has children, else its parent's node. So the tree the
+  other program showed is the tree qcode's reports roll counts up.
+- Codes are unique by name in qcode. The same name in two branches ("programming"
+  under "competencies" and under "framings") is one code filed under each branch.
+  Subdivision names are unique too: a folder whose name is already a node elsewhere
+  is named "name (parent)" and the summary says so.
+- Sets: ATLAS.ti writes attributes as Sets named "name: value" over sources (they
+  become case attributes in a .qdpx). Any other Set (a group of codes) has no place
+  in qcode's model: it is kept as a project memo listing its members and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError
+from qcode.interop.refi_read import child_text, children, guid_of, local, parse_xml
+from qcode.names import clean_name, name_key
+from qcode.services import lookup, memos
+from qcode.services.project import Project
+from qcode.store.models import Code, Subdivision
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_MAX_QDC_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An element that was not imported, and why."""
+
+    element: str
+    name: str
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: counts per kind, every element skipped, and notes."""
+
+    file: str
+    dry_run: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + n
+
+    def skip(self, element: str, name: str, reason: str) -> None:
+        self.skipped.append(Skipped(element, name, reason))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "dry_run": self.dry_run,
+            "counts": dict(sorted(self.counts.items())),
+            "skipped": [vars(s) for s in self.skipped],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass
+class CodeTarget:
+    """What one REFI code GUID means in qcode."""
+
+    name: str
+    code: Code | None  # codable: the code its codings carry
+    node: Subdivision | None  # a folder or a code with children: its tree node
+    filed_under: Subdivision | None  # the primary subdivision of its codings
+
+
+def import_qdc(project: Project, path: Path, dry_run: bool = False) -> ImportSummary:
+    """Import a REFI-QDA codebook into the project, in one transaction.
+
+    Raises:
+        InputError: The file cannot be read, holds a DTD, or is not a codebook.
+    """
+    try:
+        if path.stat().st_size > _MAX_QDC_BYTES:
+            raise InputError(f"{path}: a codebook of {path.stat().st_size // 2**20} MB is not "
+                             "plausible; nothing was imported")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    root = parse_xml(data, str(path))
+    if local(root.tag) != "CodeBook":
+        raise InputError(f"{path}: the root element is <{local(root.tag)}>, not <CodeBook>; "
+                         "is it a .qdpx project? use `qcode import qdpx`")
+    summary = ImportSummary(str(path), dry_run)
+    with project.session(rollback=dry_run) as session:
+        targets = import_codebook(session, root, summary)
+        for set_element in _sets(root):
+            keep_set_as_memo(session, set_element, targets, {}, summary)
+    return summary
+
+
+def _sets(root: Element) -> list[Element]:
+    return [s for container in children(root, "Sets") for s in children(container, "Set")]
+
+
+def import_codebook(session: Session, holder: Element, summary: ImportSummary
+                    ) -> dict[str, CodeTarget]:
+    """Create the codes and subdivisions of the <Codes> under `holder` (a CodeBook).
+
+    Returns every code GUID (normalised) and what it became.
+    """
+    targets: dict[str, CodeTarget] = {}
+    for codes in children(holder, "Codes"):
+        for element in children(codes, "Code"):
+            _walk(session, element, None, targets, summary)
+    return targets
+
+
+def _walk(session: Session, element: Element, parent: Subdivision | None,
+          targets: dict[str, CodeTarget], summary: ImportSummary) -> None:
+    name = clean_name(element.get("name") or "")
+    kids = children(element, "Code")
+    if not name_key(name):
+        summary.skip("Code", element.get("guid") or "?",
+                     f"has no name; its {len(kids)} child codes are placed one level up")
+        for kid in kids:
+            _walk(session, kid, parent, targets, summary)
+        return
+    summary.add("codebook entries")
+    codable = (element.get("isCodable") or "true").strip().lower() != "false"
+    description = child_text(element, "Description")
+    colour = _colour(element.get("color"))
+    node = None
+    if kids or not codable:
+        node = _node(session, name, parent, summary)
+        if node.description is None:
+            node.description = description
+        if node.color is None:
+            node.color = colour
+    code = None
+    if codable:
+        code, new = lookup.code(session, name, create=True)
+        if new:
+            summary.add("codes")
+            code.description = description
+            if colour:
+                code.color = colour
+        elif code.description is None:
+            code.description = description
+    target = CodeTarget(name, code, node, node if (code and node) else parent)
+    guid = guid_of(element)
+    if guid:
+        if guid in targets:
+            summary.skip("Code", name, f"repeats GUID {guid}; the first code with it is used")
+        else:
+            targets[guid] = target
+    for kid in kids:
+        _walk(session, kid, node, targets, summary)
+
+
+def _node(session: Session, name: str, parent: Subdivision | None,
+          summary: ImportSummary) -> Subdivision:
+    """The tree node called `name` under `parent`: found, or created with a free name."""
+    kind = "group" if parent is None else "subdivision"
+    candidate, n = name, 1
+    while True:
+        found = session.scalars(
+            select(Subdivision).where(Subdivision.name_key == name_key(candidate))).first()
+        if found is None:
+            node, _ = lookup.subdivision(session, candidate, True, parent, kind)
+            summary.add("subdivisions")
+            if candidate != name:
+                where = repr(parent.name) if parent else "the top"
+                summary.notes.append(f"subdivision {name!r} under {where} is named "
+                                     f"{candidate!r}: the name is taken elsewhere in the tree")
+            return node
+        if found.parent_id == (parent.id if parent else None):
+            return found  # the same place: a re-import finds its own node
+        n += 1
+        candidate = f"{name} ({parent.name})" if n == 2 and parent else f"{name} ({n})"
+
+
+def _colour(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value.lower() if _COLOUR.fullmatch(value) else None
+
+
+def keep_set_as_memo(session: Session, element: Element, targets: dict[str, CodeTarget],
+                     source_names: dict[str, str], summary: ImportSummary) -> None:
+    """A Set qcode cannot hold as such: a project memo listing its members, reported."""
+    name = clean_name(element.get("name") or "") or "(unnamed set)"
+    # ATLAS.ti names the member by "guid" where the schema says "targetGUID".
+    members = [targets[g].name for m in children(element, "MemberCode")
+               if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in targets]
+    members += [source_names[g] for m in children(element, "MemberSource")
+                if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in source_names]
+    lines = [child_text(element, "Description") or ""]
+    lines += [f"- {member}" for member in members]
+    body = "\n".join(line for line in lines if line)
+    memos.add_memo(session, f"Set: {name}"[:300], body)
+    summary.add("sets kept as memos")
+    summary.skip("Set", name, f"qcode has no sets; kept as a project memo listing its "
+                 f"{len(members)} members")

@@ -1,0 +1,623 @@
+"""Importing a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder, qc.
+
+The whole import is one transaction: a file refused half way changes nothing, and a
+dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import):
+
+- Users become coders; each coding keeps the user who created it.
+- TextSources become sources. Their text comes from the plain-text file; when that
+  file is empty or one byte and a richTextPath .docx exists (NVivo for Mac), the
+  text is taken from the .docx. PDF sources with a text representation or a text
+  layer import as text *without* their selections (the summary says so); pictures,
+  audio and video are listed as not imported.
+- PlainTextSelections become quotes, each Coding a coding. Offsets are read as the
+  spec says (code points) unless another reading fits the text far better (see
+  `choose_reading`); any other reading is named in the summary. A selection that
+  cannot be placed becomes an unanchored coding with its text, never dropped.
+- A selection with a Description and no Coding is a comment: a memo on the source.
+- Notes referenced from a coding or selection become the coding's notes; from a
+  code, source or case, a memo on it; unreferenced notes, project memos.
+- Cases with VariableValues become cases with typed attributes; MAXQDA's unnamed
+  cases holding one source take that source's name; values on a TextSource go to
+  a case named after the source. ATLAS.ti "name: value" Sets over sources become
+  attributes too.
+- Links between two codes become axial links (to the subdivision of a folder).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError, QcodeError
+from qcode.ingest.formats.document import Document
+from qcode.ingest.text import decode_transcript, normalise_newlines
+from qcode.interop.qdc_import import (
+    CodeTarget,
+    ImportSummary,
+    import_codebook,
+    keep_set_as_memo,
+)
+from qcode.interop.refi_read import (
+    QdpxArchive,
+    child,
+    child_text,
+    children,
+    guid_of,
+    local,
+    open_qdpx,
+    parse_xml,
+    resolve_path,
+)
+from qcode.names import clean_name
+from qcode.services import axial, lookup, memos
+from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case
+from qcode.services.project import Project
+from qcode.services.sources import content_hash
+from qcode.store.models import Case, Coder, Coding, CodingSubdivision, Quote, Source
+
+_NON_TEXT = {"PictureSource": "a picture", "AudioSource": "an audio recording",
+             "VideoSource": "a video"}
+_VARIABLE_TYPES = {"text": "text", "boolean": "category", "integer": "number",
+                   "float": "number", "date": "date", "datetime": "date"}
+
+# The readings of selection offsets met in real exports, the spec's first.
+SPEC = "code points"
+READINGS: dict[str, tuple[bool, bool]] = {  # name -> (UTF-16 units, CRLF counts 2)
+    SPEC: (False, True),
+    "code points with CRLF as one (ATLAS.ti)": (False, False),
+    "UTF-16 code units with CRLF as two (NVivo for Windows)": (True, True),
+    "UTF-16 code units with CRLF as one": (True, False),
+}
+
+
+def import_qdpx(project: Project, path: Path, dry_run: bool = False,
+                coder: str | None = None) -> ImportSummary:
+    """Import a REFI-QDA project into `project` in one transaction.
+
+    Args:
+        project: The open project.
+        path: The .qdpx file.
+        dry_run: Roll everything back at the end (the summary still tells all).
+        coder: Who codings without a known creating user are recorded for.
+
+    Raises:
+        InputError: The archive or its XML is unsafe or broken, or a selection lies
+            past the end of its text; nothing was changed.
+    """
+    with open_qdpx(path) as archive:
+        root = parse_xml(archive.read(archive.qde_name), f"{path}:{archive.qde_name}")
+        if local(root.tag) != "Project":
+            raise InputError(f"{path}: {archive.qde_name} holds <{local(root.tag)}>, not a "
+                             "<Project>; export the project again")
+        summary = ImportSummary(str(path), dry_run)
+        with project.session(rollback=dry_run) as session:
+            _Importer(session, archive, root, summary, coder).run()
+    return summary
+
+
+@dataclass
+class _Placed:
+    source: Source
+    text: str
+
+
+class _Importer:
+    def __init__(self, session: Session, archive: QdpxArchive, root: Element,
+                 summary: ImportSummary, coder: str | None) -> None:
+        self.session = session
+        self.archive = archive
+        self.root = root
+        self.summary = summary
+        self.default_coder = coder
+        self.base_path = root.get("basePath")
+        self.users: dict[str, Coder] = {}
+        self.codes: dict[str, CodeTarget] = {}
+        self.sources: dict[str, Source] = {}  # source GUID -> stored source
+        self.source_values: dict[str, list[Element]] = {}
+        self.notes: dict[str, tuple[str, str]] = {}  # note GUID -> (title, text)
+        self.used_notes: set[str] = set()
+        self.variables: dict[str, tuple[str, str]] = {}  # GUID -> (name, qcode type)
+
+    def run(self) -> None:
+        self._users()
+        for codebook in children(self.root, "CodeBook"):
+            self.codes.update(import_codebook(self.session, codebook, self.summary))
+        self._read_notes()
+        self._read_variables()
+        for sources in children(self.root, "Sources"):
+            for element in sources:
+                self._source(element)
+        self._cases()
+        self._links()
+        self._sets()
+        self._code_notes()
+        for guid, (title, text) in self.notes.items():
+            if guid not in self.used_notes:
+                memos.add_memo(self.session, title, text, coder=self.default_coder)
+                self.summary.add("memos")
+
+    # --- people and notes ------------------------------------------------------------
+
+    def _users(self) -> None:
+        for users in children(self.root, "Users"):
+            for user in children(users, "User"):
+                guid = guid_of(user)
+                name = clean_name(user.get("name") or user.get("id") or "")
+                if not guid or not name:
+                    self.summary.skip("User", guid or "?", "has no name or GUID")
+                    continue
+                new = self.session.scalars(select(Coder).where(Coder.name == name)).first()
+                self.users[guid] = lookup.coder(self.session, name)
+                if new is None:
+                    self.summary.add("coders")
+
+    def _coder(self, element: Element) -> Coder:
+        guid = guid_of(element, "creatingUser")
+        found = self.users.get(guid) if guid else None
+        return found or lookup.coder(self.session, self.default_coder)
+
+    def _read_notes(self) -> None:
+        for notes in children(self.root, "Notes"):
+            for note in children(notes, "Note"):
+                guid = guid_of(note)
+                if not guid:
+                    continue
+                text = child_text(note, "PlainTextContent")
+                if text is None and note.get("plainTextPath"):
+                    found = resolve_path(self.archive, note.get("plainTextPath"),
+                                         self.base_path)
+                    if found.entry:
+                        text = normalise_newlines(
+                            self.archive.read(found.entry).decode("utf-8-sig", "replace"))
+                title = clean_name(note.get("name") or "") or "Note"
+                self.notes[guid] = (title[:300], (text or "").strip())
+
+    def _note_text(self, element: Element) -> str | None:
+        """The text of the notes an element refers to, marked as used."""
+        texts = []
+        for ref in children(element, "NoteRef"):
+            guid = guid_of(ref, "targetGUID")
+            if guid and guid in self.notes:
+                self.used_notes.add(guid)
+                texts.append(self.notes[guid][1])
+        joined = "\n\n".join(t for t in texts if t)
+        return joined or None
+
+    def _read_variables(self) -> None:
+        for variables in children(self.root, "Variables"):
+            for variable in children(variables, "Variable"):
+                guid = guid_of(variable)
+                name = clean_name(variable.get("name") or "")
+                kind = _VARIABLE_TYPES.get((variable.get("typeOfVariable") or "").lower())
+                if guid and name:
+                    self.variables[guid] = (name, kind or "text")
+
+    # --- sources ---------------------------------------------------------------------
+
+    def _source(self, element: Element) -> None:
+        kind = local(element.tag)
+        name = clean_name(element.get("name") or "") or (guid_of(element) or "source")
+        if kind in _NON_TEXT:
+            self.summary.skip(kind, name, f"{_NON_TEXT[kind]}; qcode holds text only")
+            return
+        if kind == "PDFSource":
+            self._pdf(element, name)
+            return
+        if kind != "TextSource":
+            self.summary.skip(kind, name, "unknown kind of source")
+            return
+        text = self._text_of(element, name)
+        if text is None:
+            return
+        raw, stored = text
+        source = self._store(element, name, stored, "qdpx")
+        self._selections(element, source, raw, name)
+
+    def _text_of(self, element: Element, name: str) -> tuple[str, str] | None:
+        """(raw decoded text the offsets count in, the text qcode stores)."""
+        inline = child_text(element, "PlainTextContent")
+        data = b""
+        where = f"{self.archive.path}:{name}"
+        if inline is not None:
+            data = inline.encode("utf-8")
+        elif element.get("plainTextPath"):
+            found = resolve_path(self.archive, element.get("plainTextPath"), self.base_path)
+            if found.entry is None:
+                self.summary.skip("TextSource", name, f"its text {found.problem}")
+                return None
+            data = self.archive.read(found.entry)
+            where = f"{self.archive.path}:{found.entry}"
+        rich_note = ""
+        if len(data.strip()) <= 1 and element.get("richTextPath"):
+            rich = resolve_path(self.archive, element.get("richTextPath"), self.base_path)
+            rich_note = f" and its rich text {rich.problem}" if rich.problem else ""
+            if rich.entry and rich.entry.casefold().endswith(".docx"):
+                document = self._with_file(rich.entry, _read_docx)
+                if document is not None and document.text.strip():
+                    self.summary.notes.append(
+                        f"source {name!r}: the plain text is empty; text taken from "
+                        f"{rich.entry}")
+                    return document.text, document.text
+                rich_note = f" and {rich.entry} holds no text either"
+        if len(data.strip()) <= 1:
+            self.summary.skip("TextSource", name, f"its plain text is empty{rich_note}")
+            return None
+        try:
+            decoded = decode_transcript(data, where)
+        except InputError as exc:
+            self.summary.skip("TextSource", name, str(exc))
+            return None
+        raw = data.decode(decoded.encoding)
+        if raw.startswith("\ufeff"):  # utf-16 keeps no BOM; utf-8 without -sig would
+            raw = raw[1:]
+        return raw, decoded.text
+
+    def _with_file(self, entry: str, reader: Callable[[Path], Document]) -> Document | None:
+        """Run a file reader on an archive entry written to a private temporary file."""
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / Path(entry).name
+            target.write_bytes(self.archive.read(entry))
+            try:
+                return reader(target)
+            except QcodeError:
+                return None
+
+    def _pdf(self, element: Element, name: str) -> None:
+        selections = len(children(element, "PDFSelection"))
+        representation = child(element, "Representation")
+        text = self._text_of(representation, name) if representation is not None else None
+        if text is None and element.get("path"):
+            found = resolve_path(self.archive, element.get("path"), self.base_path)
+            if found.entry and found.entry.casefold().endswith(".pdf"):
+                document = self._with_file(found.entry, _read_pdf)
+                if document is not None:
+                    text = (document.text, document.text)
+        if text is None:
+            self.summary.skip("PDFSource", name, "a PDF without a text layer qcode can read")
+            return
+        self._store(element, name, text[1], "pdf")
+        self.summary.notes.append(f"PDF {name!r} imported as text without its "
+                                  f"{selections} selections (PDF selections are areas "
+                                  "of pages, not text offsets)")
+        if selections:
+            self.summary.skip("PDFSelection", name, f"{selections} selections on a PDF "
+                              "page; recode them in the text")
+
+    def _store(self, element: Element, name: str, text: str, fmt: str) -> Source:
+        digest = content_hash(text)
+        existing = self.session.scalars(select(Source).where(Source.content_hash == digest)
+                                        ).first()
+        guid = guid_of(element) or name
+        if existing is not None:
+            self.summary.notes.append(f"source {name!r} is already in the project as "
+                                      f"{existing.name!r}; its codings are added there")
+            source = existing
+        else:
+            free, n = name[:290], 1
+            while self.session.scalars(select(Source.id).where(Source.name == free)).first():
+                n += 1
+                free = f"{name[:290]} ({n})"
+            source = Source(name=free, text=text, length=len(text),
+                            word_count=len(text.split()), content_hash=digest, format=fmt,
+                            original_filename=name, encoding="utf-8",
+                            imported_by_id=lookup.coder(self.session, self.default_coder).id)
+            self.session.add(source)
+            self.session.flush()
+            self.summary.add("sources")
+        self.sources[guid] = source
+        values = children(element, "VariableValue")
+        if values:
+            self.source_values[guid] = values
+        note = self._note_text(element)
+        if note:
+            memos.add_memo(self.session, f"Note on {source.name}"[:300], note,
+                           ("source", source.id), coder=self.default_coder)
+            self.summary.add("memos")
+        return source
+
+    # --- selections ------------------------------------------------------------------
+
+    def _selections(self, element: Element, source: Source, raw: str, name: str) -> None:
+        selections = children(element, "PlainTextSelection")
+        spans = [(_int(s.get("startPosition")), _int(s.get("endPosition"))) for s in selections]
+        reading, maps = choose_reading(raw, source.text, spans)
+        if reading != SPEC:
+            self.summary.notes.append(f"source {source.name!r}: offsets read as {reading}, "
+                                      "converted to code points")
+        units = maps[reading]
+        for selection, (start, end) in zip(selections, spans, strict=True):
+            where = f"selection {selection.get('guid')} in {name!r}"
+            if start is None or end is None:
+                raise InputError(f"{self.archive.path}: {where} has no valid start/end "
+                                 "position; export the project again; nothing was imported")
+            if max(start, end) >= len(units) and all(
+                    max(start, end) >= len(m) for m in maps.values()):
+                raise InputError(f"{self.archive.path}: {where} ends at {end}, past the end "
+                                 f"of its text ({len(units) - 1}); the file is damaged or "
+                                 "does not belong to this text; nothing was imported")
+            placed = None
+            if 0 <= start < end < len(units) and units[start] >= 0 and units[end] >= 0:
+                placed = (units[start], units[end])
+            self._selection(selection, source, raw, placed, (start, end))
+
+    def _selection(self, selection: Element, source: Source, raw: str,
+                   placed: tuple[int, int] | None, given: tuple[int, int]) -> None:
+        codings = children(selection, "Coding")
+        description = child_text(selection, "Description")
+        note = self._note_text(selection)
+        if not codings:
+            if description or note:
+                span = f"{placed[0]}-{placed[1]}" if placed else "unplaced"
+                quoted = source.text[placed[0]:placed[1]] if placed else ""
+                body = "\n\n".join(x for x in (description, note, f"> {quoted}" if quoted
+                                                else "") if x)
+                memos.add_memo(self.session, f"Comment at {span}", body,
+                               ("source", source.id), coder=self._coder(selection).name)
+                self.summary.add("comments as memos")
+            else:
+                self.summary.skip("PlainTextSelection", selection.get("guid") or "?",
+                                  "no coding, description or note")
+            return
+        quote = self._quote(source, raw, placed, given, selection)
+        for coding in codings:
+            ref = child(coding, "CodeRef")
+            guid = guid_of(ref, "targetGUID") if ref is not None else None
+            target = self.codes.get(guid) if guid else None
+            if target is None or target.code is None:
+                self.summary.skip("Coding", coding.get("guid") or "?",
+                                  f"its code {guid} is not a codable code of the codebook")
+                continue
+            notes = "\n\n".join(x for x in (description, note, self._note_text(coding)) if x)
+            self._coding(quote, target, self._coder(coding), notes or None)
+
+    def _quote(self, source: Source, raw: str, placed: tuple[int, int] | None,
+               given: tuple[int, int], selection: Element) -> Quote:
+        if placed is None:
+            start, end = given
+            text = raw[max(start, 0):max(end, 0)] or clean_name(selection.get("name") or "")
+            self.summary.add("unanchored quotes")
+            self.summary.notes.append(f"selection {selection.get('guid')} in "
+                                      f"{source.name!r} ({start}-{end}) falls inside a "
+                                      "character under the reading used; kept unanchored")
+            found = Quote(source=source, text=text, sheet_text=text, anchor="unanchored")
+            self.session.add(found)
+            return found
+        start, end = placed
+        existing = self.session.scalars(select(Quote).where(
+            Quote.source_id == source.id, Quote.start == start, Quote.end == end)).first()
+        if existing is not None:
+            return existing
+        quote = Quote(source=source, start=start, end=end, text=source.text[start:end],
+                      anchor="exact")
+        self.session.add(quote)
+        self.session.flush()
+        self.summary.add("quotes")
+        return quote
+
+    def _coding(self, quote: Quote, target: CodeTarget, coder: Coder,
+                notes: str | None) -> None:
+        assert target.code is not None
+        self.session.flush()
+        existing = self.session.scalars(select(Coding).where(
+            Coding.quote_id == quote.id, Coding.code_id == target.code.id,
+            Coding.coder_id == coder.id)).first()
+        if existing is not None:
+            # The same code name in two branches of the tree: one coding, filed
+            # under both branches.
+            filed = {m.subdivision_id for m in existing.subdivisions}
+            if target.filed_under is not None and target.filed_under.id not in filed:
+                existing.subdivisions.append(
+                    CodingSubdivision(subdivision=target.filed_under,
+                                      is_primary=not existing.subdivisions))
+                self.summary.add("codings filed under a second branch")
+            return
+        coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes)
+        if target.filed_under is not None:
+            coding.subdivisions.append(
+                CodingSubdivision(subdivision=target.filed_under, is_primary=True))
+        self.session.add(coding)
+        self.summary.add("codings")
+        if notes:
+            self.summary.add("coding notes")
+
+    # --- cases, links, sets ----------------------------------------------------------
+
+    def _cases(self) -> None:
+        named_by_source: set[str] = set()
+        for cases in children(self.root, "Cases"):
+            for case in children(cases, "Case"):
+                refs = [g for r in children(case, "SourceRef")
+                        if (g := guid_of(r, "targetGUID"))]
+                name = clean_name(case.get("name") or "")
+                if not name and len(refs) == 1 and refs[0] in self.sources:
+                    name = self.sources[refs[0]].name  # MAXQDA: a source's variables
+                    named_by_source.add(refs[0])
+                if not name:
+                    self.summary.skip("Case", case.get("guid") or "?",
+                                      "has no name and not exactly one source")
+                    continue
+                self._case(name, children(case, "VariableValue"),
+                           [self.sources[g] for g in refs if g in self.sources],
+                           child_text(case, "Description") or self._note_text(case))
+        for guid, values in self.source_values.items():
+            source = self.sources[guid]
+            self._case(source.name, values, [source], None)
+
+    def _case(self, key: str, values: list[Element], sources: list[Source],
+              description: str | None) -> Case:
+        attributes: dict[str, tuple[str, AttributeValue]] = {}
+        for value in values:
+            parsed = self._value(value)
+            if parsed is not None:
+                attributes[parsed[0]] = parsed[1]
+        new = self.session.scalars(select(Case).where(Case.key == key[:100])).first() is None
+        case = upsert_case(self.session, CaseRow(key=key[:100], attributes=attributes))
+        self.summary.add("cases", int(new))
+        self.summary.add("attribute values", len(attributes))
+        for source in sources:
+            link_source(self.session, source.id, case.id)
+        if description:
+            memos.add_memo(self.session, f"Case {case.key}", description, ("case", case.key),
+                           coder=self.default_coder)
+            self.summary.add("memos")
+        return case
+
+    def _value(self, element: Element) -> tuple[str, tuple[str, AttributeValue]] | None:
+        ref = child(element, "VariableRef")
+        guid = guid_of(ref, "targetGUID") if ref is not None else None
+        if guid is None or guid not in self.variables:
+            self.summary.skip("VariableValue", guid or "?", "names no known Variable")
+            return None
+        name, kind = self.variables[guid]
+        for holder in element:
+            tag, text = local(holder.tag), (holder.text or "").strip()
+            if tag == "VariableRef" or not text:
+                continue
+            try:
+                if tag in ("IntegerValue", "FloatValue"):
+                    return name, ("number", float(text))
+                if tag in ("DateValue", "DateTimeValue"):
+                    return name, ("date", date.fromisoformat(text[:10]))
+            except ValueError:
+                self.summary.skip("VariableValue", name, f"{text!r} is not a {tag}")
+                return None
+            return name, ("category" if tag == "BooleanValue" else kind if kind in (
+                "text", "category") else "text", text)
+        return None
+
+    def _links(self) -> None:
+        for links in children(self.root, "Links"):
+            for link in children(links, "Link"):
+                name = clean_name(link.get("name") or "") or "related"
+                found = [self.codes.get(guid_of(link, a) or "") for a in
+                         ("originGUID", "targetGUID")]
+                ends = [e for e in found if e is not None]
+                if len(ends) != 2:
+                    self.summary.skip("Link", name, "both ends must be codes (qcode links "
+                                      "codes and subdivisions, not sources or selections)")
+                    continue
+                refs = [f"subdivision:{e.node.name}" if e.node is not None else
+                        f"code:{e.name}" for e in ends]
+                try:
+                    axial.link(self.session, refs[0], refs[1], name,
+                               note=self._note_text(link), coder=self._coder(link).name,
+                               directed=(link.get("direction") or "") == "OneWay")
+                except QcodeError as exc:
+                    self.summary.skip("Link", name, str(exc))
+                    continue
+                self.summary.add("links")
+
+    def _sets(self) -> None:
+        names = {guid: source.name for guid, source in self.sources.items()}
+        for sets in children(self.root, "Sets"):
+            for element in children(sets, "Set"):
+                label = element.get("name") or ""
+                members = [g for m in children(element, "MemberSource")
+                           if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in self.sources]
+                attribute, colon, value = label.partition(":")
+                if colon and attribute.strip() and value.strip() and members and not \
+                        children(element, "MemberCode"):
+                    for guid in members:  # ATLAS.ti: a document group "name: value"
+                        source = self.sources[guid]
+                        case = upsert_case(self.session, CaseRow(
+                            key=source.name[:100],
+                            attributes={clean_name(attribute): ("text", value.strip())}))
+                        link_source(self.session, source.id, case.id)
+                        self.summary.add("attribute values")
+                    continue
+                keep_set_as_memo(self.session, element, self.codes, names, self.summary)
+
+    def _code_notes(self) -> None:
+        """Notes referenced from codes of the codebook: memos on those codes."""
+        for codebook in children(self.root, "CodeBook"):
+            for code in codebook.iter():
+                if local(code.tag) != "Code":
+                    continue
+                target = self.codes.get(guid_of(code) or "")
+                text = self._note_text(code)
+                if target is None or not text:
+                    continue
+                kind, ref = ("code", target.name) if target.code else (
+                    "subdivision", target.node.name if target.node else target.name)
+                memos.add_memo(self.session, f"Note on {target.name}"[:300], text,
+                               (kind, ref), coder=self.default_coder)
+                self.summary.add("memos")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _read_docx(path: Path) -> Document:
+    from qcode.ingest.formats.office import read_docx
+
+    return read_docx(path)
+
+
+def _read_pdf(path: Path) -> Document:
+    from qcode.ingest.formats.pdf import read_pdf
+
+    return read_pdf(path)
+
+
+# --- offsets -------------------------------------------------------------------------
+
+
+def unit_map(raw: str, utf16: bool, crlf_two: bool) -> list[int]:
+    """For each offset under one reading of `raw`, the code point in the stored text.
+
+    The stored text is `raw` with CRLF and lone CR as LF. An offset that falls inside
+    a character under this reading (between CR and LF, or between the two halves of
+    a UTF-16 surrogate pair) maps to -1. The list has one entry past the last unit.
+    """
+    out: list[int] = []
+    n = i = 0
+    while i < len(raw):
+        ch = raw[i]
+        out.append(n)
+        if ch == "\r" and i + 1 < len(raw) and raw[i + 1] == "\n":
+            if crlf_two:
+                out.append(-1)
+            i += 2
+        else:
+            if utf16 and ord(ch) > 0xFFFF:
+                out.append(-1)
+            i += 1
+        n += 1
+    out.append(n)
+    return out
+
+
+def _at_boundary(text: str, p: int) -> bool:
+    return p <= 0 or p >= len(text) or not (text[p - 1].isalnum() and text[p].isalnum())
+
+
+def choose_reading(raw: str, text: str, spans: list[tuple[int | None, int | None]]
+                   ) -> tuple[str, dict[str, list[int]]]:
+    """Which reading of the offsets fits: the one whose selections start and end on
+    word boundaries most often (the spec's on a tie). Returns it and every map."""
+    maps = {name: unit_map(raw, *flags) for name, flags in READINGS.items()}
+    if "\r" not in raw and raw.isascii() or not spans:
+        return SPEC, maps
+    scores = {}
+    for name, units in maps.items():
+        score = 0
+        for start, end in spans:
+            if start is None or end is None or not 0 <= start < end < len(units):
+                continue
+            a, b = units[start], units[end]
+            if a >= 0 and b >= 0 and _at_boundary(text, a) and _at_boundary(text, b):
+                score += 1
+        scores[name] = score
+    best = max(scores.values())
+    return next(name for name in READINGS if scores[name] == best), maps
