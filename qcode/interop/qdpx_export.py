@@ -83,6 +83,7 @@ VARIABLE_TYPES = {"text": "Text", "number": "Float", "date": "Date", "category":
 EMPHASIS_NOTE = "Emphasis"
 NOTES_NOTE = "Notes"
 FILING_NOTE = "Subdivisions"
+SHEET_TEXT_NOTE = "Quote as written"
 UNANCHORED_NOTE = "Unanchored quote"
 SUPPORTS_LINK = "supports"
 SET_PREFIX = "Also filed under: "
@@ -493,9 +494,6 @@ class _Writer:
                        name=_short(quote.text), startPosition=str(quote.start),
                        endPosition=str(quote.end), creatingUser=self._user(first),
                        creationDateTime=_when(quote.created_at))
-        if quote.sheet_text and quote.sheet_text != quote.text:
-            # The quote as the researcher wrote it, with "(...)" or [own words].
-            _text_child(element, "Description", quote.sheet_text)
         for coding in codings:
             coded = _sub(element, "Coding", guid=self.guid("coding", coding.id),
                          creatingUser=self._user(coding.coder_id),
@@ -504,6 +502,12 @@ class _Writer:
             for target in self._coding_notes(coding, filings.get(coding.id, [])):
                 _sub(coded, "NoteRef", targetGUID=target)
             self.summary.codings += 1
+        if quote.sheet_text and quote.sheet_text != quote.text:
+            # The quote as the researcher wrote it, with "(...)" or [own words]: a
+            # named Note, so that no program takes it for a comment on the selection.
+            _sub(element, "NoteRef", targetGUID=self._note(
+                self.guid("sheet-text", quote.id), SHEET_TEXT_NOTE, quote.sheet_text,
+                first, quote.created_at))
         self.summary.selections += 1
 
     def _coding_notes(self, coding: Coding, filed: list[tuple[int, bool]]) -> list[str]:

@@ -44,6 +44,12 @@ from qcode.interop.qdc_import import (
     import_codebook,
     keep_set_as_memo,
 )
+from qcode.interop.qdpx_export import (
+    EMPHASIS_NOTE,
+    FILING_NOTE,
+    SET_PREFIX,
+    SHEET_TEXT_NOTE,
+)
 from qcode.interop.refi_read import (
     QdpxArchive,
     child,
@@ -184,7 +190,7 @@ class _Importer:
         texts = []
         for ref in children(element, "NoteRef"):
             guid = guid_of(ref, "targetGUID")
-            if guid and guid in self.notes:
+            if guid and guid in self.notes and self.notes[guid][0] != SHEET_TEXT_NOTE:
                 self.used_notes.add(guid)
                 texts.append(self.notes[guid][1])
         joined = "\n\n".join(t for t in texts if t)
@@ -351,6 +357,7 @@ class _Importer:
                    placed: tuple[int, int] | None, given: tuple[int, int]) -> None:
         codings = children(selection, "Coding")
         description = child_text(selection, "Description")
+        sheet_text = self._sheet_text(selection)
         note = self._note_text(selection)
         if not codings:
             if description or note:
@@ -366,6 +373,8 @@ class _Importer:
                                   "no coding, description or note")
             return
         quote = self._quote(source, raw, placed, given, selection)
+        if sheet_text and quote.anchor != "unanchored":
+            quote.sheet_text = sheet_text
         for coding in codings:
             ref = child(coding, "CodeRef")
             guid = guid_of(ref, "targetGUID") if ref is not None else None
@@ -374,8 +383,9 @@ class _Importer:
                 self.summary.skip("Coding", coding.get("guid") or "?",
                                   f"its code {guid} is not a codable code of the codebook")
                 continue
-            notes = "\n\n".join(x for x in (description, note, self._note_text(coding)) if x)
-            self._coding(quote, target, self._coder(coding), notes or None)
+            emphasis, extra, filing = self._coding_notes(coding)
+            notes = "\n\n".join(x for x in (description, note, extra) if x)
+            self._coding(quote, target, self._coder(coding), notes or None, emphasis, filing)
 
     def _quote(self, source: Source, raw: str, placed: tuple[int, int] | None,
                given: tuple[int, int], selection: Element) -> Quote:
@@ -401,8 +411,47 @@ class _Importer:
         self.summary.add("quotes")
         return quote
 
+    def _sheet_text(self, selection: Element) -> str | None:
+        """qcode's "Quote as written" note on a selection: the researcher's wording."""
+        for ref in children(selection, "NoteRef"):
+            guid = guid_of(ref, "targetGUID")
+            if guid and guid in self.notes and self.notes[guid][0] == SHEET_TEXT_NOTE:
+                self.used_notes.add(guid)
+                return self.notes[guid][1]
+        return None
+
+    def _coding_notes(self, coding: Element) -> tuple[str | None, str | None,
+                                                      list[tuple[str, bool]] | None]:
+        """A coding's notes: qcode's own (emphasis, notes, filing) told apart from others.
+
+        qcode writes emphasis and notes as Notes named "Emphasis" and "Notes", and a
+        filing other than the code's home as "Subdivisions" ("primary: X" lines), so a
+        qcode project comes back as it went out. Other programs' notes become notes.
+        """
+        emphasis: str | None = None
+        notes: list[str] = []
+        filing: list[tuple[str, bool]] | None = None
+        for ref in children(coding, "NoteRef"):
+            guid = guid_of(ref, "targetGUID")
+            if not guid or guid not in self.notes:
+                continue
+            self.used_notes.add(guid)
+            title, text = self.notes[guid]
+            if title == EMPHASIS_NOTE and text:
+                emphasis = text
+            elif title == FILING_NOTE:
+                filing = []
+                for line in text.splitlines():
+                    kind, _, name = line.partition(":")
+                    if name.strip() and kind.strip() in ("primary", "other"):
+                        filing.append((name.strip(), kind.strip() == "primary"))
+            elif text:
+                notes.append(text)
+        return emphasis, "\n\n".join(notes) or None, filing
+
     def _coding(self, quote: Quote, target: CodeTarget, coder: Coder,
-                notes: str | None) -> None:
+                notes: str | None, emphasis: str | None = None,
+                filing: list[tuple[str, bool]] | None = None) -> None:
         assert target.code is not None
         self.session.flush()
         existing = self.session.scalars(select(Coding).where(
@@ -418,8 +467,15 @@ class _Importer:
                                       is_primary=not existing.subdivisions))
                 self.summary.add("codings filed under a second branch")
             return
-        coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes)
-        if target.filed_under is not None:
+        coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes,
+                        emphasis=emphasis)
+        self.session.add(coding)
+        if filing is not None:  # qcode's own record of where this coding was filed
+            for name, primary in filing:
+                node, _ = lookup.subdivision(self.session, name, create=True)
+                coding.subdivisions.append(CodingSubdivision(subdivision=node,
+                                                             is_primary=primary))
+        elif target.filed_under is not None:
             coding.subdivisions.append(
                 CodingSubdivision(subdivision=target.filed_under, is_primary=True))
         self.session.add(coding)
@@ -519,6 +575,10 @@ class _Importer:
         for sets in children(self.root, "Sets"):
             for element in children(sets, "Set"):
                 label = element.get("name") or ""
+                if label.startswith(SET_PREFIX):
+                    # qcode's own: the codings' filing notes already say it all.
+                    self.summary.add("qcode filing sets (read from the codings)")
+                    continue
                 members = [g for m in children(element, "MemberSource")
                            if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in self.sources]
                 attribute, colon, value = label.partition(":")
