@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from qcode.reports.agreement import agreement
+from qcode.reports.coders import coders
 from qcode.reports.cooccurrence import cooccurrence
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
@@ -22,8 +24,8 @@ from qcode.reports.terms import kwic, terms
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, open_project
 
-__all__ = ["Filters", "Project", "codebook", "codings", "cooccurrence", "kwic", "mentions",
-           "open", "saturation", "terms"]
+__all__ = ["Filters", "Project", "agreement", "codebook", "coders", "codings", "cooccurrence",
+           "kwic", "mentions", "open", "saturation", "terms"]
 
 
 def open(location: str | Path) -> Project:  # noqa: A001 - reads as api.open(...)
