@@ -77,17 +77,21 @@ def _register() -> None:
         axial_cmds,
         codebook_cmds,
         coding_cmds,
+        copy_cmd,
         export_cmds,
         import_cmd,
         list_cmds,
+        merge_cmd,
         project_cmds,
         report_cmds,
         sheet_cmds,
+        team_cmds,
         tui_cmd,
     )
 
     for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds,
-                   export_cmds, codebook_cmds, axial_cmds, tui_cmd):
+                   export_cmds, codebook_cmds, axial_cmds, tui_cmd, copy_cmd,
+                   team_cmds, merge_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import ConstraintError, InputError
@@ -70,10 +71,27 @@ class CodingResult:
     created: bool = True
 
 
+# SQLSTATEs after which PostgreSQL asks for the whole transaction to be run again.
+_RETRY_STATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+RETRIES = 3
+
+
 def code_span(project: Project, request: CodingRequest) -> CodingResult:
-    """Code one span in its own transaction."""
-    with project.session() as session:
-        return add_coding(session, request)
+    """Code one span in its own transaction.
+
+    On a shared project two coders' transactions can deadlock (each filing under
+    subdivisions the other is creating); the server then aborts one of them, and it is
+    simply run again.
+    """
+    for attempt in range(RETRIES):
+        try:
+            with project.session() as session:
+                return add_coding(session, request)
+        except DBAPIError as exc:
+            if attempt == RETRIES - 1 or getattr(exc.orig, "sqlstate", None) not in (
+                    _RETRY_STATES):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class CodingBatch:
@@ -131,13 +149,21 @@ class CodingBatch:
         assert source is not None
         spans = self._spans_of(source) if self.whole_sources else self._span_of(
             source, request.start, request.end)
-        quote = spans.get((request.start, request.end))
-        if quote is None:  # new: added without a flush, it has no codings yet
-            quote = Quote(source=source, start=request.start, end=request.end,
-                          text=source.text[request.start:request.end],
-                          sheet_text=request.sheet_text, anchor=request.anchor)
+        found = spans.get((request.start, request.end))
+        if found is not None:
+            return found
+        quote = Quote(source=source, start=request.start, end=request.end,
+                      text=source.text[request.start:request.end],
+                      sheet_text=request.sheet_text, anchor=request.anchor)
+        new = True
+        if self.whole_sources:  # bulk: added without a flush, it has no codings yet
             self.session.add(quote)
-            spans[(request.start, request.end)] = quote
+        else:  # another coder may be placing a quote on this very span right now
+            quote, new = lookup.get_or_add(self.session, select(Quote).where(
+                Quote.source_id == source.id, Quote.start == request.start,
+                Quote.end == request.end), quote)
+        spans[(request.start, request.end)] = quote
+        if new:
             self._coded[quote] = {}
         return quote
 

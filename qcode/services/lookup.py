@@ -5,9 +5,10 @@ from __future__ import annotations
 import getpass
 import os
 from collections import defaultdict
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
@@ -29,12 +30,9 @@ def default_coder_name() -> str:
 
 def coder(session: Session, name: str | None) -> Coder:
     name = clean_name(name or default_coder_name())
-    found = session.scalars(select(Coder).where(Coder.name == name)).first()
-    if found is None:
-        found = Coder(name=name)
-        session.add(found)
-        session.flush()
-    return found
+    query = select(Coder).where(Coder.name == name)
+    found = session.scalars(query).first()
+    return found if found is not None else get_or_add(session, query, Coder(name=name))[0]
 
 
 def source(session: Session, ref: str) -> Source:
@@ -57,7 +55,8 @@ def code(session: Session, name: str, create: bool = False) -> tuple[Code, bool]
         return found, False
     used = session.scalar(select(func.count()).select_from(Code)) or 0
     colour = CODE_COLOURS[used % len(CODE_COLOURS)]
-    return _added(session, Code(name=clean_name(name), name_key=name_key(name), color=colour))
+    return get_or_add(session, select(Code).where(Code.name_key == name_key(name)),
+                      Code(name=clean_name(name), name_key=name_key(name), color=colour))
 
 
 def subdivision(
@@ -75,9 +74,10 @@ def subdivision(
     siblings = Subdivision.parent_id.is_(None) if parent is None else (
         Subdivision.parent_id == parent.id)
     last = session.scalar(select(func.max(Subdivision.position)).where(siblings))
-    return _added(session, Subdivision(name=clean_name(name), name_key=name_key(name),
-                                       parent=parent, kind=kind,
-                                       position=0 if last is None else last + 1))
+    return get_or_add(session, select(Subdivision).where(Subdivision.name_key == name_key(name)),
+                      Subdivision(name=clean_name(name), name_key=name_key(name),
+                                  parent=parent, kind=kind,
+                                  position=0 if last is None else last + 1))
 
 
 Named = TypeVar("Named", Code, Subdivision)
@@ -95,10 +95,43 @@ def _named(session: Session, model: type[Named], name: str, what: str,
     return found
 
 
-def _added(session: Session, row: Named) -> tuple[Named, bool]:
-    session.add(row)
-    session.flush()
+Row = TypeVar("Row")
+
+
+def get_or_add(session: Session, query: Select[Any], row: Row) -> tuple[Row, bool]:
+    """Add `row` (True) unless another coder has just added its twin: then that (False).
+
+    Callers look first and call this for a row that was not there, but on a shared
+    project someone else may add the same code, subdivision or quote span in between.
+    The insert runs in a savepoint, so a clash with their committed row rolls back only
+    the savepoint, and `query` then finds their row.
+    """
+    session.flush()  # pending rows must not fail inside the savepoint and be taken for a clash
+    _hold_sqlite_writer(session)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        found = session.scalars(query).first()
+        if found is None:
+            raise
+        return found, False
     return row, True
+
+
+def _hold_sqlite_writer(session: Session) -> None:
+    """On SQLite, open the transaction (taking the write lock) before the savepoint.
+
+    pysqlite starts a transaction only at the first INSERT/UPDATE/DELETE; a SAVEPOINT
+    issued before that would start one itself, and releasing it would commit early.
+    BEGIN IMMEDIATE waits (busy_timeout) for another writer instead of failing later.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def cases_by_source(session: Session) -> dict[int, list[str]]:

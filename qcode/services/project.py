@@ -66,9 +66,10 @@ def init_project(location: str, name: str | None = None, language: str = "en") -
         raise ProjectError(f"folder {path.parent} does not exist; create it first")
     default_name = path.stem if path is not None else "qcode project"
     engine = make_engine(location)
-    with _disposed_on_error(engine, f"cannot create a project at {location}"):
+    shown = describe_location(location)  # never the password, in any message
+    with _disposed_on_error(engine, f"cannot create a project at {shown}"):
         if not is_empty(engine):
-            raise ProjectError(f"{location} already holds tables; give an empty database")
+            raise ProjectError(f"{shown} already holds tables; give an empty database")
         create_schema(engine, name or default_name, language)
     return Project(location, engine)
 
@@ -80,10 +81,11 @@ def open_project(location: str | Path) -> Project:
     if path is not None and not path.exists():
         raise ProjectError(f"no project at {path}; create one with `qcode init {path}`")
     engine = make_engine(location)
-    with _disposed_on_error(engine, f"cannot open {location}"):
+    shown = describe_location(location)  # never the password, in any message
+    with _disposed_on_error(engine, f"cannot open {shown}"):
         if is_empty(engine):
             raise ProjectError(
-                f"{location} is empty, not a qcode project; create one with `qcode init`"
+                f"{shown} is empty, not a qcode project; create one with `qcode init`"
             )
         backup = ensure_current(engine, path)
     return Project(location, engine, backup)

@@ -54,18 +54,23 @@ def is_empty(engine: Engine) -> bool:
 
 def create_schema(engine: Engine, name: str, language: str) -> None:
     """Build every table from the models, name the project, stamp it at head: one step."""
-    head = head_revision()
     with engine.begin() as connection:
-        Base.metadata.create_all(connection)
-        for statement in quote_bounds_statements(connection.dialect.name):
-            connection.execute(text(statement))
-        connection.execute(
-            insert(ProjectInfo).values(
-                id=1, name=name, language=language, schema_version=schema_version(head),
-                created_at=utcnow(),
-            )
+        build_schema(connection, name, language)
+
+
+def build_schema(connection: Connection, name: str, language: str) -> None:
+    """`create_schema` inside the caller's transaction (`qcode copy` fills it in the same)."""
+    head = head_revision()
+    Base.metadata.create_all(connection)
+    for statement in quote_bounds_statements(connection.dialect.name):
+        connection.execute(text(statement))
+    connection.execute(
+        insert(ProjectInfo).values(
+            id=1, name=name, language=language, schema_version=schema_version(head),
+            created_at=utcnow(),
         )
-        command.stamp(_config(connection), head)
+    )
+    command.stamp(_config(connection), head)
 
 
 def ensure_current(engine: Engine, backup_of: Path | None) -> str | None:
