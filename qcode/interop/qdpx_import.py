@@ -185,6 +185,16 @@ class _Importer:
                 title = clean_name(note.get("name") or "") or "Note"
                 self.notes[guid] = (title[:300], (text or "").strip())
 
+    def _notes_of(self, element: Element) -> list[tuple[str, str]]:
+        """(title, text) of each note an element refers to, marked as used: one memo each."""
+        found = []
+        for ref in children(element, "NoteRef"):
+            guid = guid_of(ref, "targetGUID")
+            if guid and guid in self.notes and self.notes[guid][1]:
+                self.used_notes.add(guid)
+                found.append(self.notes[guid])
+        return found
+
     def _note_text(self, element: Element) -> str | None:
         """The text of the notes an element refers to, marked as used."""
         texts = []
@@ -321,10 +331,9 @@ class _Importer:
         values = children(element, "VariableValue")
         if values:
             self.source_values[guid] = values
-        note = self._note_text(element)
-        if note:
-            memos.add_memo(self.session, f"Note on {source.name}"[:300], note,
-                           ("source", source.id), coder=self.default_coder)
+        for title, text in self._notes_of(element):
+            memos.add_memo(self.session, title, text, ("source", source.id),
+                           coder=self.default_coder)
             self.summary.add("memos")
         return source
 
@@ -514,12 +523,17 @@ class _Importer:
             if parsed is not None:
                 attributes[parsed[0]] = parsed[1]
         new = self.session.scalars(select(Case).where(Case.key == key[:100])).first() is None
-        case = upsert_case(self.session, CaseRow(key=key[:100], attributes=attributes))
+        # A one-line description names the person (qcode writes the name there);
+        # anything longer is a note about the case and becomes a memo on it.
+        label = description if description and "\n" not in description and len(
+            description) <= 200 else None
+        case = upsert_case(self.session, CaseRow(key=key[:100], name=label,
+                                                 attributes=attributes))
         self.summary.add("cases", int(new))
         self.summary.add("attribute values", len(attributes))
         for source in sources:
             link_source(self.session, source.id, case.id)
-        if description:
+        if description and label is None:
             memos.add_memo(self.session, f"Case {case.key}", description, ("case", case.key),
                            coder=self.default_coder)
             self.summary.add("memos")
@@ -601,14 +615,14 @@ class _Importer:
                 if local(code.tag) != "Code":
                     continue
                 target = self.codes.get(guid_of(code) or "")
-                text = self._note_text(code)
-                if target is None or not text:
+                if target is None:
                     continue
                 kind, ref = ("code", target.name) if target.code else (
                     "subdivision", target.node.name if target.node else target.name)
-                memos.add_memo(self.session, f"Note on {target.name}"[:300], text,
-                               (kind, ref), coder=self.default_coder)
-                self.summary.add("memos")
+                for title, text in self._notes_of(code):
+                    memos.add_memo(self.session, title, text, (kind, ref),
+                                   coder=self.default_coder)
+                    self.summary.add("memos")
 
 
 def _int(value: str | None) -> int | None:
