@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from conftest import SHARED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from qcode.cli.main import cli
@@ -14,7 +18,8 @@ from qcode.store.models import Quote, Source
 
 
 def coded(rows: list[CodingRow]) -> list[tuple[object, ...]]:
-    return sorted((r.source, r.start, r.end, r.text, r.code, r.coder, r.emphasis or "",
+    return sorted((r.source, r.start if r.start is not None else -1,
+                   r.end if r.end is not None else -1, r.text, r.code, r.coder, r.emphasis or "",
                    r.notes or "", r.subdivision or "", tuple(r.other_subdivisions))
                   for r in rows)
 
@@ -71,3 +76,84 @@ def test_cases_links_and_memos_round_trip_too(demo_copy: str, tmp_path: Path) ->
         return cases, links, notes
 
     assert state(again) == state(demo_copy)
+
+
+@pytest.mark.parametrize("sample", ["qc-1.3.2-demo.qdpx", "nvivo-mac-15.qdpx"])
+def test_other_programs_projects_re_export_valid(sample: str, tmp_path: Path) -> None:
+    """What another program wrote, once in qcode, goes out again as a valid project."""
+    from test_qdpx_export import read_qdpx
+
+    path = SHARED / "refi-qda" / "samples" / sample
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared sits beside the checkout in CI)")
+    runner = CliRunner()
+    study = str(tmp_path / "study.qcode")
+    assert runner.invoke(cli, ["init", study]).exit_code == 0
+    result = runner.invoke(cli, ["import", "qdpx", study, str(path)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "again.qdpx"
+    result = runner.invoke(cli, ["export", "qdpx", study, str(out)])
+    assert result.exit_code == 0, result.output
+    root, _files = read_qdpx(out)  # validated against Project.xsd
+    with open_project(study) as project:
+        coded = list_codings(project)
+    selections = [e for e in root.iter() if e.tag.endswith("}PlainTextSelection")]
+    assert len(selections) == len({(r.source, r.start, r.end) for r in coded
+                                   if r.start is not None})
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzÁéñü 💪🏠.,\n"
+
+
+@st.composite
+def small_projects(draw: st.DrawFn) -> tuple[list[str], list[tuple[object, ...]]]:
+    texts = draw(st.lists(st.text(LETTERS, min_size=5, max_size=120).filter(str.strip),
+                          min_size=1, max_size=2))
+    codings: dict[tuple[int, int, int, str, str], tuple[object, ...]] = {}
+    for _ in range(draw(st.integers(0, 8))):
+        source = draw(st.integers(0, len(texts) - 1))
+        start = draw(st.integers(0, len(texts[source]) - 1))
+        end = draw(st.integers(start + 1, len(texts[source])))
+        code = draw(st.sampled_from(["Code A", "Code B", "Code C"]))
+        coder = draw(st.sampled_from(["ana", "ben"]))
+        primary = draw(st.sampled_from([None, "Sub 1", "Sub 2"]))
+        others = draw(st.sampled_from([(), ("Sub 3",), ("Sub 2", "Sub 3")]))
+        words = st.text("abcdefghij ", min_size=1, max_size=20).map(str.strip).filter(bool)
+        emphasis = draw(st.none() | words)
+        notes = draw(st.none() | words)
+        codings[(source, start, end, code, coder)] = (source, start, end, code, coder, primary,
+                                                      others, emphasis, notes)
+    return texts, list(codings.values())
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(small_projects())
+def test_random_projects_survive_the_round_trip(
+        tmp_path: Path, generated: tuple[list[str], list[tuple[object, ...]]]) -> None:
+    from uuid import uuid4
+
+    from qcode.interop.qdpx_export import export_qdpx
+    from qcode.interop.qdpx_import import import_qdpx
+    from qcode.services.coding import CodingRequest, code_span
+    from qcode.services.project import init_project
+    from qcode.services.sources import NewSource, add_source
+
+    texts, codings = generated
+    folder = tmp_path / uuid4().hex
+    folder.mkdir()
+    with init_project(str(folder / "a.qcode")) as first:
+        names = [add_source(first, NewSource(name=f"S{n}", text=text, format="txt")).name
+                 for n, text in enumerate(texts)]
+        for source, start, end, code, coder, primary, others, emphasis, notes in codings:
+            code_span(first, CodingRequest(
+                source=names[source], start=start, end=end, code=code,  # type: ignore[index]
+                subdivision=primary, other_subdivisions=[o for o in others  # type: ignore[attr-defined]
+                                                         if o != primary],
+                emphasis=emphasis, notes=notes, coder=coder))  # type: ignore[arg-type]
+        export_qdpx(first, folder / "a.qdpx")
+        before = coded(list_codings(first))
+    assert len(before) == len(codings)
+    with init_project(str(folder / "b.qcode")) as second:
+        import_qdpx(second, folder / "a.qdpx")
+        assert coded(list_codings(second)) == before
