@@ -31,6 +31,8 @@ def _coder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("QCODE_CODER", "tester")
     # The workbench remembers the coder and theme: never in the real user's settings.
     monkeypatch.setenv("QCODE_CONFIG_DIR", str(tmp_path / "config"))
+    # The workbench's look for other coders' work stays off unless a test wants it.
+    monkeypatch.setenv("QCODE_POLL_SECONDS", "0")
 
 
 @pytest.fixture

@@ -104,3 +104,33 @@ async def test_f10_shows_whose_codings_and_says_so_in_the_title(demo_copy: str) 
         assert "showing all coders" in app.sub_title
         assert str(summary.render()).startswith("558 mentions")
         assert not app.errors
+
+
+async def test_other_coders_new_codings_show_up_by_themselves(
+        demo_copy: str, monkeypatch: object) -> None:
+    import asyncio
+
+    from tui_helpers import open_source
+
+    from qcode.services.coding import CodingRequest, code_span
+    from qcode.services.project import open_project
+
+    monkeypatch.setenv("QCODE_POLL_SECONDS", "0.2")  # type: ignore[attr-defined]
+    app = make_app(demo_copy, "maria")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_source(pilot, "IP4")
+        before = len(view.spans)
+        await asyncio.sleep(0.5)  # the first look notes how the store is
+        sentence = "I'm grateful for that."
+        start = view.text.index(sentence)
+        with open_project(demo_copy) as elsewhere:  # Ben, on another machine
+            code_span(elsewhere, CodingRequest(source="IP4_social_worker_agency",
+                                               start=start, end=start + len(sentence),
+                                               code="Gratitude", coder="ben"))
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            await pilot.pause()
+            if len(view.spans) > before:
+                break
+        assert [s.coder for s in view.spans if s.code == "Gratitude"] == ["ben"]
+        assert not app.errors

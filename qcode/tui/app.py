@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -20,6 +21,7 @@ from qcode.tui.screens.quotes import QuotesScreen
 from qcode.tui.screens.sources import SourcesScreen
 
 THEMES = ("textual-dark", "textual-light")
+POLL_SECONDS = 3.0
 
 
 class QcodeApp(App[None]):
@@ -87,6 +89,27 @@ class QcodeApp(App[None]):
     def on_mount(self) -> None:
         if self.ask_coder:  # the first start on this machine: whose coding is this?
             self.action_switch_coder()
+        # On a shared project others code at the same time: look for their work every
+        # few seconds and redraw the screen in front when the store changed.
+        self._stamp: tuple[object, ...] | None = None
+        seconds = float(os.environ.get("QCODE_POLL_SECONDS", POLL_SECONDS))
+        if seconds > 0:
+            self.set_interval(seconds, self._poll)
+
+    def _poll(self) -> None:
+        from qcode.services.activity import change_stamp
+        from qcode.tui.work import in_background
+
+        project = self.project
+
+        def seen(stamp: tuple[object, ...]) -> None:
+            changed = self._stamp is not None and stamp != self._stamp
+            self._stamp = stamp
+            screen = self.screen
+            if changed and hasattr(screen, "reload"):
+                screen.reload()
+
+        in_background(self.screen, lambda: change_stamp(project), seen, group="poll")
 
     def action_switch_coder(self) -> None:
         """Ask who codes from now on; remembered for the next start."""
