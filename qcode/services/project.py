@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
@@ -16,6 +17,9 @@ from qcode.errors import ProjectError
 from qcode.store.engine import is_url, make_engine, sqlite_path
 from qcode.store.migrate import create_schema, ensure_current, is_empty
 from qcode.store.models import ProjectInfo
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -38,6 +42,15 @@ class Project:
                 yield session
                 if rollback:
                     transaction.rollback()
+
+    def read(self, query: Callable[Concatenate[Session, P], T], *args: P.args,
+             **kwargs: P.kwargs) -> T:
+        """Run a service function that takes a session, in its own short transaction.
+
+        For callers above the services (the TUI) that must not handle sessions.
+        """
+        with self.session() as session:
+            return query(session, *args, **kwargs)
 
     def close(self) -> None:
         self.engine.dispose()

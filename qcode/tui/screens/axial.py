@@ -40,8 +40,7 @@ class LinkDetail:
 
 
 def load_axial(project: Project) -> AxialData:
-    with project.session() as session:
-        links = axial.list_links(session)
+    links = project.read(axial.list_links)
     nodes = [s.name for s in list_subdivisions(project)]
     nodes += [axial.shown("code", c.name) for c in list_codes(project)]
     return AxialData(links, nodes)
@@ -49,11 +48,10 @@ def load_axial(project: Project) -> AxialData:
 
 def load_detail(project: Project, link: axial.LinkInfo | None, node: str | None) -> LinkDetail:
     """The graph of `node` (else the link's first end) and the link's quotes."""
-    with project.session() as session:
-        if node is None and link is not None:
-            node = axial.shown(link.from_kind, link.from_name)
-        graph = axial.link_graph(session, node) if node else ""
-        return LinkDetail(graph, axial.link_quotes(session, link.id) if link else [])
+    if node is None and link is not None:
+        node = axial.shown(link.from_kind, link.from_name)
+    graph = project.read(axial.link_graph, node) if node else ""
+    return LinkDetail(graph, project.read(axial.link_quotes, link.id) if link else [])
 
 
 class AxialScreen(WorkbenchScreen):

@@ -46,15 +46,13 @@ WHEN = "%Y-%m-%d %H:%M"
 
 def load_memos(project: Project, kind: str, search: str) -> list[MemoInfo]:
     """The memos of one kind (or all) holding `search`, the newest change first."""
-    with project.session() as session:
-        found = list_memos(session, target_kind=None if kind == ALL else kind,
-                           search=search or None)
+    found = project.read(list_memos, target_kind=None if kind == ALL else kind,
+                         search=search or None)
     return sorted(found, key=lambda m: (m.updated_at, m.id), reverse=True)
 
 
 def load_targets(project: Project) -> list[MemoTarget]:
-    with project.session() as session:
-        return memo_targets(session)
+    return project.read(memo_targets)
 
 
 def on_label(memo: MemoInfo) -> str:

@@ -168,8 +168,7 @@ class ReaderScreen(WorkbenchScreen):
 
         def prefill() -> tuple[list[str], CodingDetails]:
             subdivisions = [s.name for s in list_subdivisions(project)]
-            with project.session() as session:
-                primary, others = usual_filing(session, code)
+            primary, others = project.read(usual_filing, code)
             details = CodingDetails("", "", primary or "", tuple(others))
             return subdivisions, details
 
