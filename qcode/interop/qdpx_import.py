@@ -65,7 +65,7 @@ from qcode.names import clean_name
 from qcode.services import axial, lookup, memos
 from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case
 from qcode.services.project import Project
-from qcode.services.sources import content_hash
+from qcode.services.sources import content_hash, free_source_name
 from qcode.store.models import Case, Coder, Coding, CodingSubdivision, Quote, Source
 
 _NON_TEXT = {"PictureSource": "a picture", "AudioSource": "an audio recording",
@@ -316,11 +316,8 @@ class _Importer:
                                       f"{existing.name!r}; its codings are added there")
             source = existing
         else:
-            free, n = name[:290], 1
-            while self.session.scalars(select(Source.id).where(Source.name == free)).first():
-                n += 1
-                free = f"{name[:290]} ({n})"
-            source = Source(name=free, text=text, length=len(text),
+            source = Source(name=free_source_name(self.session, name[:290]), text=text,
+                            length=len(text),
                             word_count=len(text.split()), content_hash=digest, format=fmt,
                             original_filename=name, encoding="utf-8",
                             imported_by_id=lookup.coder(self.session, self.default_coder).id)

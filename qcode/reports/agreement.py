@@ -237,10 +237,11 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
         source_ids, scope = _scope(session, ids, sources)
         segments = _segments(session, ids, source_ids, code_ids)
         unanchored = _unanchored(session, ids, code_ids)
-        lengths = dict(session.execute(
-            select(Source.id, Source.length).where(Source.id.in_(source_ids))).all())
-        source_names = dict(session.execute(
-            select(Source.id, Source.name).where(Source.id.in_(source_ids))).all())
+        lengths: dict[int, int] = {}
+        source_names: dict[int, str] = {}
+        for source_id, name, length in session.execute(
+                select(Source.id, Source.name, Source.length).where(Source.id.in_(source_ids))):
+            lengths[source_id], source_names[source_id] = length, name
         used = code_ids or sorted({s.code_id for side in segments for s in side})
         code_names = dict(session.execute(
             select(Code.id, Code.name).where(Code.id.in_(used))).all()) if used else {}

@@ -7,7 +7,6 @@ ORM objects, so the undo journal sees each change.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
-from qcode.names import name_key
+from qcode.names import name_key, natural_key
 from qcode.services import axial, lookup
 from qcode.store.models import Case, Code, Coder, Memo, Source, Subdivision
 
@@ -213,7 +212,7 @@ def memo_targets(session: Session) -> list[MemoTarget]:
     found = [MemoTarget(target_label(PROJECT, None), None)]
     for kind, column in (("source", Source.name), ("case", Case.key), ("code", Code.name),
                          ("subdivision", Subdivision.name)):
-        names = sorted(session.scalars(select(column)), key=_natural)
+        names = sorted(session.scalars(select(column)), key=natural_key)
         found += [MemoTarget(target_label(kind, name), (kind, name)) for name in names]
     found += [MemoTarget(target_label("link", link.label(), link.id), ("link", link.id))
               for link in axial.list_links(session)]
@@ -221,13 +220,6 @@ def memo_targets(session: Session) -> list[MemoTarget]:
 
 
 # --- helpers -----------------------------------------------------------------------
-
-
-def _natural(name: str) -> list[str | int]:
-    """A sort key that puts IP2 before IP10: runs of digits compare as numbers."""
-    # re.split with a group alternates text and the digit runs it split on.
-    return [int(part) if n % 2 else part.lower()
-            for n, part in enumerate(re.split(r"(\d+)", name))]
 
 
 def _title(title: str) -> str:

@@ -23,6 +23,7 @@ from qcode.names import name_key
 from qcode.services import lookup
 from qcode.services.cases import CaseRow, link_source, upsert_case
 from qcode.services.project import Project
+from qcode.services.sources import free_source_name
 from qcode.store.models import (
     Attribute,
     AxialLink,
@@ -102,13 +103,9 @@ class _Merger:
 
     def _coders(self) -> None:
         for coder in self.theirs.scalars(select(Coder)):
-            mine = self.ours.scalars(select(Coder).where(Coder.name == coder.name)).first()
-            self.report.count("coders", mine is None)
-            if mine is None:
-                mine = Coder(name=coder.name)
-                self.ours.add(mine)
-                self.ours.flush()
-            self.coders[coder.id] = mine.id
+            known = self.ours.scalars(select(Coder.id).where(Coder.name == coder.name)).first()
+            self.report.count("coders", known is None)
+            self.coders[coder.id] = lookup.coder(self.ours, coder.name).id
 
     def _subdivisions(self) -> None:
         nodes = self.theirs.scalars(select(Subdivision).order_by(Subdivision.id)).all()
@@ -198,7 +195,7 @@ class _Merger:
             self.report.count("sources", mine is None)
             if mine is None:
                 mine = Source(
-                    name=self._free_source_name(source.name), text=source.text,
+                    name=free_source_name(self.ours, source.name), text=source.text,
                     length=source.length, word_count=source.word_count,
                     content_hash=source.content_hash, format=source.format,
                     original_filename=source.original_filename, encoding=source.encoding,
@@ -215,14 +212,6 @@ class _Merger:
             for case_id in self.theirs.scalars(
                     select(SourceCase.case_id).where(SourceCase.source_id == source.id)):
                 link_source(self.ours, mine.id, self.cases[case_id])
-
-    def _free_source_name(self, name: str) -> str:
-        taken = set(self.ours.scalars(select(Source.name)))
-        candidate, n = name, 1
-        while candidate in taken:
-            n += 1
-            candidate = f"{name} ({n})"
-        return candidate
 
     # -- the coding -------------------------------------------------------------------
 

@@ -78,7 +78,7 @@ def add_source(project: Project, new: NewSource, coder: str | None = None) -> Ad
         if existing is not None:
             return AddedSource(existing.name, imported=False, duplicate_of=existing.name)
         source = Source(
-            name=_free_name(session, new.name),
+            name=free_source_name(session, new.name),
             text=new.text,
             length=len(new.text),
             word_count=len(new.text.split()),
@@ -100,7 +100,7 @@ def add_source(project: Project, new: NewSource, coder: str | None = None) -> Ad
         return AddedSource(source.name, imported=True)
 
 
-def _free_name(session: Session, name: str) -> str:
+def free_source_name(session: Session, name: str) -> str:
     """`name`, or `name (2)`, `name (3)`... when two files share a stem."""
     taken = set(
         session.scalars(select(Source.name).where(Source.name.like(f"{name}%"))).all()
