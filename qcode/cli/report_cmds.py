@@ -127,10 +127,11 @@ def write_table(table: Any, fmt: str, output: Path | None) -> None:
     note(f"wrote {output}")
 
 
-def _table_output(func: Any) -> Any:
-    """--format (with xlsx), --json and --output for a report command."""
+def table_output(func: Any) -> Any:
+    """--format (with xlsx), --json and --output for a command that writes tables."""
     func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Write to this file instead of the screen.")(func)
+                        help="Write to this file instead of the screen (.xlsx: a workbook).")(
+        func)
     func = click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")(
         func)
     return click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table",
@@ -145,7 +146,7 @@ def _table_output(func: Any) -> Any:
               help="Pair codings whose quotes overlap in the text, not one coding's items.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw a heat map (.png, .svg, .pdf).")
-@_table_output
+@table_output
 def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, fmt: str,
                      as_json: bool, output: Path | None) -> None:
     """Which subdivisions (or codes) occur together: a symmetric table.
@@ -178,7 +179,7 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, f
               show_default=True, help="What the rows are.")
 @click.option("--columns", type=click.Choice(["source", "case"]), default="source",
               show_default=True, help="What the columns are.")
-@_table_output
+@table_output
 def matrix_cmd(project: str, rows: str, columns: str, fmt: str, as_json: bool,
                output: Path | None) -> None:
     """A code-document table: codings per code (or subdivision) and source (or case).
@@ -199,7 +200,7 @@ def matrix_cmd(project: str, rows: str, columns: str, fmt: str, as_json: bool,
 @project_argument
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw the cumulative totals as lines (.png, .svg, .pdf).")
-@_table_output
+@table_output
 def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
                    output: Path | None) -> None:
     """New codes and subdivisions per interview, in interview-date order, cumulative.
@@ -226,7 +227,7 @@ def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
 
 @report.command("codebook")
 @project_argument
-@_table_output
+@table_output
 def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> None:
     """Codes with descriptions, counts, where they are filed, first and last use.
 
@@ -252,7 +253,7 @@ def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> 
               help="Instead: every place in the sources where TERM (or its lemma) occurs.")
 @click.option("--width", type=click.IntRange(10, 200), default=40, show_default=True,
               help="Characters of context on each side, with --kwic.")
-@_table_output
+@table_output
 def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int, fmt: str,
               as_json: bool, output: Path | None) -> None:
     """The term index: lemmas of the quotes per subdivision or code, with keyness.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,21 +13,10 @@ import click
 from qcode.cells import excel_value
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import emit, note
-from qcode.cli.report_cmds import REPORT_FORMATS, write_table
+from qcode.cli.report_cmds import table_output, write_table
 from qcode.errors import InputError
 
 # pandas loads only when a command runs (see report_cmds), so `qcode --help` stays quick.
-
-
-def _table_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--format (with xlsx), --json and --output; `-o x.xlsx` alone writes a workbook."""
-    func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Write to this file instead of the screen (.xlsx: a workbook).")(
-        func)
-    func = click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")(
-        func)
-    return click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table",
-                        show_default=True, help="Output format; xlsx needs --output.")(func)
 
 
 def _format(fmt: str, as_json: bool, output: Path | None) -> str:
@@ -41,7 +29,7 @@ def _format(fmt: str, as_json: bool, output: Path | None) -> str:
 
 @click.command()
 @project_argument
-@_table_options
+@table_output
 def coders(project: str, fmt: str, as_json: bool, output: Path | None) -> None:
     """List coders with their codings, quotes, axial links, memos, first and last coding.
 
@@ -83,7 +71,7 @@ class _Section:
               help="Show one of the two figures (a single table, e.g. for CSV).")
 @click.option("--disagreements", is_flag=True,
               help="Instead of the figures: the codings that do not match, side by side.")
-@_table_options
+@table_output
 def agreement(project: str, coder_names: tuple[str, str], sources: tuple[str, ...],
               codes: tuple[str, ...], overlap: int, only: str | None, disagreements: bool,
               fmt: str, as_json: bool, output: Path | None) -> None:
