@@ -53,6 +53,7 @@ class FuzzyPicker(ModalScreen[str | None]):
         super().__init__()
         self.title_text = title
         self.names = list(names)
+        self.known = {n.lower() for n in self.names}  # to offer a new name only if new
         self.allow_new = allow_new  # e.g. "code": typing a new name offers to create it
         self.value = value
 
@@ -73,11 +74,10 @@ class FuzzyPicker(ModalScreen[str | None]):
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         containing, similar = rank(query, self.names)
-        known = {n.lower() for n in self.names}
         # What holds the typed words comes first; then, for a name not there yet, the
         # offer to create it (so Enter creates it); then names that merely look alike.
         options = [Option(name) for name in containing]
-        if self.allow_new and query.strip() and query.strip().lower() not in known:
+        if self.allow_new and query.strip() and query.strip().lower() not in self.known:
             options.append(Option(f"+ new {self.allow_new}: {query.strip()}", id=NEW))
         options += [Option(name) for name in similar]
         choices.add_options(options)

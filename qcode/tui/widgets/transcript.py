@@ -109,6 +109,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.text = text
         self.turns = list(turns)
         self._label_end = self._speaker_labels()
+        self._units: dict[str, list[tuple[int, int]]] = {}
         self.sentences: list[tuple[int, int]] | None = None
         self.cursor = 0
         self.mark: int | None = None
@@ -131,6 +132,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_sentences(self, sentences: list[tuple[int, int]]) -> None:
         """Sentence boundaries worked out in the background (else on the first use)."""
         self.sentences = sentences
+        self._units.pop("sentence", None)
 
     def add_spans(self, spans: Sequence[Span]) -> None:
         """Show new codings at once, before the next full reload."""
@@ -142,8 +144,11 @@ class TranscriptView(ScrollView, can_focus=True):
         return self._spans
 
     def spans_at(self, offset: int) -> list[Span]:
-        """The codings whose quote covers `offset` (or starts there, for empty lines)."""
-        return [s for s in self._spans if s.start <= offset < s.end]
+        """The codings whose quote covers `offset` (looked up in its line's index: this
+        runs on every cursor move)."""
+        line = self._line_of(offset)
+        near = self._by_line[line] if line < len(self._by_line) else range(len(self._spans))
+        return [self._spans[n] for n in near if self._spans[n].start <= offset < self._spans[n].end]
 
     @property
     def selection(self) -> Selection | None:
@@ -318,7 +323,15 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- selecting units --------------------------------------------------------------
 
     def units(self, unit: str) -> list[tuple[int, int]]:
-        """Every span of one kind, in text order: word, sentence, turn, paragraph."""
+        """Every span of one kind, in text order: word, sentence, turn, paragraph.
+
+        The text never changes in the reader, so each kind is worked out once.
+        """
+        if unit not in self._units:
+            self._units[unit] = self._find_units(unit)
+        return self._units[unit]
+
+    def _find_units(self, unit: str) -> list[tuple[int, int]]:
         if unit == "word":
             return [m.span() for m in _WORD.finditer(self.text)]
         if unit == "sentence":
@@ -369,12 +382,12 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_resize_selection(self, words: int) -> None:
         """Move the selection's end by one word forward (extend) or back (shrink)."""
         current = self.selection or Selection(self.cursor, self.cursor)
-        ends = [m.end() for m in _WORD.finditer(self.text)]
         if words > 0:
-            later = [e for e in ends if e > current.end]
-            end = later[0] if later else current.end
+            found = _WORD.search(self.text, current.end)
+            end = found.end() if found else current.end
         else:
-            earlier = [e for e in ends if current.start < e < current.end]
+            earlier = [m.end() for m in _WORD.finditer(self.text, current.start, current.end)
+                       if m.end() < current.end]
             end = earlier[-1] if earlier else current.end
         self.select(current.start, end)
 
