@@ -252,6 +252,8 @@ class Quote(Base):
     text: Mapped[str] = mapped_column(Text)
     sheet_text: Mapped[str | None] = mapped_column(Text)
     anchor: Mapped[str] = mapped_column(String(20), default="exact")
+    # Set when an edit of the transcript changed the quote's words: what to look at.
+    review_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     source: Mapped[Source | None] = relationship()
@@ -455,3 +457,51 @@ class Action(Base):
     changes: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(10), default="done")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SourceVersion(Base):
+    """A source's text as it was before an edit, with where its quotes sat then.
+
+    `quotes` is JSON: one [quote_id, start, end, anchor, text] per quote of the source, so
+    restoring a version puts the text and every quote back exactly.
+    """
+
+    __tablename__ = "source_versions"
+    __table_args__ = (UniqueConstraint("source_id", "number", name="uq_source_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    quotes: Mapped[str] = mapped_column(Text, default="[]")
+    reason: Mapped[str] = mapped_column(String(300))
+    coder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Pseudonym(Base):
+    """A real name (person, place, organisation) and the pseudonym that replaces it."""
+
+    __tablename__ = "pseudonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    original: Mapped[str] = mapped_column(String(300), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BlindCoder(Base):
+    """A coder who codes a source blind: others' codings stay hidden until all finish."""
+
+    __tablename__ = "blind_coders"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coders.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
