@@ -18,6 +18,7 @@ import random
 import re
 import time
 
+from bench.measure import Row, emit, peak_mb
 from qcode.ingest.anchor import Corpus
 from qcode.ingest.demo import demo_dir
 
@@ -106,12 +107,20 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=60_000)
     parser.add_argument("--quotes", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="one JSON line for python -m bench")
     args = parser.parse_args()
     rows = [
         run(args.sources, args.chars, args.quotes, args.seed),
         run(args.sources * 4, args.chars, args.quotes, args.seed),  # 4x the text
         run(args.sources, args.chars, args.quotes * 4, args.seed),  # 4x the quotes
     ]
+    if args.json:
+        first = rows[0]
+        emit([Row(f"anchor {first['quotes']:,} sheet quotes in {first['sources']} transcripts "
+                  f"of {first['chars']:,} chars", first["total_s"],
+                  "str.find of the verbatim quotes", first["floor_s"], peak_mb(), "under 2 s")],
+             True)
+        return
     print(f"{'sources':>7} {'chars':>7} {'quotes':>6} {'floor s':>8} {'index s':>8} "
           f"{'place s':>8} {'total s':>8} {'x floor':>8} {'anchored':>9} {'in span':>8}")
     for r in rows:

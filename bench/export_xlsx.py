@@ -11,27 +11,24 @@ a busy moment then slows one run, not the figure (the runs are printed too).
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from bench.generate import generate
+from bench.measure import Row, emit, in_process
 
 QCODE = """
-import json, resource, sys, time
+import sys, time
 from pathlib import Path
 from qcode.export.xlsx import export_xlsx
 from qcode.services.project import open_project
 t0 = time.perf_counter()
 with open_project(sys.argv[1]) as project:
     export_xlsx(project, Path(sys.argv[2]))
-print(json.dumps([time.perf_counter() - t0,
-                  resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
+_seconds = time.perf_counter() - t0
 """
 FLOOR = """
-import json, resource, sqlite3, sys, time
+import sqlite3, sys, time
 import pandas as pd
 t0 = time.perf_counter()
 db = sqlite3.connect(sys.argv[1])
@@ -41,16 +38,8 @@ rows = pd.read_sql_query(
     "JOIN quotes q ON q.id = g.quote_id JOIN codes c ON c.id = g.code_id "
     "JOIN sources s ON s.id = q.source_id", db)
 rows.to_excel(sys.argv[2], index=False)
-print(json.dumps([time.perf_counter() - t0,
-                  resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))
+_seconds = time.perf_counter() - t0
 """
-
-
-def run(script: str, *args: str) -> tuple[float, float]:
-    done = subprocess.run([sys.executable, "-c", script, *args], check=True,
-                          capture_output=True, text=True)
-    seconds, megabytes = json.loads(done.stdout.strip().splitlines()[-1])
-    return seconds, megabytes
 
 
 def main() -> None:
@@ -59,15 +48,21 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs per side, taking turns; the fastest of each is reported")
+    parser.add_argument("--json", action="store_true", help="one JSON line for python -m bench")
     args = parser.parse_args()
     qcode_runs, floor_runs = [], []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.qcode"
         generate(path, args.sources, args.codings)
         for _ in range(max(1, args.repeat)):
-            qcode_runs.append(run(QCODE, str(path), str(Path(folder) / "qcode.xlsx")))
-            floor_runs.append(run(FLOOR, str(path), str(Path(folder) / "pandas.xlsx")))
+            qcode_runs.append(in_process(QCODE, str(path), str(Path(folder) / "qcode.xlsx")))
+            floor_runs.append(in_process(FLOOR, str(path), str(Path(folder) / "pandas.xlsx")))
     qcode, floor = min(qcode_runs), min(floor_runs)
+    if args.json:
+        emit([Row(f"Excel export of {args.codings:,} codings", qcode[0],
+                  f"pandas to_excel of the coding rows ({floor[1]:.0f} MB)", floor[0], qcode[1],
+                  "under 20 s, under 1 GB")], True)
+        return
     print(f"{'what':<40} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
     print(f"{'pandas to_excel of the coding rows':<40} {floor[0]:>8.1f} {1:>8.1f} "
           f"{floor[1]:>8.0f}")

@@ -24,6 +24,31 @@ WORDS = ("house room family water credit land plot subsidy technician build wall
          "neighbour help learn trust work child mother father community programme").split()
 
 
+Turn = tuple[int, int, str]
+
+
+def transcript(rng: random.Random, length: int, case: str) -> tuple[str, list[Turn]]:
+    """A transcript of about `length` characters in speaker turns, and the turns' spans.
+
+    Turns alternate between the interviewer and the case, as in a semi-structured
+    interview; each span covers the words after the speaker's label.
+    """
+    parts: list[str] = []
+    turns: list[Turn] = []
+    size, n = 0, 0
+    while size < length:
+        speaker = "Interviewer" if n % 2 == 0 else case
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 80)))
+        label = f"{speaker}: "
+        start = size + len(label)
+        parts.append(f"{label}{words}\n\n")
+        turns.append((start, start + len(words), speaker))
+        size += len(parts[-1])
+        n += 1
+    text = "".join(parts)[:length].rstrip() or "Interviewer: hello"
+    return text, [(a, min(b, len(text)), who) for a, b, who in turns if a < len(text) and a < b]
+
+
 def generate(path: Path, sources: int, codings: int, seed: int = 1,
              text_length: int | None = None) -> dict[str, int]:
     """A project of `sources` transcripts sharing `codings` evenly.
@@ -67,13 +92,15 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1,
     for s in range(1, sources + 1):
         length = text_length or per_source * (quote_len + 20) + 100
         step = max(1, (length - quote_len) // per_source)
-        text = " ".join(rng.choice(WORDS) for _ in range(length // 5))[:length]
+        text, turns = transcript(rng, length, f"IP{s}")
         db.execute(
             "INSERT INTO sources (id, name, text, length, word_count, content_hash, format, "
             "imported_at) VALUES (?, ?, ?, ?, ?, ?, 'txt', '2021-01-01')",
             (s, f"IP{s}", text, len(text), len(text.split()),
              hashlib.sha256(f"{seed}-{s}".encode()).hexdigest()),
         )
+        db.executemany("INSERT INTO speaker_turns (source_id, start_offset, end_offset, "
+                       "speaker) VALUES (?, ?, ?, ?)", [(s, *turn) for turn in turns])
         db.execute("INSERT INTO cases (id, key, created_at) VALUES (?, ?, '2021-01-01')",
                    (s, f"IP{s}"))
         db.execute("INSERT INTO source_cases VALUES (?, ?)", (s, s))
@@ -81,7 +108,8 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1,
         for n in range(per_source):
             quote_id += 1
             start = n * step
-            quotes.append((quote_id, s, start, start + quote_len, text[start:start + quote_len]))
+            end = min(start + quote_len, len(text))
+            quotes.append((quote_id, s, start, end, text[start:end]))
             coding_id += 1
             rows.append((coding_id, quote_id, rng.randint(1, 60), rng.randint(1, 2)))
             if rng.random() > 0.014:  # about 1.4% filed under no subdivision

@@ -22,6 +22,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from bench.generate import generate
+from bench.measure import Row, emit, peak_mb
 from qcode.reports.quotes import QuoteFilter, count_quotes, quote_page
 from qcode.services.project import open_project
 from qcode.tui.app import make_app
@@ -119,16 +120,26 @@ def main() -> None:
     parser.add_argument("--codings", type=int, default=100_000)
     parser.add_argument("--sources", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="one JSON line for python -m bench")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.qcode"
         started = time.perf_counter()
         made = generate(path, args.sources, args.codings)
         codings = made["codings"]
-        print(f"generated {codings:,} codings in {args.sources} sources "
-              f"in {time.perf_counter() - started:.1f} s")
+        if not args.json:
+            print(f"generated {codings:,} codings in {args.sources} sources "
+                  f"in {time.perf_counter() - started:.1f} s")
         runs = [asyncio.run(run_once(path, codings)) for _ in range(args.repeat)]
         sql = floor(path, codings)
+    if args.json:
+        best = {label: min(float(r[label]) for r in runs) for label in runs[0]}
+        first = "quote_page, first 100"
+        emit([Row(f"workbench quotes table, {codings:,} codings: {label}", best[label],
+                  f"report {first}", sql[first], peak_mb() if label.startswith("open") else None,
+                  "no stall")
+              for label in best if label != "rows held in memory"], True)
+        return
     print(f"best of {args.repeat}, terminal 120x40")
     print(f"{'what':48} {'seconds':>8}")
     for label in runs[0]:
