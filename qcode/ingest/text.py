@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from qcode.errors import InputError
@@ -15,6 +16,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Control characters a transcript should not hold (tab, newline and form feed are fine).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0d-\x1f]")
+
 _MAGIC = {
     b"PK\x03\x04": "a ZIP archive (a .docx, .odt or .xlsx?)",
     b"%PDF": "a PDF",
@@ -48,7 +52,7 @@ def decode_transcript(data: bytes, where: str) -> DecodedText:
     text = normalise_newlines(text)
     if not text.strip():
         raise InputError(f"{where}: the file holds only white space; nothing to import")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\t\f")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(2, len(text) // 100):
         raise InputError(
             f"{where}: the file looks binary ({controls} control characters); "

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError
@@ -89,14 +89,20 @@ def add_source(project: Project, new: NewSource, coder: str | None = None) -> Ad
             language=new.language,
             imported_by_id=lookup.coder(session, coder).id,
         )
-        source.turns = [
-            SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker,
-                        begin_seconds=t.begin_seconds, end_seconds=t.end_seconds)
-            for t in new.turns
-        ]
-        source.pages = [SourcePage(number=n, start=at) for n, at in enumerate(new.pages, 1)]
         session.add(source)
         session.flush()
+        # Thousands of turns per transcript: one executemany, not an ORM object each.
+        if new.turns:
+            session.execute(insert(SpeakerTurn), [
+                {"source_id": source.id, "start": t.start, "end": t.end, "speaker": t.speaker,
+                 "begin_seconds": t.begin_seconds, "end_seconds": t.end_seconds}
+                for t in new.turns
+            ])
+        if new.pages:
+            session.execute(insert(SourcePage), [
+                {"source_id": source.id, "number": n, "start": at}
+                for n, at in enumerate(new.pages, 1)
+            ])
         return AddedSource(source.name, imported=True)
 
 
