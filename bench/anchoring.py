@@ -19,7 +19,7 @@ import re
 import time
 
 from bench.measure import Row, emit, peak_mb
-from qcode.ingest.anchor import Corpus
+from qcode.anchor import Corpus
 from qcode.ingest.demo import demo_dir
 
 

@@ -16,6 +16,12 @@ from qcode.store.engine import make_engine
 from qcode.store.models import Base
 
 
+def _schema_object(name: str | None, type_: str, _parents: object) -> bool:
+    """Leave out the full-text search index (qcode.services.search_index): derived data
+    that the first search creates, so autogenerate must not offer to drop it."""
+    return not (type_ == "table" and (name or "").startswith("search_index"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -23,6 +29,7 @@ def _run(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
+        include_name=_schema_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,13 +2,37 @@
 
 Lists (other subdivisions, cases) become "a; b"; whole floats lose their ".0"; dates
 are ISO. One place, so every output of qcode writes a value the same way.
+
+Text from researchers and other programs may start like a spreadsheet formula
+("=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)"). A spreadsheet program opening a CSV
+file runs such a cell (CSV injection), so every CSV cell holding text is
+*neutralised* as OWASP advises: a leading apostrophe, which Excel and LibreOffice
+take as "this is text" and do not show. Workbooks need no apostrophe: their text
+cells are written as string cells (`XLSX_OPTIONS`, `excel_writer`), which no
+program evaluates. qcode's own CSV readers take the apostrophe off again
+(`unneutralise`), so an exported sheet reads back to exactly the stored text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# First characters that make a spreadsheet program read a cell as a formula (OWASP
+# CSV injection guidance: = + - @, and tab and carriage return, which some programs
+# skip before looking).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed plain number ("-3", "+2.5") is read as that number and runs nothing.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+# xlsxwriter options: text is always a string cell, never a formula, number or link.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
+                "strings_to_urls": False}
 
 
 def join_lists(value: Any) -> Any:
@@ -36,6 +60,46 @@ def excel_value(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
     return join_lists(value)
+
+
+def _formula_like(text: str) -> bool:
+    # Checked after any leading apostrophes, so that text which itself starts with
+    # "'=" gains one more and reads back unchanged (see `unneutralise`).
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(bare)
+
+
+def neutralise(text: str) -> str:
+    """`text` for a CSV cell: an apostrophe in front when a spreadsheet would run it."""
+    return "'" + text if _formula_like(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """A CSV cell as qcode wrote it back to the text it came from (`neutralise` undone)."""
+    return text[1:] if text.startswith("'") and _formula_like(text[1:]) else text
+
+
+def csv_text(value: Any) -> str:
+    """`value` as a CSV cell: as `cell_text`, text neutralised, numbers and dates as they are."""
+    text = cell_text(value)
+    if isinstance(value, bool | int | float | date | datetime) or value is None:
+        return text
+    return neutralise(text)
+
+
+def csv_value(value: Any) -> Any:
+    """`value` for a pandas table written as CSV: lists joined, text neutralised."""
+    value = join_lists(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def excel_writer(path: Path) -> pd.ExcelWriter:
+    """A pandas ExcelWriter whose text cells stay text (pandas' default engine,
+    openpyxl, writes a string starting with "=" as a formula)."""
+    import pandas as pd
+
+    return pd.ExcelWriter(path, engine="xlsxwriter",
+                          engine_kwargs={"options": dict(XLSX_OPTIONS)})
 
 
 def markdown_table(columns: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[str]:

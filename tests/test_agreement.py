@@ -236,8 +236,10 @@ def test_agreement_as_json_says_how_each_figure_was_computed(team: str) -> None:
 def test_agreement_table_has_a_method_line_per_figure(team: str) -> None:
     result = run("agreement", team, "--coders", "ana", "ben", "--code", "Self-management")
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Method: ") == 2
+    # Kappa, segment overlap, and Krippendorff's alpha per code and over the codes.
+    assert result.stdout.count("Method: ") == 4
     assert "approximation" in result.stdout and "Cohen's kappa" in result.stdout
+    assert "|uα" in result.stdout
     assert "Affordability" not in result.stdout
     csv = run("agreement", team, "--coders", "ana", "ben", "--only", "characters",
               "--format", "csv").stdout.splitlines()
@@ -267,7 +269,8 @@ def test_agreement_workbook_has_every_table(team: str, tmp_path: object) -> None
     result = run("agreement", team, "--coders", "ana", "ben", "-o", out)
     assert result.exit_code == 0, result.output
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["characters", "segments", "disagreements", "method"]
+    assert list(sheets) == ["characters", "segments", "alpha_codes", "alpha_categories",
+                            "disagreements", "method"]
     assert row(sheets["characters"], "Self-management", "IP1")["agreement_pct"] == 85
 
 
@@ -277,7 +280,9 @@ def test_agreement_errors_are_one_line(team: str) -> None:
     assert unknown.stderr.strip() == ("qcode: error: no coder named 'zoe'; "
                                       "`qcode coders` lists them")
     same = run("agreement", team, "--coders", "ana", "ana")
-    assert same.exit_code == 1 and "two different coders" in same.stderr
+    assert same.exit_code == 1 and "'ana' twice; compare different coders" in same.stderr
+    alone = run("agreement", team, "--coders", "ana")
+    assert alone.exit_code == 1 and "at least two coders" in alone.stderr
 
 
 def test_coders_command_in_every_format(team: str) -> None:

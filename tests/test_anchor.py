@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qcode.ingest.anchor import Corpus, Placement
+from qcode.anchor import Corpus, Placement
 
 IP3 = (
     "Interviewer: And the technicians?\n\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from helpers import TRANSCRIPT, add_text, code_phrase, span_of
 
@@ -141,3 +143,35 @@ def test_work_outside_actions_is_not_undone(location: str) -> None:
     assert history.undo(project) is None
     assert len(list_codings(project)) == 1
     project.close()
+
+
+def test_undo_redo_and_history_from_the_command_line(demo_copy: str) -> None:
+    from click.testing import CliRunner
+
+    from qcode.cli.main import cli
+
+    runner = CliRunner()
+    coded = runner.invoke(cli, ["autocode", demo_copy, "subsidy", "--unit", "sentence",
+                                "--code", "Subsidy talk"])
+    assert coded.exit_code == 0, coded.output
+
+    def subsidy_codings() -> int:
+        listed = runner.invoke(cli, ["codings", demo_copy, "--json"])
+        return sum(1 for c in json.loads(listed.stdout) if c["code"] == "Subsidy talk")
+
+    made = subsidy_codings()
+    assert made > 10
+    steps = json.loads(runner.invoke(cli, ["history", demo_copy, "--json"]).stdout)
+    assert [s["state"] for s in steps] == ["done"] and "Subsidy talk" in steps[0]["step"]
+
+    undone = runner.invoke(cli, ["undo", demo_copy])
+    assert undone.exit_code == 0 and "undid" in undone.stderr
+    assert subsidy_codings() == 0
+    assert runner.invoke(cli, ["redo", demo_copy]).exit_code == 0
+    assert subsidy_codings() == made
+
+    # Someone who never worked here has nothing to undo, and is not added as a coder.
+    stranger = runner.invoke(cli, ["undo", demo_copy, "--coder", "nobody"])
+    assert stranger.exit_code == 0 and "nothing to undo" in stranger.stderr
+    coders = json.loads(runner.invoke(cli, ["coders", demo_copy, "--json"]).stdout)
+    assert "nobody" not in {c["coder"] for c in coders}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from qcode.interop.qdpx_import import import_qdpx
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.coding import list_codings
 from qcode.services.memos import list_memos
-from qcode.services.project import Project
+from qcode.services.project import Project, init_project
 from qcode.services.sources import list_sources, source_text
 from qcode.store.models import Code, Quote, Source, Subdivision
 
@@ -79,9 +80,24 @@ def test_qc_demo_imports_every_code_selection_and_coding(project: Project) -> No
     assert summary.counts["quotes"] == 158
     assert summary.counts["codings"] == 205
     assert summary.skipped == []
-    # Names recurring in several branches ("programming") are one code filed under
-    # each branch; 262 entries give 252 distinct codes.
-    assert len(list_codes(project)) == 252
+    # 252 distinct names: the 10 names met again in another branch ("programming"
+    # under competencies and under framings / cs_as_programming) stay codes of their
+    # own, named with their parents, so 262 entries read give 262 codes, and the
+    # summary says where each one sits.
+    assert summary.counts["codes"] == 262
+    assert summary.counts["codes named with their parent path"] == 10
+    assert len(list_codes(project)) == 262
+    assert ("code 'programming' under rq1_definition / framings / cs_as_programming is its "
+            "own code 'cs_as_programming / programming': 'programming' is the code under "
+            "rq1_definition / competencies; `qcode merge-codes` joins them if they are one "
+            "code") in summary.notes
+    renamed = [n for n in summary.notes if n.startswith("code ")]
+    assert len(renamed) == 10
+    # qc codes each name once and its codings point at the first place a name is
+    # listed: they all keep the plain name, and the renamed copies hold none.
+    by_name = {c.name: c.codings for c in list_codes(project)}
+    assert by_name["programming"] == 3 and by_name["cs_as_programming / programming"] == 0
+    assert by_name["graduation_requirement"] == 10
     depth = max(node.path.count(" / ") + 1 for node in list_subdivisions(project))
     assert depth == 6  # 7 levels of codes: six levels of parents, leaves as codes
     codings = list_codings(project)
@@ -176,6 +192,9 @@ def test_a_selection_inside_a_character_stays_as_an_unanchored_coding(
     assert sorted((c.anchor, c.text) for c in list_codings(project)) == [
         ("exact", "ab"), ("exact", "cd"), ("exact", "efg"), ("unanchored", "\ncd")]
     assert summary.counts["unanchored quotes"] == 1
+    again = import_qdpx(project, qdpx(tmp_path, project_xml(source),
+                                      {"sources/s.txt": raw.encode()}))
+    assert len(list_codings(project)) == 4 and "unanchored quotes" not in again.counts
 
 
 def test_comments_notes_cases_variables_and_links(project: Project, tmp_path: Path) -> None:
@@ -342,3 +361,197 @@ def test_cli_codebook_and_the_old_import_usage_still_work(tmp_path: Path) -> Non
     bad.write_bytes(b"not a zip")
     refused = runner.invoke(cli, ["import", "qdpx", study, str(bad)])
     assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
+
+
+# --- text paths, PDFs, MAXQDA variables, notes on codes and cases -----------------------
+
+
+@pytest.fixture
+def sqlite_project(tmp_path: Path) -> Iterator[Project]:
+    """A project on SQLite only: these tests read files, where the backend plays no part."""
+    with init_project(str(tmp_path / "study.qcode"), name="Test study") as created:
+        yield created
+
+
+def _with_base(xml: str, base: str) -> str:
+    return xml.replace('name="x">', f'name="x" basePath="{base}">', 1)
+
+
+def test_relative_paths_resolve_against_base_path_inside_the_archive(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    project = sqlite_project
+    sources = (
+        # basePath names a folder of the archive: the file is read there.
+        '<TextSource guid="e1000000-0000-4000-8000-000000000001" name="IP1" '
+        'plainTextPath="relative://IP1.txt"/>'
+        # Below it, with Windows separators.
+        '<TextSource guid="e1000000-0000-4000-8000-000000000002" name="IP2" '
+        'plainTextPath="relative://Second round\\IP2.txt"/>'
+        # A file the archive does not hold is never looked for on the disk.
+        '<TextSource guid="e1000000-0000-4000-8000-000000000003" name="IP3" '
+        'plainTextPath="relative://IP3.txt"/>')
+    xml = _with_base(project_xml(sources), "sources/Interviews/")
+    path = qdpx(tmp_path, xml, {
+        "sources/Interviews/IP1.txt": b"IP1: rent was high",
+        "sources/Interviews/Second round/IP2.txt": b"IP2: water twice a week"})
+    summary = import_qdpx(project, path)
+    assert source_text(project, "IP1")[1] == "IP1: rent was high"
+    assert source_text(project, "IP2")[1] == "IP2: water twice a week"
+    [skipped] = summary.skipped
+    assert (skipped.element, skipped.name) == ("TextSource", "IP3")
+    assert skipped.reason == (
+        "its text relative://IP3.txt points outside the archive (basePath "
+        "'sources/Interviews/'); copy the file into the project and export again")
+
+
+def test_relative_path_against_a_base_path_on_the_exporters_disk(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    project = sqlite_project
+    source = ('<TextSource guid="e1000000-0000-4000-8000-000000000004" name="IP4" '
+              'plainTextPath="relative://sources/IP4.txt"/>')
+    xml = _with_base(project_xml(source), "C:\\Users\\ana\\Projekt")
+    import_qdpx(project, qdpx(tmp_path, xml, {"Sources/ip4.TXT": b"IP4: a loan"}))
+    assert source_text(project, "IP4")[1] == "IP4: a loan"
+
+
+def test_absolute_paths_are_never_read_from_disk(sqlite_project: Project,
+                                                 tmp_path: Path) -> None:
+    project = sqlite_project
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text("a file the project names on this disk", encoding="utf-8")
+    source = ('<TextSource guid="e1000000-0000-4000-8000-000000000005" name="IP5" '
+              f'plainTextPath="absolute://{secret}"/>')
+    summary = import_qdpx(project, qdpx(tmp_path, project_xml(source)))
+    assert list_sources(project) == []
+    assert [(s.name, s.reason) for s in summary.skipped] == [
+        ("IP5", f"its text absolute://{secret} points outside the archive; qcode does not "
+                "read files a project names on your disk: import it separately")]
+
+
+def _pdf(lines: list[str]) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    y = 800
+    for line in lines:
+        pdf.drawString(72, y, line)
+        y -= 20
+    if not lines:
+        pdf.rect(100, 100, 300, 300, fill=1)  # a scan: a picture, no text layer
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_a_pdf_with_text_comes_in_as_text_without_its_selections(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    project = sqlite_project
+    area = ('<PDFSelection guid="a1000000-0000-4000-8000-00000000000{n}" page="1" '
+            'firstX="10" firstY="10" secondX="90" secondY="40"><Coding guid='
+            '"a2000000-0000-4000-8000-00000000000{n}"><CodeRef targetGUID="' + CODE +
+            '"/></Coding></PDFSelection>')
+    sources = ('<PDFSource guid="e2000000-0000-4000-8000-000000000001" name="IP6" '
+               f'path="internal://ip6.pdf">{area.format(n=1)}{area.format(n=2)}</PDFSource>'
+               '<PDFSource guid="e2000000-0000-4000-8000-000000000002" name="Scan" '
+               'path="internal://scan.pdf"/>')
+    files = {"sources/ip6.pdf": _pdf(["Interviewer: And the rent?", "IP6: Too high."]),
+             "sources/scan.pdf": _pdf([])}
+    summary = import_qdpx(project, qdpx(tmp_path, project_xml(sources), files))
+    assert source_text(project, "IP6")[1] == "Interviewer: And the rent?\nIP6: Too high."
+    assert [s.format for s in list_sources(project)] == ["pdf"]
+    assert list_codings(project) == []
+    assert ("PDF 'IP6' imported as text without its 2 selections (PDF selections are "
+            "areas of pages, not text offsets)") in summary.notes
+    assert [(s.element, s.name, s.reason) for s in summary.skipped] == [
+        ("PDFSelection", "IP6", "2 selections on a PDF page; recode them in the text"),
+        ("PDFSource", "Scan", "a PDF without a text layer qcode can read")]
+
+
+def test_maxqda_variables_in_text_sources_and_unnamed_cases(
+        sqlite_project: Project, tmp_path: Path) -> None:
+    project = sqlite_project
+    from datetime import date
+
+    from qcode.services.cases import list_cases
+
+    variables = {"group": ("Text", "f1"), "age": ("Integer", "f2"),
+                 "owner": ("Boolean", "f3"), "interviewed": ("Date", "f4")}
+    declared = "".join(f'<Variable guid="b1000000-0000-4000-8000-0000000000{g}" name="{n}" '
+                       f'typeOfVariable="{t}"/>' for n, (t, g) in variables.items())
+
+    def value(name: str, tag: str, text: str) -> str:
+        guid = variables[name][1]
+        return (f'<VariableValue><VariableRef targetGUID="b1000000-0000-4000-8000-0000000000'
+                f'{guid}"/><{tag}>{text}</{tag}></VariableValue>')
+
+    src1, src2 = "e3000000-0000-4000-8000-000000000001", "e3000000-0000-4000-8000-000000000002"
+    sources = (f'<TextSource guid="{src1}" name="IP7" plainTextPath="ip7.txt">'
+               + value("group", "TextValue", "NGO") + value("age", "IntegerValue", "41")
+               + "</TextSource>"
+               f'<TextSource guid="{src2}" name="IP8" plainTextPath="ip8.txt"/>')
+    cases = (f"<Variables>{declared}</Variables><Cases>"
+             # MAXQDA: a document's variables as a case without a name.
+             '<Case guid="d1000000-0000-4000-8000-000000000001">'
+             + value("owner", "BooleanValue", "true")
+             + value("interviewed", "DateValue", "2021-03-04")
+             + f'<SourceRef targetGUID="{src2}"/></Case>'
+             '<Case guid="d1000000-0000-4000-8000-000000000002">'
+             f'<SourceRef targetGUID="{src1}"/><SourceRef targetGUID="{src2}"/></Case>'
+             "</Cases>")
+    xml = project_xml(sources).replace("<Sources>", cases + "<Sources>")
+    summary = import_qdpx(project, qdpx(tmp_path, xml, {"sources/ip7.txt": b"IP7: rent",
+                                                        "sources/ip8.txt": b"IP8: water"}))
+    assert sorted((c.key, c.sources, c.attributes) for c in list_cases(project)) == [
+        ("IP7", ["IP7"], {"group": "NGO", "age": 41.0}),
+        ("IP8", ["IP8"], {"owner": "true", "interviewed": date(2021, 3, 4)})]
+    assert summary.counts["cases"] == 2 and summary.counts["attribute values"] == 4
+    assert [(s.element, s.reason) for s in summary.skipped] == [
+        ("Case", "has no name and not exactly one source")]
+
+
+def test_notes_on_codes_folders_and_cases_become_memos_on_them(
+        project: Project, tmp_path: Path) -> None:
+    from qcode.services.cases import list_cases
+
+    folder = "c0de0000-0000-4000-8000-00000000000f"
+    notes = {"n1": ("Definition", "Costs a household cannot carry."),
+             "n2": ("Scope", "Everything the programme finances."),
+             "n3": ("About IP9", "Interviewed twice."),
+             "n4": ("Follow-up", "Call again in May.")}
+    guid = {k: f"a3000000-0000-4000-8000-0000000000{k[1]}0" for k in notes}
+    codes = (f'<Code guid="{folder}" name="Instruments" isCodable="false">'
+             f'<NoteRef targetGUID="{guid["n2"]}"/>'
+             f'<Code guid="{CODE}" name="Affordability" isCodable="true">'
+             f'<NoteRef targetGUID="{guid["n1"]}"/></Code></Code>')
+    src = "e4000000-0000-4000-8000-000000000001"
+    source = f'<TextSource guid="{src}" name="IP9" plainTextPath="ip9.txt"/>'
+    cases = ('<Cases><Case guid="d2000000-0000-4000-8000-000000000001" name="IP9">'
+             f'<SourceRef targetGUID="{src}"/><NoteRef targetGUID="{guid["n3"]}"/>'
+             "</Case></Cases>")
+    # qcode's own export marks a memo on a case in the note's Description.
+    declared = "".join(
+        f'<Note guid="{guid[k]}" name="{title}">'
+        + ("<Description>memo on case IP9</Description>" if k == "n4" else "")
+        + f"<PlainTextContent>{body}</PlainTextContent></Note>"
+        for k, (title, body) in notes.items())
+    xml = project_xml(source, codes, f"<Notes>{declared}</Notes>").replace(
+        "<Sources>", cases + "<Sources>")
+    path = qdpx(tmp_path, xml, {"sources/ip9.txt": b"IP9: the rent"})
+    import_qdpx(project, path)
+    [case] = list_cases(project)
+    assert (case.key, case.name) == ("IP9", None)  # a note is never the person's name
+
+    def memo_rows() -> list[tuple[str, str, str, str | None]]:
+        with project.session() as session:
+            return sorted((m.target_kind, m.target_name or "", m.title, m.body)
+                          for m in list_memos(session))
+
+    assert memo_rows() == [
+        ("case", "IP9", "About IP9", "Interviewed twice."),
+        ("case", "IP9", "Follow-up", "Call again in May."),
+        ("code", "Affordability", "Definition", "Costs a household cannot carry."),
+        ("subdivision", "Instruments", "Scope", "Everything the programme finances.")]
+    again = import_qdpx(project, path)  # the same file again adds nothing
+    assert len(memo_rows()) == 4 and "memos" not in again.counts

@@ -13,6 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import app_for, settle
 
+from qcode.services.coding import CodingRequest, code_span, list_codings
+from qcode.services.project import open_project
 from qcode.tui.screens.reader import ReaderScreen
 from qcode.tui.widgets.transcript import TranscriptView
 
@@ -63,3 +65,22 @@ SCREENS = {
 def test_screen_snapshot(screen: str, size: tuple[int, int], demo_copy: str,
                          snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(app_for(demo_copy), run_before=SCREENS[screen], terminal_size=size)
+
+
+async def disagreements_of_two_coders(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("f12")
+    await steady(pilot)
+
+
+def test_disagreements_snapshot(demo_copy: str, snap_compare: Callable[..., bool]) -> None:
+    """F12 with a second coder on IP4: one match, one code of his own, the rest unmatched."""
+    with open_project(demo_copy) as project:
+        first = next(r for r in list_codings(project) if r.source == "IP4_social_worker_agency")
+        assert first.start is not None and first.end is not None
+        for start, end, code in ((first.start, first.end, first.code),
+                                 (first.end + 5, first.end + 80, "Ben's reading")):
+            code_span(project, CodingRequest(source="IP4_social_worker_agency", start=start,
+                                             end=end, code=code, coder="ben"))
+    assert snap_compare(app_for(demo_copy, coder="researcher"),
+                        run_before=disagreements_of_two_coders, terminal_size=(80, 24))

@@ -51,7 +51,8 @@ def xlsx_cmd(project: str, out: Path) -> None:
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 def csv_cmd(project: str, outdir: Path) -> None:
     """One UTF-8 CSV per table: codings (the researcher's layout), codebook, cases,
-    mentions by group and by subdivision, saturation. Cells are exactly as stored.
+    mentions by group and by subdivision, saturation. Text that a spreadsheet would
+    run as a formula (=, +, -, @) starts with an apostrophe.
 
     \b
     Example:

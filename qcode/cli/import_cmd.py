@@ -1,10 +1,12 @@
 """`qcode import`: transcripts and the participants manifest; REFI-QDA projects.
 
 `qcode import PROJECT FILES...` stays as it always was. REFI-QDA files come in as
-`qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`: the
-word after `import` picks the importer, so the command stays one command rather than
-a group (a group would take the project's name for a subcommand and break the old
-form). `qcode import PROJECT FILE.qdpx` (only REFI-QDA files given) routes there too.
+`qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`, and
+QualCoder projects as `qcode import qualcoder PROJECT NAME.qda`: the word after
+`import` picks the importer, so the command stays one command rather than a group (a
+group would take the project's name for a subcommand and break the old form).
+`qcode import PROJECT FILE.qdpx` (or `.qdc`, or a `NAME.qda` folder, given alone)
+routes there too.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ class _ImportCommand(click.Command):
             return command.make_context(f"{info_name} {args[0]}", args[1:], parent, **extra)
         positional = [a for a in args if not a.startswith("-")]
         suffix = Path(positional[-1]).suffix.lower() if len(positional) == 2 else ""
-        if suffix in (".qdpx", ".qdc"):  # `qcode import PROJECT FILE.qdpx`
-            command = REFI_COMMANDS[suffix.lstrip(".")]
+        if suffix in _BY_SUFFIX:  # `qcode import PROJECT FILE.qdpx` or `... FOLDER.qda`
+            command = REFI_COMMANDS[_BY_SUFFIX[suffix]]
             return command.make_context(f"{info_name}", args, parent, **extra)
         return super().make_context(info_name, args, parent, **extra)
 
@@ -53,7 +55,8 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
 
     Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt.
     Projects and codebooks of NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA):
-    `qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`.
+    `qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`;
+    a QualCoder project folder directly: `qcode import qualcoder PROJECT NAME.qda`.
 
     Each file is one transaction: a refused file is reported and the others go in.
     The same text imported twice is skipped. Exit code 1 if any file was refused.
@@ -62,7 +65,7 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     Example:
       qcode import study.qcode interviews/ --participants participants.csv
     """
-    with opened(project) as opened_project:
+    with opened(project, backup_before="import") as opened_project:
         total = len(collect_files(paths))
         with progress_bar(total, "importing") as update:
             report = import_paths(opened_project, list(paths), participants, coder,
@@ -72,6 +75,13 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     emit(rows, ["file", "status", "source", "detail"], chosen_format(fmt, as_json))
     summary = (f"{report.count('imported')} imported, {report.count('duplicate')} skipped "
                f"as duplicates, {report.count('refused')} refused")
+    refused = [item.detail for item in report.items if item.status == "refused"]
+    # One refusal is said in full here (the detail names the file and what to do), so
+    # the person at the terminal reads it whatever --format printed on stdout.
+    if len(refused) == 1:
+        summary += f": {refused[0]}"
+    elif refused:
+        summary += " (the detail column says why)"
     if report.manifest:
         summary += (f"; {report.manifest.cases} cases from {participants}, "
                     f"{report.manifest.links} source links")
@@ -123,7 +133,7 @@ def import_qdpx_cmd(project: str, file: Path, dry_run: bool, coder: str | None,
     """
     from qcode.interop.qdpx_import import import_qdpx
 
-    with opened(project) as opened_project:
+    with opened(project, backup_before=None if dry_run else "qdpx-import") as opened_project:
         summary = import_qdpx(opened_project, file, dry_run=dry_run, coder=coder)
     _print_summary(summary, as_json)
 
@@ -142,11 +152,43 @@ def import_qdc_cmd(project: str, file: Path, dry_run: bool, as_json: bool) -> No
     """
     from qcode.interop.qdc_import import import_qdc
 
-    with opened(project) as opened_project:
+    with opened(project, backup_before=None if dry_run else "qdc-import") as opened_project:
         summary = import_qdc(opened_project, file, dry_run=dry_run)
     _print_summary(summary, as_json)
 
 
-REFI_COMMANDS: dict[str, click.Command] = {"qdpx": import_qdpx_cmd, "qdc": import_qdc_cmd}
+@click.command("qualcoder")
+@project_argument
+@click.argument("path", metavar="QUALCODER_PROJECT",
+                type=click.Path(exists=True, path_type=Path))
+@_dry_run
+@_coder
+@_as_json
+def import_qualcoder_cmd(project: str, path: Path, dry_run: bool, coder: str | None,
+                         as_json: bool) -> None:
+    """Import a QualCoder project (its NAME.qda folder or the data.qda in it).
+
+    Categories (nested), codes, text sources, codings with their coders, cases and
+    attributes, memos, the journal and annotations come in, in one transaction;
+    pictures, audio and video are listed as not imported. QualCoder's file is only
+    read, never changed.
+
+    \b
+    Example:
+      qcode import qualcoder study.qcode ~/QualCoder/housing.qda --dry-run
+    """
+    from qcode.interop.qualcoder_import import import_qualcoder
+
+    with opened(project, backup_before=None if dry_run else "qualcoder-import"
+                ) as opened_project:
+        summary = import_qualcoder(opened_project, path, dry_run=dry_run, coder=coder)
+    _print_summary(summary, as_json)
+
+
+REFI_COMMANDS: dict[str, click.Command] = {"qdpx": import_qdpx_cmd, "qdc": import_qdc_cmd,
+                                           "qualcoder": import_qualcoder_cmd}
+# What `qcode import PROJECT PATH` hands on by PATH's suffix (a QualCoder project is a
+# folder called NAME.qda holding data.qda).
+_BY_SUFFIX = {".qdpx": "qdpx", ".qdc": "qdc", ".qda": "qualcoder"}
 
 COMMANDS = [import_]

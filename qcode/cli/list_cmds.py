@@ -88,17 +88,22 @@ def subdivisions(project: str, fmt: str, as_json: bool) -> None:
 @project_argument
 @click.option("--unanchored", is_flag=True,
               help="Only codings whose quote could not be placed in a source.")
+@click.option("--coder", help="List as this coder sees it: on sources they code blind "
+                              "(`qcode blind`), only their own codings until all finish.")
 @output_options
-def codings(project: str, unanchored: bool, fmt: str, as_json: bool) -> None:
+def codings(project: str, unanchored: bool, coder: str | None, fmt: str,
+            as_json: bool) -> None:
     """List every coding: source, case, span, quote, code, emphasis, notes, subdivisions.
 
     \b
     Example:
       qcode codings study.qcode --format json > codings.json
       qcode codings study.qcode --unanchored
+      qcode codings study.qcode --coder ana
     """
     with opened(project) as p:
-        rows = [asdict(c) for c in list_codings(p, unanchored_only=unanchored)]
+        rows = [asdict(c) for c in list_codings(p, unanchored_only=unanchored,
+                                                viewer=coder)]
     fmt = chosen_format(fmt, as_json)
     columns = ["id", "source", "cases", "start", "end", "text", "code", "emphasis", "notes",
                "subdivision", "other_subdivisions", "coder"]

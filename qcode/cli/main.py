@@ -75,15 +75,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def _register() -> None:
     from qcode.cli import (
         axial_cmds,
+        blind_cmds,
         codebook_cmds,
         coding_cmds,
         copy_cmd,
+        edit_cmds,
         export_cmds,
+        history_cmds,
         import_cmd,
         list_cmds,
+        maintenance_cmds,
         merge_cmd,
         project_cmds,
+        pseudonym_cmds,
         report_cmds,
+        search_cmds,
         sheet_cmds,
         team_cmds,
         tui_cmd,
@@ -91,7 +97,8 @@ def _register() -> None:
 
     for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds,
                    export_cmds, codebook_cmds, axial_cmds, tui_cmd, copy_cmd,
-                   team_cmds, merge_cmd):
+                   team_cmds, merge_cmd, blind_cmds, maintenance_cmds, search_cmds,
+                   edit_cmds, pseudonym_cmds, history_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from qcode.cells import cell_text, markdown_table
+from qcode.cells import cell_text, csv_text, markdown_table
 
 FORMATS = ("table", "csv", "json", "markdown")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,8 +48,10 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([[cell_text(row.get(c)) for c in columns] for row in rows])
+        # CSV goes into spreadsheets: text that would run as a formula is neutralised,
+        # in the header too (attribute names are columns).
+        writer.writerow([csv_text(str(c)) for c in columns])
+        writer.writerows([[csv_text(row.get(c)) for c in columns] for row in rows])
         click.echo(buffer.getvalue(), nl=False, file=file)
     elif fmt == "markdown":
         for line in markdown_table(columns, [[row.get(c) for c in columns] for row in rows]):

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from qcode.cells import excel_value
+from qcode.cells import excel_value, excel_writer
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
@@ -114,7 +114,8 @@ def write_table(table: Any, fmt: str, output: Path | None) -> None:
     if fmt == "xlsx":
         if output is None:
             raise InputError("--format xlsx writes a file: add --output report.xlsx")
-        table.map(excel_value).to_excel(output, index=False, sheet_name="report")
+        with excel_writer(output) as workbook:  # text stays text, never a formula
+            table.map(excel_value).to_excel(workbook, index=False, sheet_name="report")
         note(f"wrote {output}")
         return
     rows = [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]

@@ -10,11 +10,12 @@ from typing import IO, Any
 
 import click
 
-from qcode.cells import excel_value
+from qcode.cells import excel_value, excel_writer
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import emit, note
 from qcode.cli.report_cmds import table_output, write_table
 from qcode.errors import InputError
+from qcode.names import clean_name
 
 # pandas loads only when a command runs (see report_cmds), so `qcode --help` stays quick.
 
@@ -55,76 +56,177 @@ class _Section:
     table: Any  # a pandas DataFrame
 
 
-@click.command()
+PAIRWISE = ("characters", "segments")
+ALPHA = ("alpha_codes", "alpha_categories")
+
+
+def _spread_coders(args: list[str]) -> tuple[list[str], list[str] | None]:
+    """`--coders a b c` as `--coders a --coders b --coders c`, which click can parse.
+
+    Also returns the same with the last name of the last group of three or more handed
+    back as a plain argument, for `--coders ana ben study.qcode` (project written last),
+    or None where there is no such group.
+    """
+    spread: list[str] = []
+    last_group: tuple[int, str] | None = None  # (index of its last name in spread, name)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            spread.extend(args[i:])
+            break
+        if arg != "--coders" and not arg.startswith("--coders="):
+            spread.append(arg)
+            i += 1
+            continue
+        names = [arg.partition("=")[2]] if "=" in arg else []
+        i += 1
+        while i < len(args) and not (args[i].startswith("-") and len(args[i]) > 1):
+            names.append(args[i])
+            i += 1
+        if not names:
+            spread.append("--coders")  # click says it needs a value
+        for name in names:
+            spread += ["--coders", name]
+        last_group = (len(spread) - 1, names[-1]) if len(names) >= 3 else None
+    if last_group is None:
+        return spread, None
+    index, name = last_group
+    return spread, spread[:index - 1] + [name] + spread[index + 1:]
+
+
+class _CodersCommand(click.Command):
+    """A command whose --coders takes two or more names: `--coders ana ben cem`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        spread, handed_back = _spread_coders(list(args))
+        try:
+            return super().parse_args(ctx, spread)
+        except click.MissingParameter as exc:
+            if handed_back is None or exc.param is None or exc.param.name != "project":
+                raise
+            return super().parse_args(ctx, handed_back)
+
+
+def _letters(names: list[str]) -> dict[str, str]:
+    """A, B, C ... for the coders, as the tables' columns call them."""
+    return {(chr(ord("a") + i) if i < 26 else f"coder{i + 1}"): name
+            for i, name in enumerate(names)}
+
+
+@click.command(cls=_CodersCommand)
 @project_argument
-@click.option("--coders", "coder_names", nargs=2, required=True, metavar="A B",
-              help="The two coders to compare.")
+@click.option("--coders", "coder_names", multiple=True, required=True, metavar="A B [C ...]",
+              help="The coders to compare: two for every figure; three or more for "
+                   "Krippendorff's alpha only (kappa and segment overlap are pairwise).")
 @click.option("--source", "sources", multiple=True,
-              help="Compare in this source only (repeatable). Default: every source both "
-                   "coders have coded.")
+              help="Compare in this source only (repeatable). Default: every source all "
+                   "the coders have coded.")
 @click.option("--code", "codes", multiple=True,
-              help="Compare this code only (repeatable). Default: every code either used.")
+              help="Compare this code only (repeatable). Default: every code any used.")
+@click.option("--subdivision", metavar="NAME",
+              help="Compare the codes filed under this subdivision (or beneath it), taken "
+                   "as the categories of uα and cuα. Default: all compared codes.")
 @click.option("--overlap", type=click.IntRange(1, 100), default=90, show_default=True,
               help="Segment overlap: the share of the longer span two codings must have in "
                    "common to match, in percent.")
-@click.option("--only", type=click.Choice(["characters", "segments"]),
-              help="Show one of the two figures (a single table, e.g. for CSV).")
+@click.option("--only", type=click.Choice(PAIRWISE + ALPHA),
+              help="Show one of the figures (a single table, e.g. for CSV).")
 @click.option("--disagreements", is_flag=True,
               help="Instead of the figures: the codings that do not match, side by side.")
 @table_output
-def agreement(project: str, coder_names: tuple[str, str], sources: tuple[str, ...],
-              codes: tuple[str, ...], overlap: int, only: str | None, disagreements: bool,
-              fmt: str, as_json: bool, output: Path | None) -> None:
-    """Intercoder agreement of two coders: percent agreement, Cohen's kappa, segment overlap.
+def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ...],
+              codes: tuple[str, ...], subdivision: str | None, overlap: int, only: str | None,
+              disagreements: bool, fmt: str, as_json: bool, output: Path | None) -> None:
+    """Intercoder agreement: percent agreement, Cohen's kappa, segment overlap, unitizing alpha.
 
-    Character level, as NVivo's coding comparison: every character of a source is a
-    unit, coded or not by each coder; agreement % and Cohen's kappa per code and source,
-    then pooled per code and overall. Segment overlap: two codings of the same code
-    match when they share at least --overlap % of the longer span (an approximation of
-    what commercial tools report). Every table says how it was computed. An .xlsx file
-    gets all three tables and a sheet with the methods.
+    Character level, as NVivo's coding comparison (two coders): every character of a
+    source is a unit, coded or not by each coder; agreement % and Cohen's kappa per code
+    and source, then pooled per code and overall. Segment overlap (two coders): two
+    codings of the same code match when they share at least --overlap % of the longer
+    span (an approximation of what commercial tools report). Krippendorff's unitizing
+    alpha (two or more coders): binary |uα per code, and uα, |uα and cuα over a set of
+    codes as categories (--subdivision), per source and pooled. Every table says how it
+    was computed. An .xlsx file gets every table and a sheet with the methods.
 
     \b
     Examples:
       qcode agreement study.qcode --coders ana ben
+      qcode agreement study.qcode --coders ana ben cem --subdivision "Inclusion criteria"
       qcode agreement study.qcode --coders ana ben --code Self-management --json
       qcode agreement study.qcode --coders ana ben --disagreements -o discuss.xlsx
     """
     from qcode.reports.agreement import agreement as compare
+    from qcode.reports.unitizing import unitizing
 
+    names = list(coder_names)
+    pairwise = len(names) == 2
+    if not pairwise and (disagreements or only in PAIRWISE):
+        what = "--disagreements" if disagreements else f"--only {only}"
+        raise InputError(f"{what} compares two coders, and --coders names {len(names)}; "
+                         "name two, or use --only alpha_codes|alpha_categories")
     fmt = _format(fmt, as_json, output)
     if fmt == "xlsx" and output is None:
         raise InputError("--format xlsx writes a file: add --output agreement.xlsx")
+    wants_alpha = fmt == "xlsx" or not (disagreements or only in PAIRWISE)
     with opened(project) as p:
-        found = compare(p, coder_names[0], coder_names[1], sources, codes, overlap)
-    who = f"A = {found.coder_a}, B = {found.coder_b}"
-    every = [
-        _Section("characters", f"Character-level agreement and Cohen's kappa ({who})",
-                 found.methods["characters"], found.characters),
-        _Section("segments", f"Segment overlap of at least {overlap}%, an approximation "
-                             f"({who})", found.methods["segments"], found.segments),
-        _Section("disagreements", f"Disagreeing segments ({who})",
-                 found.methods["disagreements"], found.disagreements),
-    ]
+        alpha = (unitizing(p, names, sources, codes, subdivision)
+                 if wants_alpha or subdivision else None)
+        # With --subdivision every figure compares the codes filed under it.
+        compared = tuple(alpha.categories) if alpha is not None and subdivision else codes
+        found = compare(p, names[0], names[1], sources, compared, overlap) if pairwise else None
+    every: list[_Section] = []
+    if found is not None:
+        who = f"A = {found.coder_a}, B = {found.coder_b}"
+        every += [
+            _Section("characters", f"Character-level agreement and Cohen's kappa ({who})",
+                     found.methods["characters"], found.characters),
+            _Section("segments", f"Segment overlap of at least {overlap}%, an approximation "
+                                 f"({who})", found.methods["segments"], found.segments),
+        ]
+    if alpha is not None and wants_alpha:
+        coders_list = ", ".join(alpha.coders)
+        every += [
+            _Section("alpha_codes", f"Krippendorff's binary unitizing alpha |uα per code "
+                                    f"(coders {coders_list})",
+                     alpha.methods["alpha_codes"], alpha.codes),
+            _Section("alpha_categories", f"Krippendorff's uα, |uα and cuα over "
+                                         f"{alpha.category_label} (coders {coders_list})",
+                     alpha.methods["alpha_categories"], alpha.category_table),
+        ]
+    if found is not None:
+        every.append(_Section("disagreements",
+                              f"Disagreeing segments (A = {found.coder_a}, B = {found.coder_b})",
+                              found.methods["disagreements"], found.disagreements))
+    scope = list(found.scope if found is not None else alpha.scope if alpha else [])
+    if not pairwise:
+        scope.append("character-level kappa and segment overlap compare two coders; with "
+                     f"{len(names)} coders only Krippendorff's alpha is computed (run "
+                     "--coders A B for a pair)")
     if fmt == "xlsx":
         assert output is not None
-        _write_workbook(every, found.scope, output)
+        _write_workbook(every, scope, output)
         return
     if disagreements:
-        shown = [every[2]]
+        shown = [s for s in every if s.key == "disagreements"]
     else:
-        shown = [s for s in every[:2] if only is None or s.key == only]
+        shown = [s for s in every if s.key != "disagreements" and (only is None or s.key == only)]
     with output.open("w", encoding="utf-8", newline="") if output else nullcontext() as handle:
         if fmt == "json":
-            document = {"coders": {"a": found.coder_a, "b": found.coder_b},
-                        "overlap": overlap, "scope": found.scope}
+            document: dict[str, Any] = {"coders": _letters([clean_name(n) for n in names])}
+            if pairwise:
+                document["overlap"] = overlap
+            if alpha is not None:
+                document["subdivision"] = alpha.subdivision
+                document["categories"] = alpha.categories
+            document["scope"] = scope
             for section in shown:
                 document[section.key] = {"title": section.title, "method": section.method,
                                          "rows": _records(section.table)}
             click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str),
                        file=handle)
         else:
-            _write_text(shown, found.scope, fmt, handle)
+            _write_text(shown, scope, fmt, handle)
     if output is not None:
         note(f"wrote {output}")
 
@@ -164,7 +266,7 @@ def _write_workbook(sections: list[_Section], scope: list[str], output: Path) ->
         [{"table": s.key, "title": s.title, "method": s.method} for s in sections]
         + [{"table": "scope", "title": "", "method": line} for line in scope],
         columns=["table", "title", "method"])
-    with pd.ExcelWriter(output) as workbook:
+    with excel_writer(output) as workbook:  # text stays text, never a formula
         for section in sections:
             section.table.map(excel_value).to_excel(workbook, index=False,
                                                     sheet_name=section.key)

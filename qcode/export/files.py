@@ -1,7 +1,8 @@
 """`qcode export csv` and `qcode export markdown`: the project for people without Excel.
 
-CSV: one UTF-8 file per table, cells exactly as stored (scripts read them back; open
-the .xlsx export in Excel instead, where formula-like text is safe). Markdown: one
+CSV: one UTF-8 file per table, cells as stored except that text a spreadsheet would
+run as a formula gets a leading apostrophe (see qcode.cells.neutralise); `qcode sheet
+import` and the participants reader take it off again. Markdown: one
 readable report with the mention tables and the figures beside it as PNG files.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qcode.cells import join_lists, markdown_table
+from qcode.cells import csv_value, markdown_table
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
 from qcode.services.cases import list_cases
@@ -69,7 +70,8 @@ def export_csv(project: Project, folder: Path) -> list[Path]:
     written = []
     for name, table in tables(project).items():
         path = folder / f"{name}.csv"
-        table.map(join_lists).to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
+        table = table.map(csv_value).rename(columns=lambda c: csv_value(str(c)))
+        table.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
         written.append(path)
     return written
 

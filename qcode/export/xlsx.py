@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from qcode.cells import join_lists
+from qcode.cells import XLSX_OPTIONS, join_lists
 from qcode.export.files import tables as project_tables
 from qcode.names import natural_key
 from qcode.services.coding import list_codings
@@ -66,8 +66,7 @@ def export_xlsx(project: Project, path: Path) -> dict[str, int]:
         for key in row.cases or ["(no case)"]:
             by_case.setdefault(key, []).append(cells)
     tables = project_tables(project, with_codings=False)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **XLSX_OPTIONS})
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#DDE3EE", "border": 1}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),

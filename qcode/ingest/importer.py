@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from qcode.errors import InputError, QcodeError
 from qcode.ingest.formats import READERS
+from qcode.ingest.limits import check_file_size, check_text
 from qcode.ingest.manifest import read_manifest
 from qcode.services.cases import ManifestResult, apply_manifest
 from qcode.services.project import Project
@@ -86,7 +87,9 @@ def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
                 f"save the transcript as one of {known}"
             )
         fmt, read = reader
+        check_file_size(path, "transcript")  # before reading: a 2 GB file is refused at once
         document = read(path)
+        check_text(document.text, str(path))
         added = add_source(
             project,
             NewSource(
@@ -100,8 +103,11 @@ def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
             ),
             coder,
         )
-    except (QcodeError, OSError) as exc:
+    except QcodeError as exc:
         return ImportItem(path, "refused", detail=str(exc))
+    except OSError as exc:  # a reader met a damaged file (a zip seeking past its end)
+        return ImportItem(path, "refused", detail=f"{path}: cannot read the file ({exc}); "
+                                                  "is it damaged? save it again")
     except DBAPIError as exc:  # the file's transaction was rolled back as a whole
         return ImportItem(path, "refused", detail=f"{path}: the store refused it ({exc.orig})")
     if not added.imported:

@@ -14,6 +14,8 @@ from typing import Any
 
 from qcode.errors import InputError
 from qcode.ingest.csvfile import read_csv
+from qcode.ingest.limits import check_file_size
+from qcode.ingest.xlsxfile import read_workbook
 from qcode.names import clean_name, name_key
 from qcode.services.cases import AttributeValue, CaseRow
 
@@ -27,6 +29,7 @@ def read_manifest(path: Path) -> list[CaseRow]:
     """Read a CSV or XLSX manifest; a bad file raises InputError and nothing is stored."""
     if not path.is_file():
         raise InputError(f"{path}: no such participants file")
+    check_file_size(path, "participants file")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         header, rows = _read_xlsx(path)
@@ -45,18 +48,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[Any]]]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{path}: cannot read this workbook ({exc})") from exc
-    sheet = book.worksheets[0]
+    sheets = read_workbook(path, "participants file")
     table = [
-        list(row) for row in sheet.iter_rows(values_only=True)
+        row for row in (sheets[0].rows if sheets else [])
         if any(c is not None and str(c).strip() for c in row)
     ]
-    book.close()
     if not table:
         raise InputError(f"{path}: the first sheet has no rows")
     return ["" if h is None else str(h) for h in table[0]], table[1:]

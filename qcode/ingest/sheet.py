@@ -12,7 +12,6 @@ plays the sheet's part.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import Any
 
 from qcode.errors import InputError
 from qcode.ingest.csvfile import read_csv
+from qcode.ingest.limits import check_file_size
+from qcode.ingest.xlsxfile import column_letter, read_workbook
 from qcode.names import clean_name, name_key
 
 # Each field and the header names that mean it (compared by name_key).
@@ -67,6 +68,7 @@ class SheetQuote:
     codings: list[SheetCoding] = field(default_factory=list)
     start: int | None = None  # offsets, when the sheet carries them (qcode's own export)
     end: int | None = None
+    file: str = ""  # the sheet's file, for messages
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def read_sheet(path: Path) -> list[SheetQuote]:
 def read_tables(path: Path) -> list[Table]:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    head = path.read_bytes()[:8]
+    check_file_size(path, "coding sheet")
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
             f"{path}: this workbook is password-protected or an old .xls; "
@@ -100,21 +104,8 @@ def read_tables(path: Path) -> list[Table]:
 
 
 def _xlsx_tables(path: Path) -> list[Table]:
-    from openpyxl import load_workbook
-
-    if not zipfile.is_zipfile(path):
-        raise InputError(f"{path}: this is not an Excel workbook (.xlsx); open and re-save it")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(f"{path}: cannot read this workbook ({exc})") from exc
-    try:
-        return [
-            Table(sheet.title, [[_text(c) for c in r] for r in sheet.iter_rows(values_only=True)])
-            for sheet in book.worksheets
-        ]
-    finally:
-        book.close()
+    return [Table(sheet.title, [[_text(c) for c in row] for row in sheet.rows])
+            for sheet in read_workbook(path, "coding sheet")]
 
 
 def _csv_table(path: Path) -> Table:
@@ -158,7 +149,7 @@ def _header(table: Table) -> tuple[int, dict[str, int] | None]:
 def _table_quotes(
     path: Path, table: Table, header_at: int, columns: dict[str, int]
 ) -> list[SheetQuote]:
-    letters = {f: _column_letter(i) for f, i in columns.items()}
+    letters = {f: column_letter(i) for f, i in columns.items()}
 
     def cell(row: list[str], name: str) -> str:
         i = columns.get(name)
@@ -177,7 +168,7 @@ def _table_quotes(
         if quote:
             quotes.append(SheetQuote(quote, table.name, line, cell(row, "source"),
                                      cell(row, "case"), start=_offset(cell(row, "start")),
-                                     end=_offset(cell(row, "end"))))
+                                     end=_offset(cell(row, "end")), file=str(path)))
         elif not quotes or quotes[-1].sheet != table.name:
             raise InputError(
                 f"{where(line, 'quote')}: the quote is empty but there is no quote above "
@@ -205,11 +196,3 @@ def _offset(value: str) -> int | None:
         return None
     return int(number) if number.is_integer() and number >= 0 else None
 
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

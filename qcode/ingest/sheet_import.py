@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
+from qcode.anchor import Candidate, Corpus, Placement
 from qcode.errors import InputError, QcodeError
-from qcode.ingest.anchor import Candidate, Corpus, Placement
 from qcode.ingest.sheet import SheetCoding, SheetQuote, read_sheet
 from qcode.services.coding import CodingBatch, CodingRequest, add_coding
 from qcode.services.project import Project
@@ -85,7 +85,8 @@ def import_sheets(
                 except (QcodeError, DBAPIError) as exc:  # DBAPIError: at a batched flush
                     detail = exc.orig if isinstance(exc, DBAPIError) else exc
                     raise InputError(
-                        f"sheet {quote.sheet!r}, row {coding.row}: {detail}; nothing was imported"
+                        f"{quote.file}, sheet {quote.sheet!r}, row {coding.row}: {detail}; "
+                        "nothing was imported"
                     ) from exc
     return report
 

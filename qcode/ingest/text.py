@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from qcode.errors import InputError
+from qcode.ingest.limits import check_text
 
 # Checked longest first: a UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
@@ -38,8 +39,9 @@ class DecodedText:
 def decode_transcript(data: bytes, where: str) -> DecodedText:
     """Decode `data` (UTF-8 with or without BOM, UTF-16/32 with BOM, cp1252, Latin-1).
 
-    Line endings become LF. Empty and binary content is refused with an InputError
-    naming `where`; nothing else about the text is changed.
+    Line endings become LF. Empty and binary content (NUL characters included), a file
+    that mixes UTF-8 with another encoding, and text over the size one source may hold
+    are refused with an InputError naming `where`; nothing else about the text is changed.
     """
     if not data.strip():
         raise InputError(f"{where}: the file is empty; nothing to import")
@@ -49,6 +51,7 @@ def decode_transcript(data: bytes, where: str) -> DecodedText:
                 f"{where}: this is {kind}, not plain text; save it as .txt and import that"
             )
     text, encoding = _decode(data, where)
+    check_text(text, where)  # too long, or a NUL (UTF-16 and BOM-led UTF-8 may hold one)
     text = normalise_newlines(text)
     if not text.strip():
         raise InputError(f"{where}: the file holds only white space; nothing to import")
@@ -79,10 +82,35 @@ def _decode(data: bytes, where: str) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
+        _refuse_mixed(data, where)
     if _CP1252_UNDEFINED.isdisjoint(data):
         return data.decode("cp1252"), "cp1252"
     return data.decode("latin-1"), "latin-1"
+
+
+def _refuse_mixed(data: bytes, where: str) -> None:
+    """Refuse text that is not UTF-8 as a whole but has lines that are.
+
+    Such a file was pasted together from two files saved in different encodings;
+    read as Windows-1252 its UTF-8 lines would turn into "MÃ©ndez", so it is refused
+    with the first line of each kind, for the researcher to fix and save as UTF-8.
+    """
+    utf8_line = other_line = 0
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and other_line:
+            raise InputError(
+                f"{where}: mixes two encodings (line {utf8_line} is UTF-8, line "
+                f"{other_line} is not); fix line {other_line} in an editor and save the "
+                "whole file as UTF-8"
+            )
 
 
 def normalise_newlines(text: str) -> str:

@@ -12,9 +12,14 @@ is the subdivision tree:
   the code's own node when it has children, else its parent's node. So the tree the
   other program showed is the tree qcode's reports roll counts up.
 - Codes are unique by name in qcode. The same name in two branches ("programming"
-  under "competencies" and under "framings") is one code filed under each branch.
+  under "competencies" and under "framings") is two codes to the other program, so
+  it stays two codes: the first keeps the name, the later one is named with its
+  parent ("framings / programming"), and the summary lists each such code with
+  where it sits. A code already in the project under that name takes the codings.
   Subdivision names are unique too: a folder whose name is already a node elsewhere
   is named "name (parent)" and the summary says so.
+- The tree itself may come from any program (`TreeEntry`): QualCoder's categories
+  and codes go through the same `import_tree`.
 - Sets: ATLAS.ti writes attributes as Sets named "name: value" over sources (they
   become case attributes in a .qdpx). Any other Set (a group of codes) has no place
   in qcode's model: it is kept as a project memo listing its members and reported.
@@ -122,58 +127,151 @@ def import_codebook(session: Session, holder: Element, summary: ImportSummary
 
     Returns every code GUID (normalised) and what it became.
     """
-    targets: dict[str, CodeTarget] = {}
+    entries: list[TreeEntry] = []
     for codes in children(holder, "Codes"):
         for element in children(codes, "Code"):
-            _walk(session, element, None, targets, summary)
-    return targets
+            entries += _entries(element, summary)
+    return import_tree(session, entries, summary)
 
 
-def _walk(session: Session, element: Element, parent: Subdivision | None,
-          targets: dict[str, CodeTarget], summary: ImportSummary) -> None:
+@dataclass
+class TreeEntry:
+    """One entry of another program's code tree, whichever file it was read from.
+
+    Attributes:
+        key: What the other program calls it (a REFI GUID, "code:12"); None if nothing.
+        name: Its name as the other program shows it.
+        codable: A code (True) or a folder/category that only holds others (False).
+        description: Its description, if any.
+        colour: "#rrggbb" in any case, or None; anything else is ignored.
+        children: The entries below it.
+    """
+
+    key: str | None
+    name: str
+    codable: bool
+    description: str | None = None
+    colour: str | None = None
+    children: list[TreeEntry] = field(default_factory=list)
+
+
+def _entries(element: Element, summary: ImportSummary) -> list[TreeEntry]:
+    """A REFI <Code> as tree entries: itself, or its children when it has no name."""
     name = clean_name(element.get("name") or "")
     kids = children(element, "Code")
+    below = [entry for kid in kids for entry in _entries(kid, summary)]
     if not name_key(name):
         summary.skip("Code", element.get("guid") or "?",
                      f"has no name; its {len(kids)} child codes are placed one level up")
-        for kid in kids:
-            _walk(session, kid, parent, targets, summary)
-        return
-    summary.add("codebook entries")
+        return below
     codable = (element.get("isCodable") or "true").strip().lower() != "false"
-    description = child_text(element, "Description")
-    colour = _colour(element.get("color"))
+    return [TreeEntry(guid_of(element), name, codable, child_text(element, "Description"),
+                      _colour(element.get("color")), below)]
+
+
+def import_tree(session: Session, entries: list[TreeEntry], summary: ImportSummary
+                ) -> dict[str, CodeTarget]:
+    """Create the codes and subdivisions of a code tree (see the module's mapping).
+
+    Returns what each entry with a key became, by key.
+    """
+    targets: dict[str, CodeTarget] = {}
+    names = _CodeNames(entries)
+    for entry in entries:
+        _place(session, entry, None, (), targets, names, summary)
+    return targets
+
+
+class _CodeNames:
+    """The qcode name of each codable entry: its own, or qualified by its parents.
+
+    qcode's code names are unique. The first code of a name in the tree keeps it; a
+    later code of the same name elsewhere in the tree is another code to the other
+    program (NVivo, MAXQDA, ATLAS.ti), so it stays its own code, named with as many
+    of its parents as make the name new ("framings / programming"). Its codings
+    stay apart from the first one's, and nothing is merged behind the researcher's
+    back (`qcode merge-codes` joins them when they are one code).
+    """
+
+    def __init__(self, entries: list[TreeEntry]) -> None:
+        self.taken: set[str] = set()
+        self.first: dict[str, str] = {}  # name key -> where the code keeping it sits
+
+        def collect(entry: TreeEntry) -> None:
+            if entry.codable:
+                self.taken.add(name_key(entry.name))
+            for kid in entry.children:
+                collect(kid)
+
+        for entry in entries:
+            collect(entry)
+
+    def name_for(self, entry: TreeEntry, path: tuple[str, ...],
+                 summary: ImportSummary) -> str:
+        key = name_key(entry.name)
+        where = " / ".join(path) or "the top"
+        if key not in self.first:
+            self.first[key] = where
+            return entry.name
+        candidate = entry.name
+        for depth in range(1, len(path) + 1):
+            candidate = " / ".join((*path[-depth:], entry.name))
+            if name_key(candidate) not in self.taken:
+                break
+        n = 1
+        base = candidate
+        while name_key(candidate) in self.taken:
+            n += 1
+            candidate = f"{base} ({n})"
+        self.taken.add(name_key(candidate))
+        summary.add("codes named with their parent path")
+        summary.notes.append(
+            f"code {entry.name!r} under {where} is its own code {candidate!r}: "
+            f"{entry.name!r} is the code under {self.first[key]}; `qcode merge-codes` "
+            "joins them if they are one code")
+        return candidate
+
+
+def _place(session: Session, entry: TreeEntry, parent: Subdivision | None,
+           path: tuple[str, ...], targets: dict[str, CodeTarget], names: _CodeNames,
+           summary: ImportSummary) -> None:
+    name = entry.name
+    summary.add("codebook entries")
     node = None
-    if kids or not codable:
-        node = _node(session, name, parent, summary)
+    if entry.children or not entry.codable:
+        node = place_node(session, name, parent, summary)
         if node.description is None:
-            node.description = description
+            node.description = entry.description
         if node.color is None:
-            node.color = colour
+            node.color = _colour(entry.colour)
     code = None
-    if codable:
+    if entry.codable:
+        name = names.name_for(entry, path, summary)
         code, new = lookup.code(session, name, create=True)
         if new:
             summary.add("codes")
-            code.description = description
-            if colour:
-                code.color = colour
+            code.description = entry.description
+            if _colour(entry.colour):
+                code.color = _colour(entry.colour)
         elif code.description is None:
-            code.description = description
+            code.description = entry.description
     target = CodeTarget(name, code, node, node if (code and node) else parent)
-    guid = guid_of(element)
-    if guid:
-        if guid in targets:
-            summary.skip("Code", name, f"repeats GUID {guid}; the first code with it is used")
+    if entry.key:
+        if entry.key in targets:
+            summary.skip("Code", name, f"repeats GUID {entry.key}; the first code with it "
+                         "is used")
         else:
-            targets[guid] = target
-    for kid in kids:
-        _walk(session, kid, node, targets, summary)
+            targets[entry.key] = target
+    for kid in entry.children:
+        _place(session, kid, node, (*path, entry.name), targets, names, summary)
 
 
-def _node(session: Session, name: str, parent: Subdivision | None,
-          summary: ImportSummary) -> Subdivision:
-    """The tree node called `name` under `parent`: found, or created with a free name."""
+def place_node(session: Session, name: str, parent: Subdivision | None,
+               summary: ImportSummary) -> Subdivision:
+    """The tree node called `name` under `parent`: found, or created with a free name.
+
+    A top-level folder is a subdivision group, one below it a subdivision.
+    """
     kind = "group" if parent is None else "subdivision"
     candidate, n = name, 1
     while True:

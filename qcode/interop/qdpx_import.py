@@ -26,7 +26,7 @@ dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import)
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -64,12 +64,23 @@ from qcode.interop.refi_read import (
 from qcode.names import clean_name
 from qcode.services import axial, lookup, memos
 from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case
+from qcode.services.memos import MemoInfo
 from qcode.services.project import Project
-from qcode.services.sources import content_hash, free_source_name
-from qcode.store.models import Case, Coder, Coding, CodingSubdivision, Quote, Source
+from qcode.services.sources import Turn, content_hash, free_source_name
+from qcode.store.models import (
+    Case,
+    Coder,
+    Coding,
+    CodingSubdivision,
+    Quote,
+    Source,
+    SpeakerTurn,
+)
 
 _NON_TEXT = {"PictureSource": "a picture", "AudioSource": "an audio recording",
              "VideoSource": "a video"}
+# How qcode's export names the case a memo is on (the Note's Description).
+CASE_MEMO_PREFIX = "memo on case "
 _VARIABLE_TYPES = {"text": "text", "boolean": "category", "integer": "number",
                    "float": "number", "date": "date", "datetime": "date"}
 
@@ -128,6 +139,7 @@ class _Importer:
         self.sources: dict[str, Source] = {}  # source GUID -> stored source
         self.source_values: dict[str, list[Element]] = {}
         self.notes: dict[str, tuple[str, str]] = {}  # note GUID -> (title, text)
+        self.note_cases: dict[str, str] = {}  # note GUID -> key of the case it is on
         self.used_notes: set[str] = set()
         self.variables: dict[str, tuple[str, str]] = {}  # GUID -> (name, qcode type)
 
@@ -146,8 +158,11 @@ class _Importer:
         self._code_notes()
         for guid, (title, text) in self.notes.items():
             if guid not in self.used_notes:
-                memos.add_memo(self.session, title, text, coder=self.default_coder)
-                self.summary.add("memos")
+                key = self.note_cases.get(guid)
+                on_case = key is not None and self.session.scalars(
+                    select(Case.id).where(Case.key == key)).first() is not None
+                keep_memo(self.session, self.summary, title, text,
+                          ("case", key) if on_case and key else None, self.default_coder)
 
     # --- people and notes ------------------------------------------------------------
 
@@ -184,6 +199,11 @@ class _Importer:
                             self.archive.read(found.entry).decode("utf-8-sig", "replace"))
                 title = clean_name(note.get("name") or "") or "Note"
                 self.notes[guid] = (title[:300], (text or "").strip())
+                # qcode's own export: the standard gives a case no NoteRef, so a memo
+                # on a case is a note whose Description names the case.
+                about = (child_text(note, "Description") or "").strip()
+                if about.startswith(CASE_MEMO_PREFIX):
+                    self.note_cases[guid] = about.removeprefix(CASE_MEMO_PREFIX).strip()
 
     def _notes_of(self, element: Element) -> list[tuple[str, str]]:
         """(title, text) of each note an element refers to, marked as used: one memo each."""
@@ -307,31 +327,16 @@ class _Importer:
                               "page; recode them in the text")
 
     def _store(self, element: Element, name: str, text: str, fmt: str) -> Source:
-        digest = content_hash(text)
-        existing = self.session.scalars(select(Source).where(Source.content_hash == digest)
-                                        ).first()
+        source = store_source(self.session, self.summary, name, text, fmt,
+                              self.default_coder)
         guid = guid_of(element) or name
-        if existing is not None:
-            self.summary.notes.append(f"source {name!r} is already in the project as "
-                                      f"{existing.name!r}; its codings are added there")
-            source = existing
-        else:
-            source = Source(name=free_source_name(self.session, name[:290]), text=text,
-                            length=len(text),
-                            word_count=len(text.split()), content_hash=digest, format=fmt,
-                            original_filename=name, encoding="utf-8",
-                            imported_by_id=lookup.coder(self.session, self.default_coder).id)
-            self.session.add(source)
-            self.session.flush()
-            self.summary.add("sources")
         self.sources[guid] = source
         values = children(element, "VariableValue")
         if values:
             self.source_values[guid] = values
         for title, text in self._notes_of(element):
-            memos.add_memo(self.session, title, text, ("source", source.id),
-                           coder=self.default_coder)
-            self.summary.add("memos")
+            keep_memo(self.session, self.summary, title, text, ("source", source.id),
+                      self.default_coder)
         return source
 
     # --- selections ------------------------------------------------------------------
@@ -373,9 +378,9 @@ class _Importer:
                 quoted = source.text[placed[0]:placed[1]] if placed else ""
                 body = "\n\n".join(x for x in (description, note, f"> {quoted}" if quoted
                                                 else "") if x)
-                memos.add_memo(self.session, f"Comment at {span}", body,
-                               ("source", source.id), coder=self._coder(selection).name)
-                self.summary.add("comments as memos")
+                keep_memo(self.session, self.summary, f"Comment at {span}", body,
+                          ("source", source.id), self._coder(selection).name,
+                          "comments as memos")
             else:
                 self.summary.skip("PlainTextSelection", selection.get("guid") or "?",
                                   "no coding, description or note")
@@ -400,24 +405,11 @@ class _Importer:
         if placed is None:
             start, end = given
             text = raw[max(start, 0):max(end, 0)] or clean_name(selection.get("name") or "")
-            self.summary.add("unanchored quotes")
             self.summary.notes.append(f"selection {selection.get('guid')} in "
                                       f"{source.name!r} ({start}-{end}) falls inside a "
                                       "character under the reading used; kept unanchored")
-            found = Quote(source=source, text=text, sheet_text=text, anchor="unanchored")
-            self.session.add(found)
-            return found
-        start, end = placed
-        existing = self.session.scalars(select(Quote).where(
-            Quote.source_id == source.id, Quote.start == start, Quote.end == end)).first()
-        if existing is not None:
-            return existing
-        quote = Quote(source=source, start=start, end=end, text=source.text[start:end],
-                      anchor="exact")
-        self.session.add(quote)
-        self.session.flush()
-        self.summary.add("quotes")
-        return quote
+            return unanchored_quote(self.session, self.summary, source, text)
+        return anchored_quote(self.session, self.summary, source, *placed)
 
     def _sheet_text(self, selection: Element) -> str | None:
         """qcode's "Quote as written" note on a selection: the researcher's wording."""
@@ -460,36 +452,7 @@ class _Importer:
     def _coding(self, quote: Quote, target: CodeTarget, coder: Coder,
                 notes: str | None, emphasis: str | None = None,
                 filing: list[tuple[str, bool]] | None = None) -> None:
-        assert target.code is not None
-        self.session.flush()
-        existing = self.session.scalars(select(Coding).where(
-            Coding.quote_id == quote.id, Coding.code_id == target.code.id,
-            Coding.coder_id == coder.id)).first()
-        if existing is not None:
-            # The same code name in two branches of the tree: one coding, filed
-            # under both branches.
-            filed = {m.subdivision_id for m in existing.subdivisions}
-            if target.filed_under is not None and target.filed_under.id not in filed:
-                existing.subdivisions.append(
-                    CodingSubdivision(subdivision=target.filed_under,
-                                      is_primary=not existing.subdivisions))
-                self.summary.add("codings filed under a second branch")
-            return
-        coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes,
-                        emphasis=emphasis)
-        self.session.add(coding)
-        if filing is not None:  # qcode's own record of where this coding was filed
-            for name, primary in filing:
-                node, _ = lookup.subdivision(self.session, name, create=True)
-                coding.subdivisions.append(CodingSubdivision(subdivision=node,
-                                                             is_primary=primary))
-        elif target.filed_under is not None:
-            coding.subdivisions.append(
-                CodingSubdivision(subdivision=target.filed_under, is_primary=True))
-        self.session.add(coding)
-        self.summary.add("codings")
-        if notes:
-            self.summary.add("coding notes")
+        add_coding(self.session, self.summary, quote, target, coder, notes, emphasis, filing)
 
     # --- cases, links, sets ----------------------------------------------------------
 
@@ -507,9 +470,14 @@ class _Importer:
                     self.summary.skip("Case", case.get("guid") or "?",
                                       "has no name and not exactly one source")
                     continue
-                self._case(name, children(case, "VariableValue"),
-                           [self.sources[g] for g in refs if g in self.sources],
-                           child_text(case, "Description") or self._note_text(case))
+                stored = self._case(name, children(case, "VariableValue"),
+                                    [self.sources[g] for g in refs if g in self.sources],
+                                    child_text(case, "Description"))
+                # Notes on a case (outside the schema, but written) are about the
+                # person, never their name: memos on the case, each with its title.
+                for title, text in self._notes_of(case):
+                    keep_memo(self.session, self.summary, title, text, ("case", stored.key),
+                              self.default_coder)
         for guid, values in self.source_values.items():
             source = self.sources[guid]
             self._case(source.name, values, [source], None)
@@ -533,9 +501,8 @@ class _Importer:
         for source in sources:
             link_source(self.session, source.id, case.id)
         if description and label is None:
-            memos.add_memo(self.session, f"Case {case.key}", description, ("case", case.key),
-                           coder=self.default_coder)
-            self.summary.add("memos")
+            keep_memo(self.session, self.summary, f"Case {case.key}", description,
+                      ("case", case.key), self.default_coder)
         return case
 
     def _value(self, element: Element) -> tuple[str, tuple[str, AttributeValue]] | None:
@@ -619,9 +586,127 @@ class _Importer:
                 kind, ref = ("code", target.name) if target.code else (
                     "subdivision", target.node.name if target.node else target.name)
                 for title, text in self._notes_of(code):
-                    memos.add_memo(self.session, title, text, (kind, ref),
-                                   coder=self.default_coder)
-                    self.summary.add("memos")
+                    keep_memo(self.session, self.summary, title, text, (kind, ref),
+                              self.default_coder)
+
+
+# --- storing, shared with the QualCoder importer -------------------------------------
+# Each helper finds what an earlier import of the same file stored before adding
+# anything, so importing a project twice adds nothing the second time.
+
+
+def store_source(session: Session, summary: ImportSummary, name: str, text: str, fmt: str,
+                 coder: str | None, original_filename: str | None = None,
+                 turns: Sequence[Turn] = ()) -> Source:
+    """The source holding `text`: the one already in the project, or a new one.
+
+    A new source is named `name` (made free), remembers `original_filename` (default
+    `name`) and takes the speaker `turns` found in its text.
+    """
+    digest = content_hash(text)
+    existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
+    if existing is not None:
+        summary.notes.append(f"source {name!r} is already in the project as "
+                             f"{existing.name!r}; its codings are added there")
+        return existing
+    source = Source(name=free_source_name(session, name[:290]), text=text, length=len(text),
+                    word_count=len(text.split()), content_hash=digest, format=fmt,
+                    original_filename=original_filename or name, encoding="utf-8",
+                    imported_by_id=lookup.coder(session, coder).id)
+    source.turns = [SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker,
+                                begin_seconds=t.begin_seconds, end_seconds=t.end_seconds)
+                    for t in turns]
+    session.add(source)
+    session.flush()
+    summary.add("sources")
+    return source
+
+
+def anchored_quote(session: Session, summary: ImportSummary, source: Source, start: int,
+                   end: int, anchor: str = "exact", sheet_text: str | None = None) -> Quote:
+    """The quote of `source` at [start, end): the one there already, or a new one."""
+    existing = session.scalars(select(Quote).where(
+        Quote.source_id == source.id, Quote.start == start, Quote.end == end)).first()
+    if existing is not None:
+        return existing
+    quote = Quote(source=source, start=start, end=end, text=source.text[start:end],
+                  sheet_text=sheet_text, anchor=anchor)
+    session.add(quote)
+    session.flush()
+    summary.add("quotes")
+    return quote
+
+
+def unanchored_quote(session: Session, summary: ImportSummary, source: Source,
+                     text: str) -> Quote:
+    """A quote of `source` that has no place in its text, kept with its words."""
+    session.flush()
+    existing = session.scalars(select(Quote).where(
+        Quote.source_id == source.id, Quote.anchor == "unanchored", Quote.text == text)).first()
+    if existing is not None:
+        return existing
+    quote = Quote(source=source, text=text, sheet_text=text, anchor="unanchored")
+    session.add(quote)
+    session.flush()
+    summary.add("unanchored quotes")
+    return quote
+
+
+def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: CodeTarget,
+               coder: Coder, notes: str | None, emphasis: str | None = None,
+               filing: list[tuple[str, bool]] | None = None) -> Coding | None:
+    """Code `quote` with the code of `target`, filed where the code sits.
+
+    `filing` is qcode's own record of where a coding was filed ((subdivision, primary)
+    pairs); without it the coding is filed under the code's place in the tree.
+    Returns the new coding, or None when the quote already had it (a re-import).
+    """
+    assert target.code is not None
+    session.flush()
+    existing = session.scalars(select(Coding).where(
+        Coding.quote_id == quote.id, Coding.code_id == target.code.id,
+        Coding.coder_id == coder.id)).first()
+    if existing is not None:
+        # The same code in two branches of the tree (a code already in the project
+        # under that name): one coding, filed under both branches.
+        filed = {m.subdivision_id for m in existing.subdivisions}
+        if target.filed_under is not None and target.filed_under.id not in filed:
+            existing.subdivisions.append(
+                CodingSubdivision(subdivision=target.filed_under,
+                                  is_primary=not existing.subdivisions))
+            summary.add("codings filed under a second branch")
+        return None
+    coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes,
+                    emphasis=emphasis)
+    if filing is not None:
+        for name, primary in filing:
+            node, _ = lookup.subdivision(session, name, create=True)
+            coding.subdivisions.append(CodingSubdivision(subdivision=node,
+                                                         is_primary=primary))
+    elif target.filed_under is not None:
+        coding.subdivisions.append(
+            CodingSubdivision(subdivision=target.filed_under, is_primary=True))
+    session.add(coding)
+    summary.add("codings")
+    if notes:
+        summary.add("coding notes")
+    return coding
+
+
+def keep_memo(session: Session, summary: ImportSummary, title: str, body: str,
+              target: memos.Target | None, coder: str | None,
+              counted_as: str = "memos") -> MemoInfo | None:
+    """Write a memo unless the same one (title, text, target) is there already.
+
+    Returns the new memo, or None when an earlier import wrote it.
+    """
+    title = " ".join(title.split())[:300] or "Note"
+    same = memos.list_memos(session, target_kind=memos.PROJECT if target is None else None,
+                            target=target)
+    if any(m.title == title and m.body == body for m in same):
+        return None
+    summary.add(counted_as)
+    return memos.add_memo(session, title, body, target, coder=coder)
 
 
 def _int(value: str | None) -> int | None:

@@ -21,7 +21,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
-from qcode.errors import InputError
+from qcode.errors import InputError, reason
+from qcode.ingest.limits import ZIP_ERRORS
 from qcode.interop.refi import normal_guid
 
 # Caps on what one archive may unpack to. A real project with a few hundred
@@ -53,14 +54,19 @@ class QdpxArchive:
         """One entry's bytes, stopping at the caps whatever its header claims."""
         info = self.zip.getinfo(name)
         out = bytearray()
-        with self.zip.open(info) as stream:
-            while chunk := stream.read(_CHUNK):
-                out += chunk
-                if len(out) > MAX_MEMBER_BYTES or (
-                    len(out) > _RATIO_FLOOR and len(out) > MAX_RATIO * max(info.compress_size, 1)
-                ):
-                    raise _refuse(self.path, f"entry {name!r} unpacks to more than its "
-                                  "header says (a zip bomb?)", "nothing was imported")
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    out += chunk
+                    if len(out) > MAX_MEMBER_BYTES or (
+                        len(out) > _RATIO_FLOOR
+                        and len(out) > MAX_RATIO * max(info.compress_size, 1)
+                    ):
+                        raise _refuse(self.path, f"entry {name!r} unpacks to more than its "
+                                      "header says (a zip bomb?)", "nothing was imported")
+        except ZIP_ERRORS as exc:  # a bad CRC, cut or garbled data, an encrypted entry
+            raise _refuse(self.path, f"entry {name!r} is damaged ({reason(exc)})",
+                          "export the project again; nothing was imported") from exc
         return bytes(out)
 
     def source_entry(self, file_name: str) -> str | None:
@@ -85,7 +91,7 @@ def open_qdpx(path: Path) -> QdpxArchive:
     """
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise _refuse(path, f"is not a readable .qdpx (zip) file ({exc})",
                       "export the project again from the other program") from exc
     try:
@@ -187,6 +193,13 @@ def guid_of(element: Element, attribute: str = "guid") -> str | None:
     return normal_guid(value) if value and value.strip() else None
 
 
+def _in_sources(path: str) -> str:
+    """A path as the sources folder's files are keyed: without a leading "sources/"."""
+    path = path.replace("\\", "/").lstrip("/")
+    head, slash, tail = path.partition("/")
+    return tail if slash and head.casefold() == "sources" else path
+
+
 @dataclass(frozen=True)
 class TextPath:
     """Where a source's text is: an entry of the archive, or why it cannot be read."""
@@ -214,8 +227,12 @@ def resolve_path(archive: QdpxArchive, value: str | None, base_path: str | None)
         entry = archive.source_entry(rest)
         return TextPath(entry, None if entry else f"{value} is not in the archive")
     if scheme == "relative":
-        joined = f"{(base_path or '').rstrip('/')}/{rest}".lstrip("/") if base_path else rest
-        entry = archive.source_entry(joined) or archive.source_entry(rest)
+        # basePath may name a folder of the archive ("sources/interviews") or one on
+        # the exporter's disk; either way the file counts only if the archive has it.
+        base = (base_path or "").replace("\\", "/").rstrip("/")
+        candidates = [f"{base}/{rest}" if base else rest, rest]
+        entry = next((found for candidate in candidates
+                      if (found := archive.source_entry(_in_sources(candidate)))), None)
         return TextPath(entry, None if entry else
                         f"{value} points outside the archive (basePath {base_path!r}); "
                         "copy the file into the project and export again")

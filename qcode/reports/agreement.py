@@ -21,7 +21,8 @@ Two views of the same codings, each stated in the output with how it was compute
    coders counts once, matched or not.
 
 Unanchored quotes have no span and take no part; the output says how many there were.
-Krippendorff's unitizing alpha (issue 7, method 2) is not computed here yet.
+Krippendorff's unitizing alpha, for two or more coders, is in `qcode.reports.unitizing`;
+it shares the choice of coders, sources and codings made here.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, natural_key
-from qcode.services import lookup
+from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import Code, Coder, Coding, Quote, Source
 
@@ -232,11 +233,13 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
     if not 1 <= overlap <= 100:
         raise InputError(f"--overlap {overlap}: give a percentage from 1 to 100")
     with project.session() as session:
-        ids = _coder_ids(session, coder_a, coder_b)
+        a_id, b_id = coder_ids(session, [coder_a, coder_b])
+        ids = (a_id, b_id)
         code_ids = [lookup.code(session, name)[0].id for name in codes] or None
-        source_ids, scope = _scope(session, ids, sources)
-        segments = _segments(session, ids, source_ids, code_ids)
-        unanchored = _unanchored(session, ids, code_ids)
+        source_ids, scope = compared_sources(session, ids, sources)
+        coded = coded_segments(session, ids, source_ids, code_ids)
+        segments = (coded[0], coded[1])
+        unanchored = unanchored_codings(session, ids, code_ids)
         lengths: dict[int, int] = {}
         source_names: dict[int, str] = {}
         for source_id, name, length in session.execute(
@@ -261,44 +264,62 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
                      disagreements=disagreements, scope=scope)
 
 
-def _coder_ids(session: Session, coder_a: str, coder_b: str) -> tuple[int, int]:
-    names = (clean_name(coder_a), clean_name(coder_b))
-    if names[0] == names[1]:
-        raise InputError(f"--coders names {names[0]!r} twice; compare two different coders")
+def coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
+    """The ids of the coders to compare, in the order given (at least two, all different).
+
+    Raises:
+        InputError: Fewer than two coders, or one named twice.
+        NotFoundError: A coder is not in the project.
+    """
+    names = [clean_name(name) for name in coders]
+    if len(names) < 2:
+        raise InputError("--coders needs at least two coders to compare, e.g. --coders ana ben")
+    twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+    if twice is not None:
+        raise InputError(f"--coders names {twice!r} twice; compare different coders")
     found = dict(session.execute(select(Coder.name, Coder.id).where(Coder.name.in_(names))).all())
     for name in names:
         if name not in found:
             raise NotFoundError(f"no coder named {name!r}; `qcode coders` lists them")
-    return found[names[0]], found[names[1]]
+    return [found[name] for name in names]
 
 
-def _scope(session: Session, ids: tuple[int, int],
-           sources: Sequence[str]) -> tuple[list[int], list[str]]:
-    """The source ids to compare, and what the output should say about the choice."""
+def compared_sources(session: Session, ids: Sequence[int],
+                     sources: Sequence[str]) -> tuple[list[int], list[str]]:
+    """The source ids to compare, and what the output should say about the choice.
+
+    Default: the sources every one of the coders has coded something in.
+    """
     if sources:
         chosen = list(dict.fromkeys(lookup.source(session, ref).id for ref in sources))
+        blind.refuse_blind(session, chosen)  # comparing would show hidden codings
         return chosen, [f"sources: the {len(chosen)} named with --source"]
-    # Counted in SQL: how many of the two coders coded each source.
+    # Counted in SQL: how many of the coders coded each source.
     per_source = session.execute(
         select(Quote.source_id, func.count(distinct(Coding.coder_id)))
         .join(Quote, Quote.id == Coding.quote_id)
         .where(Coding.coder_id.in_(ids), Quote.anchor != "unanchored")
         .group_by(Quote.source_id)
     ).all()
-    both = [int(source_id) for source_id, n in per_source if source_id is not None and n == 2]
-    one = len(per_source) - len(both)
-    note = f"sources: the {len(both)} both coders have coded"
-    if one:
-        note += (f"; {one} coded by only one of them left out (name sources with --source "
-                 "to include them)")
-    return both, [note]
+    every = [int(source_id) for source_id, n in per_source
+             if source_id is not None and n == len(ids)]
+    blind.refuse_blind(session, every)  # comparing would show hidden codings
+    fewer = len(per_source) - len(every)
+    pair = len(ids) == 2
+    note = (f"sources: the {len(every)} both coders have coded" if pair
+            else f"sources: the {len(every)} all {len(ids)} coders have coded")
+    if fewer:
+        note += (f"; {fewer} coded by only one of them left out" if pair
+                 else f"; {fewer} coded by only some of them left out")
+        note += " (name sources with --source to include them)"
+    return every, [note]
 
 
-def _segments(session: Session, ids: tuple[int, int], source_ids: list[int],
-              code_ids: list[int] | None) -> tuple[list[Segment], list[Segment]]:
-    """A's and B's anchored codings in scope: only offsets, no text."""
+def coded_segments(session: Session, ids: Sequence[int], source_ids: list[int],
+                   code_ids: list[int] | None) -> tuple[list[Segment], ...]:
+    """Each coder's anchored codings in scope, in the order of `ids`: only offsets, no text."""
     if not source_ids:
-        return [], []
+        return tuple([] for _ in ids)
     query = (
         select(Coding.id, Coding.quote_id, Quote.source_id, Coding.code_id, Coding.coder_id,
                Quote.start, Quote.end)
@@ -309,16 +330,18 @@ def _segments(session: Session, ids: tuple[int, int], source_ids: list[int],
     )
     if code_ids is not None:
         query = query.where(Coding.code_id.in_(code_ids))
-    found: tuple[list[Segment], list[Segment]] = ([], [])
+    found: tuple[list[Segment], ...] = tuple([] for _ in ids)
+    position = {coder_id: i for i, coder_id in enumerate(ids)}
     for coding_id, quote_id, source_id, code_id, coder_id, start, end in session.execute(query):
         # Anchored quotes always have a source and offsets (a CHECK constraint says so).
         assert source_id is not None and start is not None and end is not None
-        side = found[0] if coder_id == ids[0] else found[1]
-        side.append(Segment(coding_id, quote_id, source_id, code_id, start, end))
+        found[position[coder_id]].append(
+            Segment(coding_id, quote_id, source_id, code_id, start, end))
     return found
 
 
-def _unanchored(session: Session, ids: tuple[int, int], code_ids: list[int] | None) -> int:
+def unanchored_codings(session: Session, ids: Sequence[int], code_ids: list[int] | None) -> int:
+    """How many codings of these coders have no span (and so take no part)."""
     query = (select(func.count()).select_from(Coding).join(Quote, Quote.id == Coding.quote_id)
              .where(Coding.coder_id.in_(ids), Quote.anchor == "unanchored"))
     if code_ids is not None:

@@ -10,8 +10,7 @@ Cases: a source with two interview partners counts its mentions for each of them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -32,13 +31,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from qcode.errors import InputError, NotFoundError
-from qcode.names import name_key, natural_key
+from qcode.errors import InputError
+from qcode.names import natural_key
 from qcode.reports.percent import shares
-from qcode.services import lookup
+from qcode.reports.scope import attribute_named, sources_with
+from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
-    Attribute,
     Case,
     CaseAttribute,
     Code,
@@ -67,6 +66,7 @@ class Filters:
     coders: Sequence[str] = ()
     attributes: Sequence[tuple[str, str]] = ()  # (name, value)
     subtree: str | None = None
+    viewer: str | None = None  # who looks: blind coding hides others' codings from them
 
 
 def mentions(
@@ -93,6 +93,10 @@ def mentions(
     value, one column per `across` value, and a "Total" row and column.
     """
     filters = filters or Filters()
+    if filters.viewer is not None:
+        with project.session() as session:
+            if not blind.hidden_sources(session, filters.viewer):
+                filters = replace(filters, viewer=None)  # nothing hidden: fast counts hold
     unit = unit or ("quotes" if distinct_quotes else "mentions")
     if across is None and unit == "mentions" and _tree_dimension(by) and _only_subtree(filters):
         with project.session() as session:
@@ -125,7 +129,8 @@ def _tree_dimension(dimension: str) -> bool:
 
 
 def _only_subtree(filters: Filters) -> bool:
-    return not (filters.sources or filters.cases or filters.coders or filters.attributes)
+    return not (filters.sources or filters.cases or filters.coders or filters.attributes
+                or filters.viewer)
 
 
 def _tree_counts(session: Session, by: str, filters: Filters) -> list[tuple[str, int]]:
@@ -190,37 +195,10 @@ def _base(session: Session, filters: Filters) -> Subquery:
     if filters.subtree:
         tree = subdivision_tree(session, filters.subtree, _DEEPEST, "subtree")
         query = query.where(CodingSubdivision.subdivision_id.in_(select(tree.c.id)))
+    visible = blind.visible_to(session, filters.viewer)
+    if visible is not None:
+        query = query.where(visible)
     return query.subquery("m")
-
-
-def _attribute(session: Session, name: str) -> Attribute:
-    found = session.scalars(select(Attribute).where(Attribute.name_key == name_key(name))).first()
-    if found is None:
-        known = ", ".join(session.scalars(select(Attribute.name)).all()) or "none yet"
-        raise NotFoundError(f"no case attribute {name!r} (known: {known})")
-    return found
-
-
-def sources_with(session: Session, name: str, value: str) -> Select[Any]:
-    """Sources of the cases whose attribute `name` equals `value` (typed comparison)."""
-    attribute = _attribute(session, name)
-    if attribute.type == "number":
-        try:
-            matches: ColumnElement[bool] = CaseAttribute.value_number == float(value)
-        except ValueError as exc:
-            raise InputError(f"attribute {name!r} holds numbers; {value!r} is not one") from exc
-    elif attribute.type == "date":
-        try:
-            matches = CaseAttribute.value_date == date.fromisoformat(value)
-        except ValueError as exc:
-            raise InputError(f"attribute {name!r} holds dates; give YYYY-MM-DD") from exc
-    else:
-        matches = func.lower(CaseAttribute.value_text) == value.lower()
-    return (
-        select(SourceCase.source_id)
-        .join(CaseAttribute, CaseAttribute.case_id == SourceCase.case_id)
-        .where(CaseAttribute.attribute_id == attribute.id, matches)
-    )
 
 
 def subdivision_tree(session: Session, subtree: str | None, level: int, name: str) -> Subquery:
@@ -283,7 +261,7 @@ def _dimension(
             return func.coalesce(owner.key, NO_CASE), lambda q: q.outerjoin(
                 link, link.source_id == base.c.source_id
             ).outerjoin(owner, owner.id == link.case_id)
-        attribute = _attribute(session, arg)
+        attribute = attribute_named(session, arg)
         value = aliased(CaseAttribute, name=f"value_{tag}")
         label = func.coalesce(
             value.value_text, cast(value.value_number, String), cast(value.value_date, String),

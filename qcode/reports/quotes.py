@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from qcode.reports.mentions import sources_with, subdivision_tree
-from qcode.services import lookup
+from qcode.reports.mentions import subdivision_tree
+from qcode.reports.scope import sources_with
+from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
     Case,
@@ -39,6 +40,7 @@ class QuoteFilter:
     coder: str | None = None
     text: str | None = None  # words in the quote, any case
     source: str | None = None
+    viewer: str | None = None  # who looks: blind coding hides others' codings from them
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ def _filtered(session: Session, wanted: QuoteFilter, query: Select[Any]) -> Sele
     if wanted.text:
         for word in wanted.text.split():
             query = query.where(func.lower(Quote.text).contains(word.lower(), autoescape=True))
+    visible = blind.visible_to(session, wanted.viewer)
+    if visible is not None:
+        query = query.where(visible)
     return query
 
 

@@ -18,19 +18,17 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from qcode.errors import InputError
+from qcode.reports.scope import source_languages
 from qcode.services.project import Project, project_summary
 from qcode.store.models import (
-    Attribute,
-    CaseAttribute,
     Code,
     Coding,
     CodingSubdivision,
     Quote,
     Source,
-    SourceCase,
     Subdivision,
 )
 
@@ -134,28 +132,9 @@ def _quotes(project: Project, by: str) -> list[_Quote]:
         else:
             raise InputError(f"terms by {by!r}: choose subdivision or code")
         rows = session.execute(query.distinct()).all()
-        languages = _languages(session, default)
+        languages = source_languages(session, default)
     return [_Quote(str(bucket), text, languages.get(source_id, default))
             for bucket, text, source_id in rows]
-
-
-def _languages(session: Any, default: str) -> dict[int | None, str]:
-    """Each source's language: its own, else its case's "language" attribute."""
-    found: dict[int | None, str] = {
-        sid: lang for sid, lang in session.execute(
-            select(Source.id, Source.language).where(Source.language.is_not(None))
-        )
-    }
-    for sid, lang in session.execute(
-        select(SourceCase.source_id, func.min(CaseAttribute.value_text))
-        .join(CaseAttribute, CaseAttribute.case_id == SourceCase.case_id)
-        .join(Attribute, Attribute.id == CaseAttribute.attribute_id)
-        .where(Attribute.name_key == "language")
-        .group_by(SourceCase.source_id)
-    ):
-        if lang and sid not in found:
-            found[sid] = lang.strip().lower()[:2]
-    return found
 
 
 def kwic(project: Project, term: str, width: int = 40) -> pd.DataFrame:
@@ -163,7 +142,7 @@ def kwic(project: Project, term: str, width: int = 40) -> pd.DataFrame:
     default = project_summary(project).language
     with project.session() as session:
         sources = session.execute(select(Source.id, Source.name, Source.text)).all()
-        languages = _languages(session, default)
+        languages = source_languages(session, default)
     wanted = term.strip().lower()
     rows = []
     for sid, name, text in sources:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import ConstraintError, InputError
 from qcode.names import name_key, natural_key
-from qcode.services import lookup
+from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
     Code,
@@ -312,10 +312,13 @@ def _blank_to_none(value: str | None) -> str | None:
     return value if value and value.strip() else None
 
 
-def list_codings(project: Project, unanchored_only: bool = False) -> list[CodingRow]:
+def list_codings(project: Project, unanchored_only: bool = False,
+                 viewer: str | None = None) -> list[CodingRow]:
     """Every coding with its quote, code, subdivisions, source and cases, in text order.
 
     `unanchored_only` keeps the codings whose quote could not be placed in a source.
+    `viewer` lists as that coder sees it: on sources they code blind, until all have
+    finished, only their own codings (see `qcode.services.blind`).
     """
     # Plain columns, not ORM objects: a 100,000-coding export spends its time here.
     query = (
@@ -330,6 +333,9 @@ def list_codings(project: Project, unanchored_only: bool = False) -> list[Coding
     if unanchored_only:
         query = query.where(Quote.anchor == "unanchored")
     with project.session() as session:
+        visible = blind.visible_to(session, viewer)
+        if visible is not None:
+            query = query.where(visible)
         rows = session.execute(query).all()
         filed = _subdivisions_by_coding(session)
         cases = lookup.cases_by_source(session)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import ConstraintError, NotFoundError
-from qcode.services import lookup
+from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
     AxialLinkQuote,
@@ -123,14 +123,19 @@ def remove_coding(session: Session, coding_id: int) -> None:
         session.flush()
 
 
-def source_spans(project: Project, source_id: int, coder: str | None = None) -> list[Span]:
-    """Every anchored coding of one source in text order (or one coder's), to draw."""
+def source_spans(project: Project, source_id: int, coder: str | None = None,
+                 viewer: str | None = None) -> list[Span]:
+    """Every anchored coding of one source in text order (or one coder's), to draw.
+
+    `viewer` is who looks: where they code the source blind and not everyone has
+    finished, only their own codings are drawn (see `qcode.services.blind`).
+    """
     with project.session() as session:
-        return spans_in(session, source_id, coder=coder)
+        return spans_in(session, source_id, coder=coder, viewer=viewer)
 
 
 def spans_in(session: Session, source_id: int, coding_ids: Sequence[int] | None = None,
-             coder: str | None = None) -> list[Span]:
+             coder: str | None = None, viewer: str | None = None) -> list[Span]:
     """`source_spans` inside the caller's transaction, optionally only `coding_ids`."""
     sub = aliased(Subdivision)
     codings = select(Coding.id, Quote.id, Quote.start, Quote.end, Code.name, Code.color,
@@ -145,6 +150,9 @@ def spans_in(session: Session, source_id: int, coding_ids: Sequence[int] | None 
         filings = filings.where(Coding.id.in_(coding_ids))
     if coder is not None:
         codings = codings.where(Coder.name == coder)
+    visible = blind.visible_to(session, viewer)
+    if visible is not None:
+        codings = codings.where(visible)
     rows = session.execute(
         codings.join(Quote, Coding.quote_id == Quote.id)
         .join(Code, Coding.code_id == Code.id)

@@ -213,7 +213,9 @@ def redo(project: Project, coder: str | None = None) -> ActionInfo | None:
 def _replay(project: Project, coder: str | None, state: str,
             backwards: bool) -> ActionInfo | None:
     with project.session() as session:
-        who = lookup.coder(session, coder)
+        who = lookup.known_coder(session, coder)
+        if who is None:  # someone who never did anything has nothing to undo
+            return None
         order = Action.id.desc() if backwards else Action.id.asc()
         found = session.scalars(
             select(Action).where(Action.coder_id == who.id, Action.state == state).order_by(order)
@@ -256,7 +258,9 @@ def _apply(session: Session, change: Change, backwards: bool, label: str) -> Non
 def history(project: Project, coder: str | None = None, limit: int = 20) -> list[ActionInfo]:
     """The coder's latest steps, newest first, with whether each is done or undone."""
     with project.session() as session:
-        who = lookup.coder(session, coder)
+        who = lookup.known_coder(session, coder)
+        if who is None:
+            return []
         rows = session.scalars(
             select(Action).where(Action.coder_id == who.id).order_by(Action.id.desc())
             .limit(limit)

@@ -35,6 +35,12 @@ def coder(session: Session, name: str | None) -> Coder:
     return found if found is not None else get_or_add(session, query, Coder(name=name))[0]
 
 
+def known_coder(session: Session, name: str | None) -> Coder | None:
+    """The coder named `name` (default: the current one) if they exist; never adds one."""
+    name = clean_name(name or default_coder_name())
+    return session.scalars(select(Coder).where(Coder.name == name)).first()
+
+
 def source(session: Session, ref: str) -> Source:
     """A source by id, by name, or by its original file name."""
     query = select(Source).where(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -14,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qcode.errors import ProjectError
+from qcode.services.backup import backup_before_upgrade
 from qcode.store.engine import is_url, make_engine, sqlite_path
 from qcode.store.migrate import create_schema, ensure_current, is_empty
 from qcode.store.models import ProjectInfo
@@ -100,7 +102,8 @@ def open_project(location: str | Path) -> Project:
             raise ProjectError(
                 f"{shown} is empty, not a qcode project; create one with `qcode init`"
             )
-        backup = ensure_current(engine, path)
+        backup = ensure_current(
+            engine, None if path is None else partial(backup_before_upgrade, path))
     return Project(location, engine, backup)
 
 

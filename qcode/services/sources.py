@@ -68,6 +68,11 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def word_count(text: str) -> int:
+    """Words as a source counts them: runs of non-space characters."""
+    return len(text.split())
+
+
 def add_source(project: Project, new: NewSource, coder: str | None = None) -> AddedSource:
     """Store one source in its own transaction; the same text twice is skipped."""
     if not new.text.strip():
@@ -81,7 +86,7 @@ def add_source(project: Project, new: NewSource, coder: str | None = None) -> Ad
             name=free_source_name(session, new.name),
             text=new.text,
             length=len(new.text),
-            word_count=len(new.text.split()),
+            word_count=word_count(new.text),
             content_hash=digest,
             format=new.format,
             original_filename=new.original_filename,

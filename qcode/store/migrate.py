@@ -1,13 +1,14 @@
 """Alembic glue: create new projects from the models, upgrade old ones safely.
 
 A new project is created from the models and stamped at head. An older project is
-upgraded automatically; a SQLite file is copied to `<file>.bak-<revision>` first. A
-project written by a newer qcode is refused rather than guessed at.
+upgraded automatically; a SQLite file is copied first (the services pass the copying
+in, see qcode.services.backup, as the store sits below them). A project written by a
+newer qcode is refused rather than guessed at.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -73,11 +74,11 @@ def build_schema(connection: Connection, name: str, language: str) -> None:
     command.stamp(_config(connection), head)
 
 
-def ensure_current(engine: Engine, backup_of: Path | None) -> str | None:
+def ensure_current(engine: Engine, backup: Callable[[str], Path] | None) -> str | None:
     """Bring an existing project to head. Returns the backup's path if one was made.
 
-    `backup_of` is the SQLite file to copy before changing anything (None for servers,
-    where the upgrade runs in one transaction instead).
+    `backup(revision)` copies the SQLite file before anything changes and returns the
+    copy's path (None for servers, where the upgrade runs in one transaction instead).
     """
     head = head_revision()
     with engine.connect() as connection:
@@ -95,23 +96,8 @@ def ensure_current(engine: Engine, backup_of: Path | None) -> str | None:
             f"the project was written by a newer qcode (schema {current}, this qcode knows "
             f"up to {head}); upgrade qcode with `pip install -U qcode`"
         )
-    backup = _backup(backup_of, current) if backup_of is not None else None
+    made = backup(current) if backup is not None else None
     with engine.begin() as connection:
         command.upgrade(_config(connection), "head")
-    return str(backup) if backup else None
+    return str(made) if made else None
 
-
-def _backup(path: Path, revision: str) -> Path:
-    target = path.with_name(f"{path.name}.bak-{revision}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.bak-{revision}-{n}")
-    # sqlite3's backup API copies a consistent snapshot, WAL contents included.
-    source, copy = sqlite3.connect(path), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
-    return target

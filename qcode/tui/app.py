@@ -16,8 +16,10 @@ from qcode.tui import settings
 from qcode.tui.screens.axial import AxialScreen
 from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.counts import CountsScreen
+from qcode.tui.screens.disagreements import DisagreementsScreen
 from qcode.tui.screens.memos import MemosScreen
 from qcode.tui.screens.quotes import QuotesScreen
+from qcode.tui.screens.search import SearchScreen
 from qcode.tui.screens.sources import SourcesScreen
 
 THEMES = ("textual-dark", "textual-light")
@@ -31,8 +33,8 @@ class QcodeApp(App[None]):
     TITLE = "qcode"
     ENABLE_COMMAND_PALETTE = True
     MODES = {"sources": SourcesScreen, "codebook": CodebookScreen, "axial": AxialScreen,
-             "quotes": QuotesScreen,
-             "counts": CountsScreen, "memos": MemosScreen}
+             "quotes": QuotesScreen, "disagreements": DisagreementsScreen,
+             "counts": CountsScreen, "memos": MemosScreen, "search": SearchScreen}
     DEFAULT_MODE = "sources"
     BINDINGS = [
         Binding("f1", "show_help_panel", "Keys"),
@@ -45,6 +47,8 @@ class QcodeApp(App[None]):
         Binding("f8", "switch_mode('memos')", "Memos"),
         Binding("f9", "switch_coder", "Coder", show=False),
         Binding("f10", "cycle_showing", "Whose codings", show=False),
+        Binding("f11", "switch_mode('search')", "Search"),
+        Binding("f12", "switch_mode('disagreements')", "Disagreements", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
@@ -67,7 +71,8 @@ class QcodeApp(App[None]):
     def _show_coder(self) -> None:
         shown = "all coders" if self.showing is None else (
             "mine only" if self.showing == self.coder else f"{self.showing}'s only")
-        self.sub_title = f"{self.project_name} · coder: {self.coder} · showing {shown}"
+        # Coder and filter first: a long project name is what the header may cut off.
+        self.sub_title = f"coder: {self.coder} · showing {shown} · {self.project_name}"
 
     def action_cycle_showing(self) -> None:
         """Show every coder's codings, then mine only, then each other coder's (F10)."""
@@ -121,6 +126,8 @@ class QcodeApp(App[None]):
                 settings.remember(coder=name)
                 self._show_coder()
                 self.notify(f"Coding as {name}")
+                if hasattr(self.screen, "reload"):  # blind coding: what they see changes
+                    self.screen.reload()
 
         self.push_screen(TextPrompt("Who is coding? (every coding records its coder)",
                                     self.coder), answered)
@@ -139,6 +146,15 @@ class QcodeApp(App[None]):
         yield SystemCommand("Switch coder", "Code as someone else (F9)", self.action_switch_coder)
         yield SystemCommand("Whose codings", "All coders, mine, or one other coder's (F10)",
                             self.action_cycle_showing)
+        if "Pseudonymise names" not in seen:  # the sources screen lists it with its key
+            yield SystemCommand("Pseudonymise names", "Replace real names in every source",
+                                self.action_pseudonymise)
+
+    def action_pseudonymise(self) -> None:
+        """Open the pseudonyms screen (names in the sources and their pseudonyms)."""
+        from qcode.tui.screens.pseudonyms import PseudonymsScreen
+
+        self.push_screen(PseudonymsScreen())
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

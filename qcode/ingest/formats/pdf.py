@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
-from qcode.errors import InputError
+from qcode.errors import InputError, reason
 from qcode.ingest.formats.document import Document
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
@@ -12,15 +14,27 @@ from qcode.ingest.turns import find_turns
 
 def read_pdf(path: Path) -> Document:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs ("EOF marker not found") to stderr; the import's own
+    # line says what matters, so those are kept quiet while the file is read.
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            raise InputError(f"{path}: the PDF is password-protected; save an unlocked copy")
-        pages = [normalise_newlines(page.extract_text() or "").strip() for page in reader.pages]
-    except (PdfReadError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot read this PDF ({exc})") from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(str(path))
+            if reader.is_encrypted:
+                raise InputError(f"{path}: the PDF is password-protected; save an unlocked copy")
+            pages = [normalise_newlines(page.extract_text() or "").strip()
+                     for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged PDF makes pypdf raise almost any kind of error
+        raise InputError(f"{path}: cannot read this PDF ({reason(exc)}); open "
+                         "it and save or print it as PDF again") from exc
+    finally:
+        quiet.setLevel(level)
     if not any(pages):
         raise InputError(
             f"{path}: the PDF has no text layer (a scan?); run OCR on it first, "

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
 from qcode.reports.mentions import EMPTY_BUCKETS, Filters, mentions
+from qcode.services.blind import hidden_names
 from qcode.services.cases import list_cases
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.picker import FuzzyPicker
-from qcode.tui.screens.quotes import QuotesScreen, term
+from qcode.tui.screens.quotes import QuotesScreen, blind_note, term
 from qcode.tui.widgets.bar_chart import Bar, BarChart
 from qcode.tui.widgets.cross_table import Crosstab, CrossTable
 from qcode.tui.work import in_background
@@ -34,6 +35,7 @@ class Counted:
     by: str
     across: str | None
     table: pd.DataFrame
+    blind: tuple[str, ...] = ()  # sources where only the coder's own codings count
 
 
 def attribute_names(project: Project) -> list[str]:
@@ -92,13 +94,16 @@ class CountsScreen(WorkbenchScreen):
         self._request += 1
         request, project, by, across = self._request, self.project, self.by, self.across
         showing = self.workbench.showing  # F10: one coder's codings only
-        filters = Filters(coders=[showing]) if showing is not None else None
+        # Blind coding: on sources the coder codes blind, others' codings do not count.
+        filters = Filters(coders=[showing] if showing is not None else (), viewer=self.coder)
+        viewer = self.coder
 
         def job() -> Counted:
+            hidden = tuple(hidden_names(project, viewer))
             if across is None:
-                return Counted(by, None, mentions(project, by, filters=filters))
+                return Counted(by, None, mentions(project, by, filters=filters), hidden)
             return Counted(by, across, mentions(project, by, across=f"attribute:{across}",
-                                                filters=filters))
+                                                filters=filters), hidden)
 
         def done(counted: Counted) -> None:
             if request == self._request:
@@ -116,15 +121,21 @@ class CountsScreen(WorkbenchScreen):
             bars = bars_of(counted.table)
             total = sum(b.count for b in bars)
             self.query_one("#bars", BarChart).set_bars(bars)
-            summary.update(Text.assemble((f"{total:,}", "bold"), f" mentions by {what}"))
+            summary.update(Text.assemble((f"{total:,}", "bold"), f" mentions by {what}",
+                                         self._blind_note(counted)))
             if self.query_one("#crosstab").has_focus:
                 self.query_one("#bars").focus()
             return
         table = counted.table
         grand = int(table[TOTAL].iloc[-1]) if TOTAL in table.columns else 0
         summary.update(Text.assemble((f"{grand:,}", "bold"),
-                                     f" mentions by {what} and {counted.across}"))
+                                     f" mentions by {what} and {counted.across}",
+                                     self._blind_note(counted)))
         self._fill_crosstab(table, what)
+
+    @staticmethod
+    def _blind_note(counted: Counted) -> str:
+        return f" · {blind_note(list(counted.blind))}" if counted.blind else ""
 
     def _fill_crosstab(self, table: pd.DataFrame, what: str) -> None:
         label = table.columns[0]

@@ -28,6 +28,7 @@ from qcode.reports.quotes import (
     quote_order,
     quote_rows,
 )
+from qcode.services.blind import hidden_names
 from qcode.services.cases import list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
@@ -107,11 +108,18 @@ def describe(wanted: QuoteFilter) -> str:
     parts = []
     for item in fields(QuoteFilter):
         value = getattr(wanted, item.name)
-        if value:
+        if value and item.name != "viewer":  # who looks is not a filter of theirs
             if item.name == "attribute":
                 value = f"{value[0]} = {value[1]}"
             parts.append(f"{'words' if item.name == 'text' else item.name} {value}")
     return " · ".join(parts)
+
+
+def blind_note(sources: list[str]) -> str:
+    """What blind coding hides from the coder, in a few words for a status line."""
+    shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3
+                                      else "")
+    return f"blind: only your codings on {shown}"
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,7 @@ class Counted:
     first_page: list[QuoteRow]
     problem: str | None = None
     order: list[int] = field(default_factory=list)
+    blind: list[str] = field(default_factory=list)  # sources showing only the coder's own
 
 
 def cases_by_source(project: Project) -> dict[str | None, str]:
@@ -213,6 +222,8 @@ class QuotesScreen(WorkbenchScreen):
         showing = self.workbench.showing
         if showing is not None and parsed.wanted.coder is None:  # F10: one coder's codings
             parsed = replace(parsed, wanted=replace(parsed.wanted, coder=showing))
+        viewer = self.coder  # blind coding: others' codings there stay out of the table
+        parsed = replace(parsed, wanted=replace(parsed.wanted, viewer=viewer))
         keep_position = keep_position and line == self.applied and self._shown
         self.applied = line
         self._request += 1
@@ -223,15 +234,18 @@ class QuotesScreen(WorkbenchScreen):
 
         # One query after the other in one worker: side by side they slow each other.
         def job() -> Counted:
-            everything = known if known is not None else count_quotes(project, QuoteFilter())
+            everything = known if known is not None else count_quotes(
+                project, QuoteFilter(viewer=viewer))
+            hidden = hidden_names(project, viewer)
             problem = "; ".join(parsed.problems) or None
             try:
                 # Sorted once here; every page after is a lookup by id (quote_order).
                 order = quote_order(project, parsed.wanted)
             except QcodeError as exc:  # e.g. a code name still being typed
-                return Counted(parsed.wanted, 0, everything, [], str(exc))
+                return Counted(parsed.wanted, 0, everything, [], str(exc), blind=hidden)
             first = [] if keep_position else quote_rows(project, order[:page_size])
-            return Counted(parsed.wanted, len(order), everything, first, problem, order)
+            return Counted(parsed.wanted, len(order), everything, first, problem, order,
+                           hidden)
 
         def done(counted: Counted) -> None:
             if request != self._request:
@@ -263,6 +277,8 @@ class QuotesScreen(WorkbenchScreen):
             text = f"{counted.total:,} of {counted.everything:,} codings · {described}"
         else:
             text = f"{counted.total:,} codings · {HINT}"
+        if counted.blind:  # say why others' codings are missing, so none seem lost
+            text = f"{blind_note(counted.blind)} · {text}"
         status.set_class(bool(counted.problem), "-problem")
         status.update(Text(text))
 

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from qcode.ingest.sentences import sentence_spans
+from qcode.reports.search import SearchQuery, SearchResult, search
+from qcode.services.blind import BlindStatus, finish, source_status
 from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import usual_filing
 from qcode.services.coding import CodingRequest, add_coding
@@ -52,7 +54,12 @@ class ReaderScreen(WorkbenchScreen):
         Binding("N", "next_coding(-1)", "Previous coding", show=False),
         Binding("right_square_bracket", "next_same(1)", "Next same code", show=False),
         Binding("left_square_bracket", "next_same(-1)", "Previous same code", show=False),
+        Binding("slash", "find", "Find"),
+        Binding("f", "next_hit(1)", "Next hit"),
+        Binding("F", "next_hit(-1)", "Previous hit", show=False),
         Binding("escape", "back", "Back", show=False),
+        Binding("ctrl+f", "finish_blind", "Finish blind coding", show=False),
+        Binding("E", "edit_text", "Edit the text", show=False),
     ]
 
     def __init__(self, source: str, offset: int = 0, select_to: int | None = None) -> None:
@@ -61,7 +68,9 @@ class ReaderScreen(WorkbenchScreen):
         self.start_offset = offset
         self.select_to = select_to  # opened on a quote: [offset, select_to) is selected
         self.last: LastCoding | None = None
+        self.hits: list[tuple[int, int]] = []  # search hits in this text: f and F visit them
         self.source_name = source
+        self.blind: BlindStatus | None = None  # set when the source is coded blind
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,19 +81,21 @@ class ReaderScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         self.query_one("#text").loading = True
-        project, ref, showing = self.project, self.source, self.workbench.showing
+        project, ref, showing, viewer = (self.project, self.source, self.workbench.showing,
+                                         self.coder)
 
-        def load() -> tuple[SourceDocument, list[Span]]:
+        def load() -> tuple[SourceDocument, list[Span], BlindStatus | None]:
             document = open_source(project, ref)
-            return document, source_spans(project, document.id, showing)
+            return (document, source_spans(project, document.id, showing, viewer),
+                    source_status(project, document.id))
 
         in_background(self, load, self._show)
 
-    def _show(self, loaded: tuple[SourceDocument, list[Span]]) -> None:
-        document, spans = loaded
+    def _show(self, loaded: tuple[SourceDocument, list[Span], BlindStatus | None]) -> None:
+        document, spans, self.blind = loaded
         self.document = document
         self.source_name = document.name
-        self.title = document.name
+        self._title()
         holder = self.query_one("#text")
         view = TranscriptView(document.text, spans, document.turns, id="transcript",
                               language=document.language or self.workbench.language)
@@ -103,10 +114,65 @@ class ReaderScreen(WorkbenchScreen):
     def view(self) -> TranscriptView:
         return self.query_one("#transcript", TranscriptView)
 
+    # -- blind coding ---------------------------------------------------------------------
+
+    def _hidden(self) -> bool:
+        return self.blind is not None and self.blind.hides_from(self.coder)
+
+    def _title(self) -> None:
+        """The source's name, and on a blind source whose codings are hidden and why."""
+        title = self.source_name
+        if self.blind is not None and self.blind.hiding:
+            if self._hidden():  # the side panel says until when; the header stays short
+                title += " · BLIND"
+            else:
+                title += f" · coded blind by {', '.join(self.blind.coders)} (you see all)"
+        self.title = title
+
+    def _blind_lines(self) -> list[str]:
+        """The side panel's first lines on a blind source: nothing seems to vanish."""
+        if not self._hidden():
+            return []
+        assert self.blind is not None
+        return [f"[reverse b] BLIND [/] {self.blind.until()}: you see only your own codings "
+                "here; F10 cannot show the others' until then.",
+                "ctrl+f when you have finished coding it.", ""]
+
+    def action_finish_blind(self) -> None:
+        """Say this coder has finished the blind source (asks first; u undoes)."""
+        blind = self.blind
+        if blind is None or self.coder not in blind.coders:
+            self.notify(f"{self.source_name} is not coded blind by {self.coder}: nothing to "
+                        "finish", severity="warning")
+            return
+        if self.coder in blind.finished:
+            self.notify(f"You have finished {self.source_name} already; blind "
+                        f"{blind.until()}")
+            return
+        yes = "Yes: finished (the others' codings show once all have finished)"
+        source_id = self.document.id
+
+        def answered(choice: str | None) -> None:
+            if choice == yes:
+                self.change(f"finish blind coding of {self.source_name!r}",
+                            lambda session: finish(session, str(source_id), self.coder),
+                            after=self._finished)
+
+        self.app.push_screen(FuzzyPicker(f"Finished coding {self.source_name} blind?",
+                                         ["Not yet: keep coding blind", yes]), answered)
+
+    def _finished(self, status: BlindStatus) -> None:
+        self.blind = status
+        self._title()
+        if status.hiding:
+            self.notify(f"Finished; {self.source_name} stays blind {status.until()}")
+        else:
+            self.notify(f"All have finished {self.source_name}: every coding is visible now")
+
     @on(TranscriptView.CursorMoved)
     def _describe(self, event: TranscriptView.CursorMoved) -> None:
         view = event.view
-        lines = []
+        lines = self._blind_lines()
         if view.selection:
             sel = view.selection
             lines.append(f"[b]Selected[/b] {sel.start}-{sel.end} "
@@ -264,9 +330,19 @@ class ReaderScreen(WorkbenchScreen):
         """Redraw the codings after a change here or elsewhere."""
         if not hasattr(self, "document"):
             return
-        project, source_id, showing = self.project, self.document.id, self.workbench.showing
-        in_background(self, lambda: source_spans(project, source_id, showing),
-                      self.view.set_spans, group="spans")
+        project, source_id, showing, viewer = (self.project, self.document.id,
+                                               self.workbench.showing, self.coder)
+
+        def load() -> tuple[list[Span], BlindStatus | None]:
+            return (source_spans(project, source_id, showing, viewer),
+                    source_status(project, source_id))
+
+        def show(loaded: tuple[list[Span], BlindStatus | None]) -> None:
+            spans, self.blind = loaded
+            self._title()
+            self.view.set_spans(spans)
+
+        in_background(self, load, show, group="spans")
 
     # -- moving between codings ---------------------------------------------------------
 
@@ -291,10 +367,52 @@ class ReaderScreen(WorkbenchScreen):
             return
         self.view.go_to(targets[0] if direction > 0 else targets[-1])
 
+    # -- finding words (qcode.reports.search) ---------------------------------------------
+
+    def action_find(self) -> None:
+        """Search this transcript; the first hit after the cursor is selected."""
+        project, name = self.project, self.source_name
+
+        def found(result: SearchResult) -> None:
+            self.hits = [(h.start, h.end) for h in result.hits]
+            if not self.hits:
+                self.notify("Not found in this transcript", severity="warning")
+                return
+            self.notify(f"{len(self.hits)} hit{'s' if len(self.hits) != 1 else ''}: "
+                        "f next, F previous")
+            self.view.go_to(self.view.cursor)  # from the cursor on, not past a selection
+            self.action_next_hit(1)
+
+        self.ask("Find in this transcript (words, a phrase, word*, a OR b)",
+                 lambda text: in_background(
+                     self, lambda: search(project, SearchQuery(text, sources=[name])), found,
+                     group="find"))
+
+    def action_next_hit(self, direction: int) -> None:
+        """Select the next (or previous) search hit."""
+        if not self.hits:
+            self.notify("No search here yet: / finds words", severity="warning")
+            return
+        selection = self.view.selection
+        at = selection.start if selection else self.view.cursor - 1
+        targets = [h for h in self.hits if h[0] > at] if direction > 0 else [
+            h for h in self.hits if h[0] < at]
+        if not targets:
+            self.notify("No more hits that way")
+            return
+        self.view.select(*(targets[0] if direction > 0 else targets[-1]))
+
     def action_memo(self) -> None:
         """A memo on this transcript, saved as one undoable action."""
         write_memo(self, ("source", self.source_name), f"source: {self.source_name}",
                    f"Memo on {self.source_name}")
+
+    def action_edit_text(self) -> None:
+        """Correct the transcript itself; codings move with their words (E)."""
+        from qcode.tui.screens.text_editor import edit_text
+
+        if hasattr(self, "document"):
+            edit_text(self)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -11,7 +11,10 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Input
 
 from qcode.cells import cell_text
+from qcode.reports.agreement import covered, merged
+from qcode.services.blind import BlindStatus, blind_status
 from qcode.services.cases import list_cases
+from qcode.services.coding_edit import source_spans
 from qcode.services.project import Project
 from qcode.services.sources import coding_coverage, list_sources
 from qcode.tui.screens.base import WorkbenchScreen
@@ -26,9 +29,11 @@ class SourceLine:
     codings: int
     coverage: float
     attributes: dict[str, str]
+    blind: str = ""  # how the source is coded blind, for this coder; "" when it is not
 
     def matches(self, words: list[str]) -> bool:
-        haystack = " ".join([self.name, self.cases, *self.attributes.values()]).lower()
+        haystack = " ".join([self.name, self.cases, self.blind,
+                             *self.attributes.values()]).lower()
         return all(word in haystack for word in words)
 
 
@@ -41,9 +46,21 @@ def progress_bar(share: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled) + f" {share:4.0%}"
 
 
-def load_sources(project: Project) -> tuple[list[str], list[SourceLine]]:
+def blind_label(status: BlindStatus, coder: str) -> str:
+    """The Blind column for `coder`: whose codings they see there, and until when."""
+    if not status.hiding:
+        return "finished: all visible"
+    if status.hides_from(coder):
+        mine = " (you: finished)" if coder in status.finished else ""
+        return f"only yours {status.until()}{mine}"
+    return f"{', '.join(status.coders)} blind (you see all)"
+
+
+def load_sources(project: Project, coder: str) -> tuple[list[str], list[SourceLine]]:
+    """The sources as the table lists them for `coder` (blind coding counts only theirs)."""
     cases = {c.key: c for c in list_cases(project)}
     coverage = coding_coverage(project)
+    blind = {s.source_id: s for s in blind_status(project)}
     attributes: list[str] = []
     lines = []
     for source in list_sources(project):
@@ -53,8 +70,17 @@ def load_sources(project: Project) -> tuple[list[str], list[SourceLine]]:
                 if name not in attributes:
                     attributes.append(name)
                 values.setdefault(name, cell_text(value))
+        codings, share = source.codings, coverage.get(source.id, 0.0)
+        status = blind.get(source.id)
+        if status is not None and status.hides_from(coder):
+            # Counting the others' codings would tell how far they are: only the coder's own.
+            spans = source_spans(project, source.id, viewer=coder)
+            codings = len(spans)
+            share = covered(merged((s.start, s.end) for s in spans)) / source.characters \
+                if source.characters else 0.0
         lines.append(SourceLine(source.name, ", ".join(source.cases), source.words,
-                                source.codings, coverage.get(source.id, 0.0), values))
+                                codings, share, values,
+                                blind_label(status, coder) if status is not None else ""))
     return attributes, lines
 
 
@@ -66,6 +92,7 @@ class SourcesScreen(WorkbenchScreen):
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("escape", "clear", "Clear filter", show=False),
+        Binding("P", "pseudonymise", "Pseudonymise names", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -81,9 +108,9 @@ class SourcesScreen(WorkbenchScreen):
         self.lines: list[SourceLine] = []
 
     def reload(self) -> None:
-        project = self.project
+        project, coder = self.project, self.coder
         self.query_one("#sources").loading = True
-        in_background(self, lambda: load_sources(project), self._show)
+        in_background(self, lambda: load_sources(project, coder), self._show)
 
     def _show(self, found: tuple[list[str], list[SourceLine]]) -> None:
         self.attributes, self.lines = found
@@ -94,12 +121,16 @@ class SourcesScreen(WorkbenchScreen):
     def _fill(self, query: str) -> None:
         table = self.query_one("#sources", DataTable)
         table.clear(columns=True)
-        table.add_columns("Source", "Case", "Words", "Codings", "Coded", *self.attributes)
+        # The Blind column is there only while some source is coded blind.
+        blind = any(line.blind for line in self.lines)
+        table.add_columns("Source", "Case", "Words", "Codings", "Coded",
+                          *(["Blind"] if blind else []), *self.attributes)
         words = query.lower().split()
         for line in self.lines:
             if line.matches(words):
                 table.add_row(line.name, line.cases, line.words, line.codings,
                               progress_bar(line.coverage),
+                              *([line.blind] if blind else []),
                               *(_short(line.attributes.get(a, "")) for a in self.attributes),
                               key=line.name)
 
@@ -132,6 +163,12 @@ class SourcesScreen(WorkbenchScreen):
         from qcode.tui.screens.reader import ReaderScreen
 
         self.app.push_screen(ReaderScreen(key))
+
+    def action_pseudonymise(self) -> None:
+        """Replace real names with pseudonyms in every source (P, or the palette)."""
+        from qcode.tui.screens.pseudonyms import PseudonymsScreen
+
+        self.app.push_screen(PseudonymsScreen())
 
     def on_screen_resume(self) -> None:
         self.reload()  # on first show, and after reading: codings and progress changed

@@ -7,7 +7,6 @@ transcript with thousands of codings opens as fast as a short one.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,10 +21,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qcode.ingest.units import WORD as _WORD
+from qcode.ingest.units import TextUnits
 from qcode.services.coding_edit import Span
 from qcode.services.sources import Turn
-
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 @dataclass(frozen=True)
@@ -108,9 +107,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.language = language
         self.text = text
         self.turns = list(turns)
-        self._label_end = self._speaker_labels()
-        self._units: dict[str, list[tuple[int, int]]] = {}
-        self.sentences: list[tuple[int, int]] | None = None
+        # Words, sentences, turns, paragraphs: defined once, shared with auto-coding.
+        self._text_units = TextUnits(text, self.turns, language)
         self.cursor = 0
         self.mark: int | None = None
         self._lines: list[tuple[int, int]] = [(0, 0)]
@@ -131,8 +129,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def set_sentences(self, sentences: list[tuple[int, int]]) -> None:
         """Sentence boundaries worked out in the background (else on the first use)."""
-        self.sentences = sentences
-        self._units.pop("sentence", None)
+        self._text_units.set_sentences(sentences)
 
     def add_spans(self, spans: Sequence[Span]) -> None:
         """Show new codings at once, before the next full reload."""
@@ -241,22 +238,9 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" ", base + cursor_style))
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
-    def _speaker_labels(self) -> dict[int, int]:
-        """Where each speaker label ("IP4: ") starts and where its turn's words begin.
-
-        A turn's span is what was said; its label stands before it on the same line.
-        """
-        found = {}
-        for turn in self.turns:
-            line_start = self.text.rfind("\n", 0, turn.start) + 1
-            label = self.text[line_start:turn.start]
-            if label.strip() and turn.speaker.strip() in label:
-                found[line_start] = turn.start
-        return found
-
     def _speaker_end(self, line_start: int) -> int:
         """Where the speaker label that starts this line ends, else 0."""
-        return self._label_end.get(line_start, 0)
+        return self._text_units.label_end(line_start)
 
     # -- moving -----------------------------------------------------------------------
 
@@ -327,38 +311,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
         The text never changes in the reader, so each kind is worked out once.
         """
-        if unit not in self._units:
-            self._units[unit] = self._find_units(unit)
-        return self._units[unit]
-
-    def _find_units(self, unit: str) -> list[tuple[int, int]]:
-        if unit == "word":
-            return [m.span() for m in _WORD.finditer(self.text)]
-        if unit == "sentence":
-            if self.sentences is None:
-                from qcode.ingest.sentences import sentence_spans
-
-                self.sentences = sentence_spans(self.text, self.language)
-            return [self._without_label(a, b) for a, b in self.sentences]
-        if unit == "turn":
-            return [self._without_label(*self._trimmed(t.start, t.end)) for t in self.turns]
-        spans, at = [], 0
-        for line in self.text.split("\n"):
-            if line.strip():
-                spans.append(self._without_label(*self._trimmed(at, at + len(line))))
-            at += len(line) + 1
-        return spans
-
-    def _trimmed(self, start: int, end: int) -> tuple[int, int]:
-        chunk = self.text[start:end]
-        return start + len(chunk) - len(chunk.lstrip()), end - (len(chunk) - len(chunk.rstrip()))
-
-    def _without_label(self, start: int, end: int) -> tuple[int, int]:
-        """A sentence or turn without the speaker label in front of it."""
-        label_end = self._speaker_end(start)
-        if label_end and label_end < end:
-            return self._trimmed(label_end, end)
-        return start, end
+        return self._text_units.spans(unit)
 
     def action_select_unit(self, unit: str) -> None:
         """Select the unit at the cursor; pressed again, take in the next one too."""

@@ -1,0 +1,214 @@
+"""Correcting transcripts: `qcode edit`, `replace`, `versions`, `restore` and `review`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qcode.cli.common import opened, project_argument
+from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.errors import ConstraintError, InputError
+
+if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
+    from qcode.services.source_edit import EditResult
+
+_MOVE_COLUMNS = ["quote", "status", "codings", "start", "end", "was", "now"]
+
+
+def _report(result: EditResult, fmt: str, every: bool) -> None:
+    """The summary line on stderr; the quotes to look at (or all of them) as a table."""
+    note(result.summary())
+    if not result.changed:
+        return
+    shown = result.quotes if every else tuple(result.flagged)
+    rows = [{"quote": q.quote_id, "status": q.status, "codings": q.codings,
+             "start": q.start, "end": q.end, "was": q.old_text, "now": q.text}
+            for q in shown]
+    if rows or fmt == "json":
+        emit(rows, _MOVE_COLUMNS, fmt)
+
+
+_every_option = click.option("--all", "every", is_flag=True,
+                             help="List every quote of the source, not only the flagged.")
+_reason_option = click.option("--reason", help="Why the text changed; kept with the version.")
+_coder_option = click.option("--coder", help="Who edits (default: $QCODE_CODER or your login).")
+
+
+@click.command()
+@project_argument
+@click.argument("source")
+@_reason_option
+@_coder_option
+@_every_option
+@output_options
+def edit(project: str, source: str, reason: str | None, coder: str | None, every: bool,
+         fmt: str, as_json: bool) -> None:
+    """Correct a transcript in your editor ($VISUAL or $EDITOR); codings follow the words.
+
+    On save, quotes move with their words; a quote whose words you changed is
+    re-anchored and flagged for review, one whose words you deleted is kept
+    unanchored with its codings. The text before is kept as a version (`qcode
+    versions`, `qcode restore`). Closing the editor without saving changes nothing.
+
+    \b
+    Example:
+      EDITOR=nano qcode edit study.qcode IP4_interview --reason "names checked"
+      qcode review study.qcode
+    """
+    from qcode.ingest.text import normalise_newlines
+    from qcode.services.source_edit import edit_source, keep_draft
+    from qcode.services.sources import source_text
+
+    with opened(project) as p:
+        name, before = source_text(p, source)
+        edited = click.edit(before, extension=".txt", require_save=True)
+        if edited is None:
+            note(f"{name}: not saved in the editor; nothing was changed")
+            return
+        after = normalise_newlines(edited)
+        # Editors end the file with a newline; one the text did not have is not an edit.
+        if not before.endswith("\n") and after.endswith("\n") and not after.endswith("\n\n"):
+            after = after[:-1]
+        try:
+            result = edit_source(p, name, after, reason or "edited", coder, based_on=before)
+        except (ConstraintError, InputError):
+            kept = keep_draft(name, after)
+            note(f"your edited text is kept in {kept}; `qcode replace PROJECT SOURCE "
+                 f"{kept}` applies it later")
+            raise
+    _report(result, chosen_format(fmt, as_json), every)
+
+
+@click.command()
+@project_argument
+@click.argument("source")
+@click.argument("new_file", metavar="NEWFILE",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_reason_option
+@_coder_option
+@_every_option
+@output_options
+def replace(project: str, source: str, new_file: Path, reason: str | None, coder: str | None,
+            every: bool, fmt: str, as_json: bool) -> None:
+    """Replace a source's text with a re-transcribed file, keeping its codings.
+
+    NEWFILE is read as `qcode import` reads files (.txt .md .docx .odt .rtf .pdf .vtt
+    .srt), with its own speaker turns and pages. Quotes move with their words as in
+    `qcode edit`; the old text is kept as a version.
+
+    \b
+    Example:
+      qcode replace study.qcode IP4_interview IP4_corrected.docx
+    """
+    from qcode.ingest.formats import READERS
+    from qcode.services.source_edit import edit_source
+
+    reader = READERS.get(new_file.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise InputError(f"{new_file}: {new_file.suffix or 'a file without an extension'} "
+                         f"cannot be read; save the transcript as one of {known}")
+    fmt_name, read = reader
+    document = read(new_file)
+    with opened(project) as p:
+        result = edit_source(p, source, document.text, reason or f"replaced by {new_file.name}",
+                             coder, turns=document.turns, pages=document.pages,
+                             origin=(fmt_name, new_file.name))
+    _report(result, chosen_format(fmt, as_json), every)
+
+
+@click.command()
+@project_argument
+@click.argument("source")
+@click.option("--show", "show", type=click.IntRange(min=1), metavar="N",
+              help="Print the text of version N instead of the list.")
+@output_options
+def versions(project: str, source: str, show: int | None, fmt: str, as_json: bool) -> None:
+    """List the saved versions of a source's text (each edit keeps the text before it).
+
+    \b
+    Example:
+      qcode versions study.qcode IP4_interview
+      qcode versions study.qcode IP4_interview --show 1 > IP4_v1.txt
+    """
+    from qcode.services.source_edit import list_versions, version_text
+
+    with opened(project) as p:
+        if show is not None:
+            click.echo(version_text(p, source, show), nl=False)
+            return
+        found = list_versions(p, source)
+    rows = [{"version": v.number, "saved": v.created_at, "coder": v.coder, "reason": v.reason,
+             "characters": v.characters, "words": v.words, "quotes": v.quotes} for v in found]
+    emit(rows, ["version", "saved", "coder", "reason", "characters", "words", "quotes"],
+         chosen_format(fmt, as_json))
+    if not found:
+        note(f"{source} has not been edited: there are no versions")
+
+
+@click.command()
+@project_argument
+@click.argument("source")
+@click.option("--version", "number", type=click.IntRange(min=1), required=True, metavar="N",
+              help="The version to put back (`qcode versions` lists them).")
+@_coder_option
+@_every_option
+@output_options
+def restore(project: str, source: str, number: int, coder: str | None, every: bool, fmt: str,
+            as_json: bool) -> None:
+    """Put back an earlier version of a source: its text and every quote's place exactly.
+
+    The text it replaces is saved as a new version first, so a restore can itself
+    be undone by restoring again. Quotes made after that version move with the text.
+
+    \b
+    Example:
+      qcode restore study.qcode IP4_interview --version 1
+    """
+    from qcode.services.source_edit import restore_version
+
+    with opened(project) as p:
+        result = restore_version(p, source, number, coder)
+    _report(result, chosen_format(fmt, as_json), every)
+
+
+@click.command()
+@project_argument
+@click.option("--source", help="Only the quotes of this source.")
+@click.option("--clear", "clear", multiple=True, type=int, metavar="ID",
+              help="Accept quote ID as it is now: its flag goes (repeatable).")
+@click.option("--clear-all", is_flag=True, help="Accept every listed quote.")
+@output_options
+def review(project: str, source: str | None, clear: tuple[int, ...], clear_all: bool,
+           fmt: str, as_json: bool) -> None:
+    """List quotes an edit changed, with their old and new words; accept them.
+
+    A re-anchored quote now covers the words shown; an unanchored one lost its
+    words and keeps its codings (place it with `qcode anchor`). Accepting a quote
+    only clears its flag.
+
+    \b
+    Example:
+      qcode review study.qcode
+      qcode review study.qcode --clear 57 --clear 58
+    """
+    from qcode.services.source_edit import clear_review, flagged_quotes
+
+    with opened(project) as p:
+        if clear or clear_all:
+            cleared = clear_review(p, clear, source)
+            note(f"accepted {cleared} quote{'' if cleared == 1 else 's'}")
+            return
+        found = flagged_quotes(p, source)
+    rows = [{"quote": q.quote_id, "source": q.source, "anchor": q.anchor, "start": q.start,
+             "end": q.end, "codings": q.codings, "text": q.text, "note": q.note}
+            for q in found]
+    emit(rows, ["quote", "source", "anchor", "start", "end", "codings", "text", "note"],
+         chosen_format(fmt, as_json))
+    if not found:
+        note("no quote is flagged for review")
+
+
+COMMANDS = [edit, replace, versions, restore, review]

@@ -1,0 +1,102 @@
+"""What qcode refuses to read, before reading it: files too large to be a transcript,
+and office files (.docx, .odt, .xlsx) that unpack to far more than they hold.
+
+The caps are far above any real study: an hour of interview is about 50,000
+characters, so one source of 10 million characters is some 200 hours of talk, and a
+100 MB transcript file is mostly pictures. Above them a file is a mistake (a
+recording or a database dump picked by accident) or made to hurt, and reading it
+would stall the import and the workbench for minutes. Each refusal is one
+InputError that names the file and says what to do; docs/guide.md lists the caps.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+
+from qcode.errors import InputError, reason
+
+MAX_FILE_BYTES = 100 * 2**20  # any transcript, coding sheet or participants file
+MAX_TEXT_CHARS = 10_000_000  # the text of one source
+# Office files are zip archives. Their parts together may unpack to this much,
+MAX_UNPACKED_BYTES = 512 * 2**20
+# and no part over 16 MB may be compressed more than this: XML and text compress 5 to
+# 20 times, pictures hardly at all, a zip bomb's padding a thousand times. (Smaller
+# parts are let be: a blank uncompressed picture may well shrink 500 times.)
+MAX_RATIO = 200
+_RATIO_FLOOR = 16 * 2**20
+# What zipfile raises for a damaged archive, besides BadZipFile: a central directory
+# seeking past the end (OSError), a made-up version (NotImplementedError), an entry
+# that is encrypted (RuntimeError) or whose data is cut or garbled (EOFError, zlib.error).
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
+              NotImplementedError, RuntimeError)
+
+
+def check_file_size(path: Path, what: str = "file") -> None:
+    """Refuse `path` when it is larger than MAX_FILE_BYTES, without reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            f"{path}: the {what} is {size / 2**20:,.0f} MB, more than the "
+            f"{MAX_FILE_BYTES // 2**20} MB qcode reads; is it the right file? "
+            "split a very long text into parts"
+        )
+
+
+def check_text_length(length: int, where: str) -> None:
+    """Refuse a text of `length` characters when it is more than one source may hold."""
+    if length > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{where}: {length:,} characters of text, more than the {MAX_TEXT_CHARS:,} "
+            "qcode holds in one source; split it into parts"
+        )
+
+
+def check_text(text: str, where: str) -> None:
+    """Refuse a source's text that is too long or holds a NUL character.
+
+    A NUL is never part of a transcript (it comes from a damaged or binary file), and
+    PostgreSQL cannot store it, so a project would take it on one store and not the other.
+    """
+    check_text_length(len(text), where)
+    nul = text.find("\0")
+    if nul >= 0:
+        raise InputError(f"{where}: the text holds a NUL character (at character {nul}), "
+                         "so the file is damaged or binary; save the transcript again")
+
+
+def check_archive(path: Path, what: str) -> None:
+    """Refuse an office file (a zip archive) that is broken or would unpack to too much.
+
+    `what` names the kind with its article ("a Word document") for the message.
+
+    The readers (python-docx, openpyxl) load parts into memory, so the sizes the
+    archive declares are checked first; zipfile never reads past a declared size.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except ZIP_ERRORS as exc:
+        raise InputError(
+            f"{path}: this is not {what}, or it is damaged ({reason(exc)}); "
+            "open it and save it again"
+        ) from exc
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
+            raise InputError(
+                f"{path}: part {info.filename!r} unpacks to {info.file_size / 2**20:,.0f} MB, "
+                f"{ratio} times its packed size (a zip bomb?); nothing was read: no program "
+                f"saves {what} like that"
+            )
+        if total > MAX_UNPACKED_BYTES:
+            raise InputError(
+                f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB (a zip bomb?); "
+                f"nothing was read: is it {what}?"
+            )

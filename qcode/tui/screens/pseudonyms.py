@@ -1,0 +1,145 @@
+"""Pseudonymising in the workbench: the names the sources use, a pseudonym for each.
+
+The list holds the stored mapping and the suggestions (capitalised words, speakers,
+named entities); Enter gives the row a pseudonym, ctrl+s applies them all through
+`pseudonymise` (each changed source keeps its text before as a version).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Footer, Header, Label
+
+from qcode.services.pseudonymise import KINDS, Mapping, PseudonymReport, Suggestion, suggest
+from qcode.services.pseudonymise import pseudonymise as apply_mapping
+from qcode.tui.messages import ProjectChanged
+from qcode.tui.screens.base import WorkbenchScreen
+from qcode.tui.work import in_background
+
+SHOWN = 300  # suggestions listed; the rarest capitalised words are rarely names
+
+
+def report_line(report: PseudonymReport) -> str:
+    """What applying did, in one line."""
+    names = sum(report.replaced.values())
+    line = (f"Replaced {names} occurrence{'' if names == 1 else 's'} in "
+            f"{len(report.edits)} source{'' if len(report.edits) == 1 else 's'}")
+    others = ", ".join(f"{label} ({n})" for label, n in report.fields.items() if n)
+    return line + (f"; also {others}" if others else "")
+
+
+class PseudonymsScreen(WorkbenchScreen):
+    """Names that may identify someone; Enter sets a pseudonym, ctrl+s applies all."""
+
+    DEFAULT_CSS = """
+    PseudonymsScreen #pseudonym-hint { height: auto; color: $text-muted; padding: 0 1; }
+    PseudonymsScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply all"),
+        Binding("ctrl+n", "add_name", "Add a name"),
+        Binding("x,delete", "clear_row", "Clear pseudonym"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Suggestion] = []
+        self.typed: dict[str, str] = {}  # original -> pseudonym typed here, not yet applied
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(Text("Enter: type a pseudonym for the name (IP1, \"the agency\"...) · "
+                         "ctrl+s: replace them all in every source, name, note and memo · "
+                         "the mapping stays in the project, never in exports"),
+                    id="pseudonym-hint")
+        yield DataTable(id="pseudonyms", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Pseudonymise"
+        self.reload()
+
+    def reload(self) -> None:
+        project = self.project
+        self.query_one("#pseudonyms").loading = True
+        in_background(self, lambda: suggest(project, SHOWN), self._show)
+
+    def _show(self, found: list[Suggestion]) -> None:
+        self.rows = found
+        table = self.query_one("#pseudonyms", DataTable)
+        table.loading = False
+        table.clear(columns=True)
+        table.add_columns("Name", "Kind", "Uses", "Sources", "Pseudonym")
+        for s in found:
+            table.add_row(Text(s.text), s.kind, s.count, s.sources,
+                          Text(self.typed.get(s.text, s.pseudonym)), key=s.text)
+        for name in self.typed:
+            if name not in {s.text for s in found}:
+                table.add_row(Text(name), "", 0, 0, Text(self.typed[name]), key=name)
+        if not table.row_count:
+            self.notify("No names found in the sources; ctrl+n adds one by hand")
+
+    def _current(self) -> str | None:
+        table = self.query_one("#pseudonyms", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return key
+
+    @on(DataTable.RowSelected, "#pseudonyms")
+    def _chosen(self) -> None:
+        name = self._current()
+        if name is None:
+            return
+        stored = next((s.pseudonym for s in self.rows if s.text == name), "")
+        self.ask(f"Pseudonym for {name}", lambda value: self._set(name, value),
+                 self.typed.get(name, stored))
+
+    def _set(self, name: str, pseudonym: str) -> None:
+        self.typed[name] = pseudonym
+        table = self.query_one("#pseudonyms", DataTable)
+        if name in table.rows:
+            table.update_cell(name, table.ordered_columns[4].key, Text(pseudonym))
+        else:
+            table.add_row(Text(name), "", 0, 0, Text(pseudonym), key=name)
+
+    def action_add_name(self) -> None:
+        """A name the suggestions missed (lower case, or used once at a sentence start)."""
+        self.ask("A name to replace, exactly as the transcripts write it",
+                 lambda name: self._set(" ".join(name.split()), ""))
+
+    def action_clear_row(self) -> None:
+        name = self._current()
+        if name is not None and name in self.typed:
+            del self.typed[name]
+            table = self.query_one("#pseudonyms", DataTable)
+            stored = next((s.pseudonym for s in self.rows if s.text == name), "")
+            table.update_cell(name, table.ordered_columns[4].key, Text(stored))
+
+    def action_apply(self) -> None:
+        kinds = {s.text: s.kind for s in self.rows}
+        mappings = [Mapping(name, pseudonym, kinds.get(name) if kinds.get(name) in KINDS
+                            else None)
+                    for name, pseudonym in self.typed.items() if pseudonym.strip()]
+        if not mappings and not any(s.pseudonym for s in self.rows):
+            self.notify("Give at least one name a pseudonym first (Enter on its row)",
+                        severity="warning")
+            return
+        project, coder = self.project, self.coder
+
+        def done(report: PseudonymReport) -> None:
+            self.typed.clear()
+            self.notify(report_line(report), title="Pseudonymised", timeout=10)
+            self.app.post_message(ProjectChanged("pseudonymise"))
+            self.reload()
+
+        in_background(self, lambda: apply_mapping(project, mappings, coder=coder), done,
+                      writes=True, group="write")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
