@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pytest
 from hostile import make
 from hostile.check import (
+    check_clean,
     codings,
     copy_project,
     dump,
@@ -77,6 +78,7 @@ def _refused_or_ok(result: object, project: Path, before: str, path: Path) -> bo
     exit_code, stderr = result.exit_code, result.stderr  # type: ignore[attr-defined]
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     if exit_code == 0:
+        check_clean(project)
         return True
     one_line_refusal(stderr, exit_code, str(path))
     assert dump(project) == before, f"{path.name} was refused but the project changed"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hostile import make
 from hostile.check import (
+    check_clean,
     codings,
     dump,
     new_project,
@@ -33,13 +34,17 @@ BASELINE = "IP1: the rent was high. Then it fell.\n"
 
 
 @pytest.fixture
-def study(tmp_path: Path) -> Path:
-    """A project with one transcript in it, so "unchanged" has something to keep."""
+def study(tmp_path: Path) -> Iterator[Path]:
+    """A project with one transcript in it, so "unchanged" has something to keep.
+
+    Whatever the test fed it, `qcode check` must find it sound afterwards.
+    """
     path = new_project(tmp_path)
     transcript = tmp_path / "IP1.txt"
     transcript.write_text(BASELINE, encoding="utf-8")
     succeeded(run("import", path, transcript))
-    return path
+    yield path
+    check_clean(path)
 
 
 @pytest.fixture

@@ -678,6 +678,9 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
         return None
     coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes,
                     emphasis=emphasis)
+    # In the session before the filing lookups below, whose autoflush would otherwise
+    # meet a coding that its quote already lists but the session does not know.
+    session.add(coding)
     if filing is not None:
         for name, primary in filing:
             node, _ = lookup.subdivision(session, name, create=True)
@@ -686,7 +689,6 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
     elif target.filed_under is not None:
         coding.subdivisions.append(
             CodingSubdivision(subdivision=target.filed_under, is_primary=True))
-    session.add(coding)
     summary.add("codings")
     if notes:
         summary.add("coding notes")

@@ -95,3 +95,9 @@ def codings(project: Path) -> list[dict[str, Any]]:
     succeeded(listed)
     rows: list[dict[str, Any]] = json.loads(listed.stdout)
     return rows
+
+
+def check_clean(project: Path) -> None:
+    """`qcode check` finds nothing wrong with `project` (issue 9: after every such test)."""
+    result = run("check", project, "--json")
+    assert result.exit_code == 0, f"qcode check found problems:\n{result.output}"
