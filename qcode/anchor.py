@@ -229,12 +229,38 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _all(text: str, fragment: str) -> list[int]:
-    found, at = [], text.find(fragment)
+def _all(text: str, fragment: str, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Every start of `fragment` inside text[lo:hi], overlapping ones included."""
+    end = len(text) if hi is None else hi
+    found, at = [], text.find(fragment, lo, end)
     while at >= 0:
         found.append(at)
-        at = text.find(fragment, at + 1)
+        at = text.find(fragment, at + 1, end)
     return found
+
+
+def nearest(positions: Iterable[int], near: int, unique: bool = False) -> int | None:
+    """The position closest to `near`; the earlier one when two are as close.
+
+    With `unique`, two as close make it ambiguous, and the answer is None: a caller
+    that moves a quote there would be guessing.
+    """
+    ranked = sorted(positions, key=lambda p: (abs(p - near), p))
+    if not ranked:
+        return None
+    if unique and len(ranked) > 1 and abs(ranked[1] - near) == abs(ranked[0] - near):
+        return None
+    return ranked[0]
+
+
+def nearest_occurrence(text: str, words: str, near: int, lo: int = 0, hi: int | None = None,
+                       unique: bool = False) -> int | None:
+    """Where `words` occur verbatim in text[lo:hi] closest to `near` (see `nearest`).
+
+    A quote whose span no longer holds its words usually sits a little off: the
+    occurrence nearest the old place is the one it meant.
+    """
+    return nearest(_all(text, words, lo, hi), near, unique)
 
 
 def _split(quote: str, splitter: re.Pattern[str]) -> tuple[list[str], list[int]]:

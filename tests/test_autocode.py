@@ -4,6 +4,7 @@ step that never doubles a coding."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from qcode.services.autocode import AutoSpan, autocode, speaker_as_case
 from qcode.services.cases import list_cases
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, init_project
-from qcode.services.sources import NewSource, add_source
+from qcode.services.sources import NewSource, add_source, source_text
 
 TEXT = (
     "Interview IP4\n\n"
@@ -68,7 +69,7 @@ def test_hits_widen_to_the_units_the_reader_selects(study: Project) -> None:
 
 def test_one_run_is_one_action_that_undo_takes_back_whole(location: str) -> None:
     with make(location) as study:
-        spans = [AutoSpan(SOURCE, s.start, s.end) for s in plan(
+        spans = [AutoSpan(s.source_id, s.start, s.end) for s in plan(
             study, SearchQuery("subsidy"), "sentence")]
         done = autocode(study, spans, "Financing", subdivision="Money",
                         other_subdivisions=["Delays"], coder="maria",
@@ -92,8 +93,9 @@ def test_one_run_is_one_action_that_undo_takes_back_whole(location: str) -> None
 
 def test_duplicates_are_per_span_code_and_coder(study: Project) -> None:
     first = plan(study, SearchQuery("subsidy"), "hit")[0]
-    autocode(study, [AutoSpan(SOURCE, first.start, first.end)], "Financing", coder="maria")
-    spans = [AutoSpan(SOURCE, s.start, s.end) for s in plan(study, SearchQuery("subsidy"))]
+    autocode(study, [AutoSpan(first.source_id, first.start, first.end)], "Financing",
+             coder="maria")
+    spans = [AutoSpan(s.source_id, s.start, s.end) for s in plan(study, SearchQuery("subsidy"))]
     mixed = autocode(study, spans + spans[:1], "Financing", coder="maria")
     assert (mixed.coded, mixed.duplicates, mixed.created) == (2, 2, [False, True, True, False])
     other = autocode(study, spans[:1], "Financing", coder="ben")  # another coder's own
@@ -102,7 +104,7 @@ def test_duplicates_are_per_span_code_and_coder(study: Project) -> None:
 
 
 def test_a_dry_run_changes_nothing(study: Project) -> None:
-    spans = [AutoSpan(SOURCE, s.start, s.end) for s in plan(study, SearchQuery("subsidy"))]
+    spans = [AutoSpan(s.source_id, s.start, s.end) for s in plan(study, SearchQuery("subsidy"))]
     looked = autocode(study, spans, "Financing", dry_run=True)
     assert (looked.coded, looked.new_code) == (3, True)
     assert list_codings(study) == [] and history.history(study) == []
@@ -132,7 +134,8 @@ def test_the_cli_previews_numbers_and_codes_all_but_the_skipped(study: Project) 
     assert [(r["n"], r["status"]) for r in rows] == [(1, "would code"), (2, "would code"),
                                                      (3, "would code")]
     assert list_codings(study) == []
-    run = runner.invoke(cli, [*args, "--skip", "2"])
+    fingerprint = planned_as(preview.stderr)
+    run = runner.invoke(cli, [*args, "--skip", "2", "--plan", fingerprint])
     assert run.exit_code == 0, run.output
     assert [r["status"] for r in json.loads(run.stdout)] == ["coded", "left out", "coded"]
     assert "coded 2 spans; 0 already coded, 1 left out" in run.stderr
@@ -145,3 +148,53 @@ def test_the_cli_previews_numbers_and_codes_all_but_the_skipped(study: Project) 
     assert [r["unit"] for r in json.loads(speaker.stdout)] == ["turn", "turn"]
     missing = runner.invoke(cli, ["autocode", study.location, "subsidy"])
     assert missing.exit_code == 1 and "--code NAME" in missing.stderr
+
+
+def planned_as(stderr: str) -> str:
+    """The plan fingerprint a dry run printed."""
+    found = re.search(r"^plan ([0-9a-f]{8}): .* --plan \1$", stderr, re.MULTILINE)
+    assert found is not None, stderr
+    return found.group(1)
+
+
+def test_skip_numbers_need_the_dry_runs_plan_and_a_changed_list_is_refused(
+        study: Project) -> None:
+    runner = CliRunner()
+    args = ["autocode", study.location, "subsidy", "--unit", "sentence", "--code",
+            "Financing", "--json"]
+    fingerprint = planned_as(runner.invoke(cli, [*args, "--dry-run"]).stderr)
+    # Numbers without the list they came from are refused: they may have shifted.
+    bare = runner.invoke(cli, [*args, "--skip", "2"])
+    assert bare.exit_code == 1 and "--plan FINGERPRINT" in bare.stderr
+    # A transcript imported since puts a new span first: every number moved by one.
+    add_source(study, NewSource(name="IP1_interview", text="IP1: No subsidy reached us.\n",
+                                format="txt"))
+    stale = runner.invoke(cli, [*args, "--skip", "2", "--plan", fingerprint])
+    assert stale.exit_code == 1
+    assert stale.stderr.startswith(f"qcode: error: --plan {fingerprint}: the list has changed "
+                                   "since that dry run")
+    assert list_codings(study) == []
+    fresh = planned_as(runner.invoke(cli, [*args, "--dry-run"]).stderr)
+    assert fresh != fingerprint
+    run = runner.invoke(cli, [*args, "--skip", "3", "--plan", fresh.upper()])
+    assert run.exit_code == 0, run.output
+    assert sorted(r.text for r in list_codings(study)) == [
+        "How was the subsidy paid?", "IP1: No subsidy reached us.",
+        "Then the subsidy paid the roof."]
+
+
+def test_a_source_named_like_another_sources_id_gets_its_own_spans(location: str) -> None:
+    names = ["A1", "A2", "7", "A4", "A5", "A6", "IP7"]  # "7" gets id 3; IP7 gets id 7
+    with init_project(location) as project:
+        for n, name in enumerate(names):
+            extra = {"7": " The terrace leaked.", "IP7": " The balcony leaked."}.get(name, "")
+            add_source(project, NewSource(name=name, text=f"Note {n}.{extra}\n",
+                                          format="txt"))
+        for word, code in (("balcony", "Balcony"), ("terrace", "Terrace")):
+            spans = plan(project, SearchQuery(word), "sentence")
+            autocode(project, [AutoSpan(s.source_id, s.start, s.end) for s in spans], code)
+        assert sorted((r.source, r.code, r.text) for r in list_codings(project)) == [
+            ("7", "Terrace", "The terrace leaked."), ("IP7", "Balcony", "The balcony leaked.")]
+        # Typed names and ids resolve the same way every time: a name first, then an id.
+        assert source_text(project, "7")[0] == "7"
+        assert source_text(project, "6")[0] == "A6"

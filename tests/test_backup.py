@@ -19,6 +19,7 @@ from qcode.services import backup as backups
 from qcode.services.check import check
 from qcode.services.coding import CodingRequest, code_span
 from qcode.services.project import init_project, open_project
+from qcode.services.sources import list_sources
 from qcode.store.models import Coding, CodingSubdivision
 
 
@@ -120,7 +121,12 @@ def test_bulk_commands_back_up_first_and_dry_runs_do_not(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     other = tmp_path / "other.qcode"
     shutil.copy(study, other)
+    extra = tmp_path / "IP9.txt"
+    extra.write_text("IP9: a transcript only the other copy has.\n", encoding="utf-8")
+    assert run("import", str(other), str(extra)).exit_code == 0
     assert run("merge", str(study), str(other), "--dry-run").exit_code == 0
+    assert run("merge", str(study), str(other)).exit_code == 0
+    # Merged once, a second merge has nothing to add: its copy would be the project.
     assert run("merge", str(study), str(other)).exit_code == 0
     assert run("export", "qdpx", str(study), str(tmp_path / "s.qdpx")).exit_code == 0
     fresh = tmp_path / "fresh.qcode"
@@ -129,6 +135,37 @@ def test_bulk_commands_back_up_first_and_dry_runs_do_not(tmp_path: Path) -> None
     assert backups.list_backups(fresh) == []
     made = [p.name.split("-before-")[1] for p in backups.list_backups(study)]
     assert made == ["import.qcode", "sheet-import.qcode", "merge.qcode"]
+
+
+def test_failed_bulk_commands_leave_no_backup_and_evict_none(tmp_path: Path) -> None:
+    study = tmp_path / "study.qcode"
+    assert run("init", str(study)).exit_code == 0
+    for n in range(3):  # three good imports: three backups of three different states
+        transcript = tmp_path / f"IP{n + 1}.txt"
+        transcript.write_text(f"IP{n + 1}: the rent was high in year {n}.\n", encoding="utf-8")
+        assert run("import", str(study), str(transcript)).exit_code == 0
+    good = [p.name for p in backups.list_backups(study)]
+    assert len(good) == 3 and codings_in(study) == 0
+    broken = tmp_path / "broken.qda"
+    broken.mkdir()
+    (broken / "data.qda").write_bytes(b"PK\x03\x04 a zip, not QualCoder's database" * 40)
+    for _ in range(5):  # a researcher trying again and again
+        failed = run("import", "qualcoder", str(study), str(broken))
+        assert failed.exit_code == 1 and "not a QualCoder project" in failed.stderr
+    refused = tmp_path / "empty.txt"
+    refused.write_text("", encoding="utf-8")
+    assert run("import", str(study), str(refused)).exit_code == 1
+    assert [p.name for p in backups.list_backups(study)] == good
+
+    # A command that fails after committing part of its work keeps its copy.
+    fine = tmp_path / "IP7.txt"
+    fine.write_text("IP7: this one goes in.\n", encoding="utf-8")
+    partly = run("import", str(study), str(fine), str(refused))
+    assert partly.exit_code == 1 and "1 imported" in partly.stderr
+    after = backups.list_backups(study)
+    assert [p.name for p in after[:3]] == good and len(after) == 4
+    with open_project(after[-1]) as project:
+        assert "IP7" not in {s.name for s in list_sources(project)}  # taken before it
 
 
 def test_qcode_backup_to_a_file_a_folder_and_the_backups_folder(demo_copy: str,

@@ -1,4 +1,4 @@
-"""Blind double coding: who sees whose codings, finishing, status, agreement refused.
+"""Blind double coding: who sees whose codings, finishing, status, agreement left out.
 
 While a source is blind for its listed coders and one of them has not finished, a
 listed coder sees only their own codings there; everyone else, and every other
@@ -17,9 +17,10 @@ from helpers import TRANSCRIPT, add_text, code_phrase
 
 from qcode.cli.main import cli
 from qcode.errors import InputError
-from qcode.reports.agreement import agreement
+from qcode.reports.agreement import ALL_SOURCES, agreement
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.quotes import QuoteFilter, count_quotes
+from qcode.reports.unitizing import unitizing
 from qcode.services import blind
 from qcode.services.coding import list_codings
 from qcode.services.coding_edit import source_spans
@@ -91,18 +92,23 @@ def test_a_blind_coder_sees_only_their_own_codings_everywhere_until_all_finish(
     assert count_quotes(study, QuoteFilter(viewer="ana")) == 6
 
 
-def test_agreement_is_refused_on_a_blind_source_until_all_finish(small_study: Project) -> None:
+def test_agreement_leaves_a_blind_source_out_until_all_finish(small_study: Project) -> None:
     study = small_study
+    found = agreement(study, "ana", "ben")  # the open source is compared, the blind one not
+    assert set(found.disagreements["source"]) == {OPEN}
+    assert f"left out: 1 source still coded blind ('{BLIND}')" in "\n".join(found.scope)
+    alpha = unitizing(study, ["ana", "ben"])
+    assert set(alpha.codes["source"]) - {ALL_SOURCES} == {OPEN}
+    assert any("still coded blind" in line for line in alpha.scope)
     with pytest.raises(InputError, match="refused: source 'IP4_interview' is coded blind "
                                          "until ana and ben finish"):
-        agreement(study, "ana", "ben")
-    with pytest.raises(InputError, match="blind"):
-        agreement(study, "ana", "ben", sources=[BLIND])
-    assert agreement(study, "ana", "ben", sources=[OPEN]).coder_a == "ana"  # others run
+        agreement(study, "ana", "ben", sources=[BLIND])  # nothing left to compare
     with study.session() as s:
         blind.finish(s, BLIND, "ana")
         blind.finish(s, BLIND, "ben")
-    assert not agreement(study, "ana", "ben").disagreements.empty
+    found = agreement(study, "ana", "ben")
+    assert set(found.disagreements["source"]) == {BLIND, OPEN}
+    assert not any("blind" in line for line in found.scope)
 
 
 def test_finishing_twice_keeps_the_first_time_and_a_third_coder_can_be_added(
@@ -156,14 +162,19 @@ def test_cli_blind_finish_status_and_lift(study_file: str) -> None:
     assert (OPEN, "ben") in codings_json(study_file, "--coder", "ana")
     assert (BLIND, "ben") in codings_json(study_file)
 
-    refused = run("agreement", study_file, "--coders", "ana", "ben")
+    partial = run("agreement", study_file, "--coders", "ana", "ben", "--json")
+    assert partial.exit_code == 0, partial.output
+    assert f"left out: 1 source still coded blind ('{BLIND}')" in \
+        "\n".join(json.loads(partial.stdout)["scope"])
+    refused = run("agreement", study_file, "--coders", "ana", "ben", "--source", BLIND)
     assert refused.exit_code == 1
     assert refused.stderr.count("\n") == 1 and "coded blind until ana and ben finish" in \
         refused.stderr
 
     assert run("finish", study_file, BLIND, "--coder", "ana").exit_code == 0
     assert status_json(study_file)[0]["waiting_for"] == ["ben"]
-    assert run("agreement", study_file, "--coders", "ana", "ben").exit_code == 1
+    assert run("agreement", study_file, "--coders", "ana", "ben", "--source",
+               BLIND).exit_code == 1
     done = run("blind", study_file, BLIND, "--finish", "--coder", "ben")
     assert done.exit_code == 0 and "have all finished" in done.stderr
     assert status_json(study_file)[0]["state"] == "finished"

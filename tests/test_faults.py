@@ -475,12 +475,11 @@ def test_the_workbench_and_a_script_code_one_file_at_once(tmp_path: Path,
     assert "errors 0" in screen.lines and not any(
         line.startswith("notify error") for line in screen.lines)
     shown = coded_lines(screen)
+    # Both finished, neither saw "locked", and every span of each is stored. Whether
+    # their writes interleaved depends on how two busy cores schedule them, so it is
+    # not asserted: the script starts once the workbench is about to store, which is
+    # all the overlap the test arranges.
     assert len(shown) == 6 and len(script.lines) == len(spans)
-    # They really wrote at the same time: each coded while the other was coding.
-    screen_times = [float(line.split()[-1]) for line in screen.lines
-                    if line.startswith("coded")]
-    script_times = [float(line.split()[-1]) for line in script.lines]
-    assert max(screen_times[0], script_times[0]) < min(screen_times[-1], script_times[-1])
     with open_project(demo_copy) as project, project.session() as session:
         stored = session.execute(
             select(Coder.name, Quote.start, Quote.end).join(Coding.coder).join(Coding.quote)

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile import make
@@ -410,3 +411,77 @@ def test_hostile_refi_qda_files_are_refused_in_one_line(study: Path, tmp_path: P
     path = maker(tmp_path)
     before = dump(study)
     refused(run("import", kind, study, path), study, before, str(path), *words)
+
+
+# --- QualCoder projects: a damaged data.qda ----------------------------------------------
+
+QC_TEXT = make.QUALCODER_TEXT
+QC_RENT = QC_TEXT.index("the rent was high")
+QC_HELP = QC_TEXT.index("the cooperative helped")
+
+REFUSED_QUALCODER: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "a table missing": ({"leave_out": ["journal"]}, ("not a QualCoder project",
+                                                     "no table journal")),
+    "a column missing": ({"columns": {"code_cat": "catid integer primary key, owner text"},
+                          "rows": {"code_cat": [(1, "ana")]}},
+                         ("table code_cat has no column name", "damaged")),
+    "a NUL in the text": (
+        {"rows": {"source": [(1, "QC1.txt", QC_TEXT.replace("rent", "re\0nt"), None, "",
+                              "ana", "", None)]}},
+        ("table source, row 1, column fulltext", "NUL character (at character 11)")),
+    "a NUL in a code's name": (
+        {"rows": {"code_name": [(1, "Re\0nt", "", 1, "ana", "", "#F5A9A9")]}},
+        ("table code_name, row 1, column name", "NUL character")),
+    "binary data as the text": (
+        {"rows": {"source": [(1, "QC1.txt", QC_TEXT.encode(), None, "", "ana", "", None)]}},
+        ("column fulltext holds binary data",)),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_QUALCODER)
+def test_a_damaged_qualcoder_project_is_refused_in_one_line(study: Path, tmp_path: Path,
+                                                           case: str) -> None:
+    changes, words = REFUSED_QUALCODER[case]
+    path = make.qualcoder(tmp_path, "damaged.qda", **changes)
+    before = dump(study)
+    refused(run("import", "qualcoder", study, path), study, before, str(path), *words,
+            "nothing was imported")
+
+
+def test_odd_values_in_a_qualcoder_project_import_as_far_as_they_make_sense(
+        study: Path, tmp_path: Path) -> None:
+    """Positions past the end or of the wrong type, ids written as text, dates no clock
+    holds: each coding is placed where its words are, or kept unanchored, or listed
+    as not imported with the reason; nothing stops the import."""
+    path = make.qualcoder(tmp_path, "odd.qda", rows={
+        "code_name": [(1, "Rent", "", "one", "ana", "9999-99-99", "#F5A9A9"),
+                      (2, "Help", None, 1.5, None, None, "#zzzzzz")],
+        # cid, fid, seltext, pos0, pos1, owner, date, memo, important
+        "code_text": [
+            (1, 1, 1, "the rent was high", QC_RENT + 900, QC_RENT + 917, "ana",
+             "0001-01-01 00:00:00+05:00", None, 1),  # past the end; its words are there
+            (2, 2, 1, "the cooperative helped", "abc", None, 7, 3.5, 8, None),  # no position
+            (3, 2, "x1", "the cooperative helped", 0, 5, "ana", "", "", 0),  # fid as text
+            (4, 1, 1, "not in the text at all", len(QC_TEXT) + 1, 2**62, "ana", "", "", 0),
+            (5, 1, 1, None, -5, len(QC_TEXT) + 3, "ana", "", "", 0),
+        ],
+        "journal": [(1, 5, 6.5, "", "ana")],
+        "annotation": [(1, 1, 2**62, 2**62 + 3, "far", "ana", None)],
+    })
+    result = run("import", "qualcoder", study, path, "--json")
+    succeeded(result)
+    assert sources(study)["QC1"] == QC_TEXT
+    got = sorted(((r["code"], r["start"], r["end"], r["text"], r["coder"])
+                  for r in codings(study)), key=str)
+    assert got == sorted([
+        ("Rent", QC_RENT, QC_RENT + 17, "the rent was high", "ana"),
+        ("Help", QC_HELP, QC_HELP + 22, "the cooperative helped", "7"),
+        ("Rent", None, None, "not in the text at all", "ana"),
+        ("Rent", None, None, f"(QualCoder coding at -5-{len(QC_TEXT) + 3} without its text)",
+         "ana"),
+    ], key=str)
+    summary = json.loads(result.stdout)
+    assert summary["skipped"] == [{"element": "coding", "name": "Help at 0-5",
+                                   "reason": "names source id x1, which the QualCoder "
+                                             "project does not hold"}]
+    assert summary["counts"]["unanchored quotes"] == 2

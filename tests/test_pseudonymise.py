@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -12,9 +13,14 @@ from sqlalchemy import select
 
 from qcode.cli.main import cli
 from qcode.errors import InputError
+from qcode.services import history
+from qcode.services.backup import list_backups
+from qcode.services.cases import CaseRow, list_cases, upsert_case
+from qcode.services.codebook import define_codes, list_codes
 from qcode.services.coding import CodingRequest, code_span, list_codings
+from qcode.services.memos import add_memo, list_memos
 from qcode.services.project import Project, open_project
-from qcode.services.pseudonymise import Mapping, pseudonymise, stored_mappings
+from qcode.services.pseudonymise import Mapping, drop_mapping, pseudonymise, stored_mappings
 from qcode.services.source_edit import flagged_quotes, list_versions
 from qcode.services.sources import NewSource, add_source, source_text, source_turns
 from qcode.store.models import Pseudonym, Quote
@@ -229,3 +235,126 @@ def test_quotes_stay_exact_on_both_stores(project: Project) -> None:
         placed = {q.text: (q.start, q.end, q.review_note)
                   for q in session.scalars(select(Quote))}
     assert placed == {now: (*span(EXPECTED, now), None) for now in QUOTES.values()}
+
+
+# -- names that start with a letter outside ASCII ------------------------------------------
+
+ACCENTED = ("Interviewer: When did you meet Álvaro?\n\n"
+            "Ángeles Pérez: In the office on the Straße. Álvaro came late.\n\n"
+            "Interviewer: And then?\n\nÁngeles Pérez: We talked.\n")
+ACCENTED_MAP = [Mapping("Álvaro", "IP2", "person"), Mapping("Ángeles Pérez", "IP3", "person"),
+                Mapping("Straße", "the street", "place")]
+ACCENTED_NAMES = ["Álvaro", "Ángeles", "Pérez", "Straße"]
+
+
+def test_accented_names_are_replaced_outside_the_text_too(project: Project) -> None:
+    add_source(project, NewSource("IP2_interview", ACCENTED, "txt"))
+    start, end = span(ACCENTED, "Álvaro came late.")
+    code_span(project, CodingRequest("IP2_interview", start, end, "Punctuality",
+                                     emphasis="Ángeles Pérez disagrees",
+                                     notes="ask about the Straße"))
+    define_codes(project, [("Trust", "What Ángeles Pérez said about trust")])
+    with project.session() as session:
+        add_memo(session, "Call with Álvaro", "Ángeles Pérez lives on the Straße")
+        upsert_case(session, CaseRow(key="IP3", name="Ángeles Pérez"))
+    # Written with separate accent marks (NFD), as macOS names files: the same name.
+    add_source(project, NewSource(unicodedata.normalize("NFD", "Notes on Álvaro"),
+                                  unicodedata.normalize("NFD", "Álvaro called.\n"), "txt"))
+    report = pseudonymise(project, ACCENTED_MAP)
+    assert source_text(project, "Notes on IP2")[1] == "IP2 called.\n"
+    assert source_text(project, "IP2_interview")[1] == (
+        "Interviewer: When did you meet IP2?\n\n"
+        "IP3: In the office on the the street. IP2 came late.\n\n"
+        "Interviewer: And then?\n\nIP3: We talked.\n")
+    [row] = list_codings(project)
+    assert (row.text, row.emphasis, row.notes) == (
+        "IP2 came late.", "IP3 disagrees", "ask about the the street")
+    with project.session() as session:
+        [memo] = list_memos(session)
+        assert (memo.title, memo.body) == ("Call with IP2", "IP3 lives on the the street")
+    assert [c.name for c in list_cases(project)] == ["IP3"]
+    assert {c.name: c.description for c in list_codes(project)}["Trust"] == (
+        "What IP3 said about trust")
+    assert report.fields["memos"] == report.fields["memo titles"] == 1
+    # In any case on request, on both stores: "ÁLVARO" is Álvaro too.
+    with project.session() as session:
+        add_memo(session, "ÁLVARO called back", "He moved away from the STRAßE")
+    pseudonymise(project, ignore_case=True)
+    with project.session() as session:
+        assert sorted((m.title, m.body) for m in list_memos(session)) == [
+            ("Call with IP2", "IP3 lives on the the street"),
+            ("IP2 called back", "He moved away from the the street")]
+    dropped = drop_mapping(project)
+    assert (dropped.mappings, dropped.versions, dropped.kept) == (3, 2, {})
+    assert stored_mappings(project) == []
+
+
+def accented_study(tmp_path: Path) -> str:
+    """The accented interview imported through the CLI, and its names file."""
+    (tmp_path / "IP2_interview.txt").write_text(ACCENTED, encoding="utf-8")
+    (tmp_path / "names.csv").write_text("".join(f"{m.original},{m.pseudonym},{m.kind}\n"
+                                                for m in ACCENTED_MAP), encoding="utf-8")
+    location = str(tmp_path / "study.qcode")
+    assert run("init", location).exit_code == 0
+    assert run("import", location, str(tmp_path / "IP2_interview.txt")).exit_code == 0
+    return location
+
+
+def folded(value: str) -> str:
+    """Case and accents folded, as the search index keeps words."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", value.casefold())
+                   if not unicodedata.combining(ch))
+
+
+def test_drop_map_after_a_search_leaves_no_real_name_in_the_file(tmp_path: Path) -> None:
+    study = accented_study(tmp_path)
+    # A search builds the full-text index: it now holds every word, "álvaro" too.
+    assert "Álvaro" in run("search", study, "Álvaro").stdout
+    with open_project(study) as project, history.action(
+            project, "write memo 'Call with Álvaro'", "maria") as session:
+        add_memo(session, "Call with Álvaro", "Ángeles Pérez lives on the Straße")
+    assert run("pseudonymise", study, "--map", str(tmp_path / "names.csv")).exit_code == 0
+    assert json.loads(run("search", study, "Álvaro", "--json").stdout) == []
+    # A step written afterwards with a name in any case: its label still names him.
+    with open_project(study) as project, history.action(
+            project, "write memo 'Call ÁLVARO back'", "maria") as session:
+        add_memo(session, "Call IP2 back")
+    result = run("pseudonymise", study, "--drop-map", "--yes")
+    assert result.exit_code == 0, result.output
+    labels = [step["step"] for step in
+              json.loads(run("history", study, "--coder", "maria", "--json").stdout)]
+    assert labels == ["write memo 'Call IP2 back'"]
+    data = Path(study).read_bytes()
+    wal = Path(study + "-wal")
+    data += wal.read_bytes() if wal.exists() else b""
+    # Grepped as the index keeps words (lower case, no accents) and as written.
+    found = data.decode("utf-8", "replace").casefold()
+    for name in ACCENTED_NAMES:
+        assert name.casefold() not in found and folded(name) not in found, name
+    # The index was rebuilt from the pseudonymised texts: searching still works.
+    [hit] = json.loads(run("search", study, "late", "--json").stdout)
+    assert hit["left"].endswith("IP2 came ") and hit["hit"] == "late"
+
+
+def test_names_qcode_does_not_rename_are_listed_and_history_labels_cleaned(
+        tmp_path: Path) -> None:
+    study = accented_study(tmp_path)
+    tied = run("autocode", study, "--speaker", "Ángeles Pérez", "--as-case", "--coder", "maria")
+    assert tied.exit_code == 0, tied.output
+    assert run("add-code", study, "Álvaro's idea", "--description",
+               "What Álvaro proposed").exit_code == 0
+    result = run("pseudonymise", study, "--map", str(tmp_path / "names.csv"))
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert "case key 'Ángeles Pérez'; code \"Álvaro's idea\" (" in warning
+    assert warning.endswith("qcode rename-code)")
+    assert "code descriptions (1)" in result.stderr and "history labels (1)" in result.stderr
+    [step] = json.loads(run("history", study, "--coder", "maria", "--json").stdout)
+    assert step["step"] == "tie the sources of speaker 'IP3' to case 'IP3'"
+
+
+def test_nothing_to_apply_makes_no_backup(study: str) -> None:
+    before = list_backups(Path(study))
+    result = run("pseudonymise", study)
+    assert result.exit_code == 1 and "no pseudonym mapping yet" in result.stderr
+    assert list_backups(Path(study)) == before

@@ -332,6 +332,8 @@ def test_dry_run_reports_and_changes_nothing(tmp_path: Path) -> None:
     ("missing tables", "not a QualCoder project (no table code_cat, code_text, cases, "
                        "case_text, attribute_type, attribute, journal, annotation)"),
     ("no data.qda", "no data.qda inside, so it is not a QualCoder project folder"),
+    ("missing column", "table code_cat has no column name, which every QualCoder project "
+                       "has"),
 ])
 def test_a_broken_project_is_refused_in_one_line_and_changes_nothing(
         tmp_path: Path, broken: str, words: str) -> None:
@@ -350,6 +352,15 @@ def test_a_broken_project_is_refused_in_one_line_and_changes_nothing(
         db = sqlite3.connect(folder / "data.qda")
         db.executescript(SCHEMA.split("CREATE TABLE code_image")[0]
                          + "CREATE TABLE code_name (cid integer primary key, name text);")
+        db.close()
+    elif broken == "missing column":  # a category table without the categories' names
+        db = sqlite3.connect(folder / "data.qda")
+        db.executescript(SCHEMA.replace("CREATE TABLE code_cat (catid integer primary key, "
+                                        "name text,", "CREATE TABLE code_cat (catid integer "
+                                        "primary key,").replace(", unique(name));\nCREATE "
+                                        "TABLE code_text", ");\nCREATE TABLE code_text"))
+        db.execute("INSERT INTO code_cat (catid, owner) VALUES (1, 'ana')")
+        db.commit()
         db.close()
     result = runner.invoke(cli, ["import", "qualcoder", study, str(folder)])
     assert result.exit_code == 1

@@ -21,6 +21,7 @@ from qcode.reports.search import SearchQuery, search
 from qcode.services.cases import CaseRow, apply_manifest
 from qcode.services.copy import copy_project
 from qcode.services.project import Project, init_project, open_project
+from qcode.services.source_edit import edit_source
 from qcode.services.sources import NewSource, add_source, content_hash
 from qcode.store.models import Source
 
@@ -179,6 +180,21 @@ def test_the_index_follows_new_imports_and_edited_texts(changing: Project) -> No
         ("IP9_interview", *at("Interviewer: Who helped?\n\nIP9: The cooperative helped.\n",
                               "cooperative"), "cooperative")]
     assert places(study, SearchQuery("self management")) == []
+
+
+def test_fuzzy_search_sees_a_typo_fixed_by_a_word_of_the_same_length(
+        changing: Project) -> None:
+    study = changing
+    typo = ENGLISH.replace("foundations", "foundatoins")  # same length, same word count
+    # A note whose text sorts last by content hash: the typo cannot change the largest.
+    note = next(text for n in range(10_000) if content_hash(
+        text := f"Field note {n}.\n") > max(content_hash(ENGLISH), content_hash(typo)))
+    add(study, "Note", note)
+    query = SearchQuery("foundations", mode="fuzzy")
+    assert [h.text for h in search(study, query).hits] == ["foundations"]
+    edit_source(study, "IP4_interview", typo, "a typo made")
+    # The vocabulary read for the first search is not reused for the changed text.
+    assert [h.text for h in search(study, query).hits] == ["foundatoins"]
 
 
 def test_the_cli_prints_hits_as_json_and_bad_input_as_one_line(study: Project) -> None:

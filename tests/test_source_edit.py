@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from sqlalchemy import func, select
 
 from qcode.cli.main import cli
 from qcode.errors import ConstraintError, InputError
-from qcode.services import history
+from qcode.services import history, source_edit
 from qcode.services.coding import CodingRequest, add_coding, list_codings
 from qcode.services.project import Project, init_project, open_project
 from qcode.services.source_edit import (
@@ -26,6 +29,7 @@ from qcode.services.source_edit import (
     restore_version,
 )
 from qcode.services.sources import NewSource, Turn, add_source, source_pages, source_turns
+from qcode.store import engine as store_engine
 from qcode.store.models import Coding, Quote, Source
 
 SOURCE = "IP4_interview"
@@ -194,6 +198,32 @@ def test_an_edit_forgets_undo_steps_that_hold_old_offsets(coded_file: Project) -
     assert [(r.start, r.end) for r in rows] == [(start + 10, end + 10)]
 
 
+def test_an_edit_reads_only_the_undo_steps_on_its_own_source(
+        coded: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    start, end = span_of(TRANSCRIPT, "Later they built a second room")
+    with history.action(coded, "code 'Growth'", "ana") as session:
+        add_coding(session, CodingRequest(SOURCE, start, end, "Growth", coder="ana"))
+    other = add_text(coded, "Other", TRANSCRIPT.replace("Interview IP4", "Interview IP9"))
+    for n in range(20):  # a long history, all of it on another transcript
+        with history.action(coded, f"code {n}", "ben") as session:
+            add_coding(session, CodingRequest(other, n, n + 5, f"Other {n}", coder="ben"))
+    parsed: list[str] = []
+    touches = source_edit._touches
+    monkeypatch.setattr(source_edit, "_touches",
+                        lambda changes, ids: parsed.append(changes) or touches(changes, ids))
+    edit_source(coded, SOURCE, "Recorded.\n" + TRANSCRIPT)
+    # The database picks the steps that name the source: not one JSON parse per step.
+    assert 1 <= len(parsed) <= 2
+    assert history.undo(coded, "ana") is None  # the step on the edited text is forgotten
+    undone = history.undo(coded, "ben")  # the steps on the other transcript are all there
+    assert undone is not None and undone.label == "code 19"
+    # Many sources at once (pseudonymising every transcript): one pass for all of them.
+    with coded.session() as session:
+        other_id = session.scalars(select(Source.id).where(Source.name == other)).one()
+        assert source_edit.forget_steps_on(session, [other_id, other_id + 100]) == 20
+    assert history.history(coded, "ben") == []
+
+
 def test_bad_edits_are_refused_and_change_nothing(coded_file: Project) -> None:
     with pytest.raises(InputError, match="empty"):
         edit_source(coded_file, SOURCE, "  \n")
@@ -255,6 +285,56 @@ def test_qcode_edit_runs_the_editor_and_reports_what_moved(study: str, tmp_path:
     review = json.loads(run("review", study, "--json").stdout)
     assert [r["quote"] for r in review] == [1]
     assert run("review", study, "--clear", "1").exit_code == 0
+    assert json.loads(run("review", study, "--json").stdout) == []
+
+
+def test_qcode_edit_on_a_busy_project_keeps_the_draft_and_names_it(
+        study: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where drafts go
+    env = fake_editor(tmp_path, "They chose", "They picked")
+    holder = sqlite3.connect(study, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing while we save
+    try:
+        result = run("edit", study, SOURCE, env=env)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("qcode: error: the project is busy"), line
+    found = re.search(r"your edited text is kept in (.+?); `qcode replace PROJECT "
+                      f"{SOURCE} (.+?)` applies it$", line)
+    assert found is not None, line
+    draft = Path(found.group(1))
+    edited = TRANSCRIPT.replace("They chose", "They picked")
+    assert draft.parent == tmp_path and draft.read_text(encoding="utf-8") == edited
+    assert run("text", study, SOURCE).stdout == TRANSCRIPT  # nothing was changed
+    # Once the project is free, the command the message gives applies the draft.
+    assert run("replace", study, SOURCE, found.group(2)).exit_code == 0
+    assert run("text", study, SOURCE).stdout == edited
+
+
+def test_review_clear_all_asks_first(study: str) -> None:
+    with open_project(study) as project:
+        edit_source(project, SOURCE, TRANSCRIPT.replace("They chose", "They picked")
+                    .replace("Self-management was", "Self-help was"))
+        assert len(flagged_quotes(project)) == 2
+    refused = CliRunner().invoke(cli, ["review", study, "--clear-all"], input="n\n")
+    assert refused.exit_code == 1 and "Accept all 2 flagged quotes as they are now?" in (
+        refused.output)
+    assert len(json.loads(run("review", study, "--json").stdout)) == 2
+    unasked = CliRunner().invoke(cli, ["review", study, "--clear-all"])  # no terminal: no
+    assert unasked.exit_code == 1
+    assert len(json.loads(run("review", study, "--json").stdout)) == 2
+    accepted = CliRunner().invoke(cli, ["review", study, "--clear-all"], input="y\n")
+    assert accepted.exit_code == 0 and "accepted 2 quotes" in accepted.stderr
+    assert json.loads(run("review", study, "--json").stdout) == []
+    with open_project(study) as project:
+        edit_source(project, SOURCE, TRANSCRIPT)
+        assert flagged_quotes(project)
+    quiet = run("review", study, "--clear-all", "--yes")
+    assert quiet.exit_code == 0 and "Accept all" not in quiet.output
     assert json.loads(run("review", study, "--json").stdout) == []
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import TRANSCRIPT, add_text, code_phrase, span_of
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable, Label, TextArea
 from tui_helpers import app_for, codings_of, open_source, settle
 
+from qcode.services.backup import list_backups
 from qcode.services.coding import CodingRequest, code_span
 from qcode.services.project import init_project, open_project
+from qcode.services.pseudonymise import stored_mappings
 from qcode.services.source_edit import flagged_quotes, list_versions
 from qcode.services.sources import NewSource, add_source, source_text
+from qcode.store import engine as store_engine
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.screens.pseudonyms import PseudonymsScreen
@@ -80,6 +86,47 @@ async def test_edit_mode_saves_the_text_and_the_codings_follow_their_words(
     assert rows["They"].text == "They picked the layout themselves"
 
 
+async def test_a_busy_project_on_saving_keeps_the_text_and_says_where(
+        study: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where drafts go
+    app = app_for(study)
+    shown: list[str] = []
+    notify = app.notify
+
+    def seen(message: str, **options: Any) -> None:
+        shown.append(str(message))
+        notify(message, **options)
+
+    monkeypatch.setattr(app, "notify", seen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_source(pilot, "IP4")
+        await pilot.press("E")
+        await settle(pilot)
+        area = app.screen.query_one(TextArea)
+        area.move_cursor((0, len("Interview IP4")))
+        await pilot.press(*" (recorded)")
+        holder = sqlite3.connect(study, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # another program writing while we save
+        try:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert not app.errors
+        assert isinstance(app.screen, ReaderScreen)
+        [message] = [m for m in shown if "kept in" in m]
+        assert message.startswith("the project is busy")
+    draft = Path(message.split("kept in ", 1)[1].split(";", 1)[0])
+    assert draft.parent == tmp_path
+    assert draft.read_text(encoding="utf-8") == TRANSCRIPT.replace(
+        "Interview IP4", "Interview IP4 (recorded)")
+    with open_project(study) as project:
+        assert source_text(project, SOURCE)[1] == TRANSCRIPT
+        assert list_versions(project, SOURCE) == []
+
+
 def test_characters_the_editor_would_split_lines_at_come_back_unchanged() -> None:
     text = "Page one\fPage two\u2028same line\n"
     prepared = for_editor(text)
@@ -94,7 +141,8 @@ NAMED = ("Interviewer: Who ran the credit office?\n\n"
          "IP1: Pedro ran it. Everyone trusted Pedro with the money.\n")
 
 
-async def test_the_pseudonyms_screen_applies_a_typed_pseudonym(tmp_path: Path) -> None:
+async def test_the_pseudonyms_screen_asks_first_then_applies_with_a_backup(
+        tmp_path: Path) -> None:
     location = str(tmp_path / "named.qcode")
     with init_project(location) as project:
         add_source(project, NewSource("IP1_interview", NAMED, "txt"))
@@ -116,7 +164,23 @@ async def test_the_pseudonyms_screen_applies_a_typed_pseudonym(tmp_path: Path) -
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"a colleague", "enter")
         await settle(pilot)
+        # ctrl+s shows what would change and asks; Enter on the first choice cancels.
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FuzzyPicker)
+        shown = str(app.screen.query_one(Label).render())
+        assert "Would replace 2 occurrences in 1 source" in shown
+        assert "IP1_interview: 2 names" in shown and "backed up first" in shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert source_text(app.project, "IP1_interview")[1] == NAMED
+        assert stored_mappings(app.project) == []
+        assert list_backups(Path(location)) == []
+        # Asked again, "apply" replaces the name, after a backup of the file.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press(*"apply", "enter")
         await settle(pilot)
         assert not app.errors
     expected = NAMED.replace("Pedro", "a colleague")
@@ -126,3 +190,7 @@ async def test_the_pseudonyms_screen_applies_a_typed_pseudonym(tmp_path: Path) -
     assert (row.start, row.end, row.text) == (
         *span_of(expected, "Everyone trusted a colleague with the money."),
         "Everyone trusted a colleague with the money.")
+    [copy] = list_backups(Path(location))
+    assert copy.name.endswith("-before-pseudonymise.qcode")
+    with open_project(str(copy)) as project:
+        assert source_text(project, "IP1_interview")[1] == NAMED

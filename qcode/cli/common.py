@@ -1,4 +1,4 @@
-"""What every command shares: the PROJECT argument and opening it."""
+"""What every command shares: the PROJECT argument, opening it, common option parsing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import click
 
 from qcode.cli.output import note
-from qcode.services.backup import before_bulk
+from qcode.services.backup import guarded
 from qcode.services.project import Project, open_project
 
 project_argument = click.argument("project", metavar="PROJECT")
@@ -19,16 +19,36 @@ def opened(location: str, backup_before: str | None = None) -> Iterator[Project]
     """Open PROJECT (a .qcode file or a database URL), saying so if it was upgraded.
 
     `backup_before` names a bulk operation (an import, a merge): a .qcode file is
-    backed up into its backups folder first, quietly, as every such command does (see
-    qcode.services.backup); on a server there is nothing to copy, pg_dump's job.
+    backed up into its backups folder first, quietly, as every such command does. A
+    command that fails before committing, or changes nothing, leaves no copy behind
+    and evicts no older one (see qcode.services.backup.guarded); on a server there is
+    nothing to copy, pg_dump's job.
     """
     project = open_project(location)
     if project.backup:
         note(f"upgraded {location} to the current schema; the old file is kept as "
              f"{project.backup}")
     try:
-        if backup_before is not None:
-            before_bulk(project, backup_before)
-        yield project
+        if backup_before is None:
+            yield project
+        else:
+            with guarded(project, backup_before):
+                yield project
     finally:
         project.close()
+
+
+def attribute_filter(_ctx: click.Context, _param: click.Parameter,
+                     values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Click callback for repeatable `--attribute NAME=VALUE`: (name, value) pairs.
+
+    Raises:
+        click.BadParameter: A value without "=" or without a name.
+    """
+    pairs = []
+    for value in values:
+        name, sep, wanted = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r}: write NAME=VALUE, e.g. 'stakeholder group=NGO'")
+        pairs.append((name.strip(), wanted.strip()))
+    return pairs

@@ -9,10 +9,11 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
-from qcode.errors import ConstraintError, InputError
+from qcode.errors import InputError, QcodeError
 
 if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
-    from qcode.services.source_edit import EditResult
+    from qcode.services.project import Project
+    from qcode.services.source_edit import EditResult, FlaggedQuote
 
 _MOVE_COLUMNS = ["quote", "status", "codings", "start", "end", "was", "now"]
 
@@ -58,7 +59,7 @@ def edit(project: str, source: str, reason: str | None, coder: str | None, every
       qcode review study.qcode
     """
     from qcode.ingest.text import normalise_newlines
-    from qcode.services.source_edit import edit_source, keep_draft
+    from qcode.services.source_edit import draft_note, edit_source, with_draft
     from qcode.services.sources import source_text
 
     with opened(project) as p:
@@ -73,10 +74,10 @@ def edit(project: str, source: str, reason: str | None, coder: str | None, every
             after = after[:-1]
         try:
             result = edit_source(p, name, after, reason or "edited", coder, based_on=before)
-        except (ConstraintError, InputError):
-            kept = keep_draft(name, after)
-            note(f"your edited text is kept in {kept}; `qcode replace PROJECT SOURCE "
-                 f"{kept}` applies it later")
+        except QcodeError as exc:  # refused, busy, disk full: the typing must not go with it
+            raise with_draft(exc, name, after) from exc
+        except Exception:  # a bug: the traceback stays the one of the bug
+            note(draft_note(name, after))
             raise
     _report(result, chosen_format(fmt, as_json), every)
 
@@ -179,29 +180,35 @@ def restore(project: str, source: str, number: int, coder: str | None, every: bo
 @click.option("--source", help="Only the quotes of this source.")
 @click.option("--clear", "clear", multiple=True, type=int, metavar="ID",
               help="Accept quote ID as it is now: its flag goes (repeatable).")
-@click.option("--clear-all", is_flag=True, help="Accept every listed quote.")
+@click.option("--clear-all", is_flag=True,
+              help="Accept every listed quote (asks first; --yes does not).")
+@click.option("--yes", is_flag=True, help="With --clear-all: do not ask first.")
 @output_options
 def review(project: str, source: str | None, clear: tuple[int, ...], clear_all: bool,
-           fmt: str, as_json: bool) -> None:
+           yes: bool, fmt: str, as_json: bool) -> None:
     """List quotes an edit changed, with their old and new words; accept them.
 
     A re-anchored quote now covers the words shown; an unanchored one lost its
     words and keeps its codings (place it with `qcode anchor`). Accepting a quote
-    only clears its flag.
+    only clears its flag; --clear-all accepts every one listed, after asking.
 
     \b
     Example:
       qcode review study.qcode
       qcode review study.qcode --clear 57 --clear 58
+      qcode review study.qcode --source IP4_interview --clear-all --yes
     """
     from qcode.services.source_edit import clear_review, flagged_quotes
 
     with opened(project) as p:
-        if clear or clear_all:
+        if clear:
             cleared = clear_review(p, clear, source)
             note(f"accepted {cleared} quote{'' if cleared == 1 else 's'}")
             return
         found = flagged_quotes(p, source)
+        if clear_all:
+            _clear_all(p, found, source, yes)
+            return
     rows = [{"quote": q.quote_id, "source": q.source, "anchor": q.anchor, "start": q.start,
              "end": q.end, "codings": q.codings, "text": q.text, "note": q.note}
             for q in found]
@@ -209,6 +216,25 @@ def review(project: str, source: str | None, clear: tuple[int, ...], clear_all: 
          chosen_format(fmt, as_json))
     if not found:
         note("no quote is flagged for review")
+
+
+def _clear_all(project: Project, found: list[FlaggedQuote], source: str | None,
+               yes: bool) -> None:
+    """Accept every flagged quote listed, once the researcher has said yes."""
+    from qcode.services.source_edit import clear_review
+
+    if not found:
+        note("no quote is flagged for review; nothing to accept")
+        return
+    many = f"{len(found)} flagged quote{'' if len(found) == 1 else 's'}"
+    where = f" of {source}" if source else ""
+    if not yes:
+        # Their notes are the only record of what each edit did to the quote.
+        click.confirm(f"Accept all {many}{where} as they are now? Their review notes "
+                      "(what each edit changed) are deleted", abort=True)
+    # Exactly the quotes counted above: one flagged meanwhile is left for a look.
+    cleared = clear_review(project, [q.quote_id for q in found], source)
+    note(f"accepted {cleared} quote{'' if cleared == 1 else 's'}")
 
 
 COMMANDS = [edit, replace, versions, restore, review]

@@ -64,10 +64,13 @@ def pseudonymise(project: str, map_file: Path | None, ignore_case: bool, dry_run
 
     Names are replaced in every source (each keeps its text before as a version;
     quotes keep covering the same words) and in source names, speaker labels,
-    case names and attributes, coding notes and emphasis, memos and link notes.
-    Whole words, case-sensitive, longest first ("Maria Lopez" before "Maria").
-    The mapping stays in the project, apart from the texts, and is never exported;
-    --drop-map removes it and the saved versions that still hold real names.
+    case names and attributes, coding notes and emphasis, memos, link notes, code
+    and subdivision descriptions and history labels; case keys, code and
+    subdivision names that hold a name are listed for you to rename. Whole words,
+    case-sensitive, longest first ("Maria Lopez" before "Maria"). A .qcode file is
+    backed up first. The mapping stays in the project, apart from the texts, and is
+    never exported; --drop-map removes it and the saved versions that still hold
+    real names.
 
     \b
     Examples:
@@ -93,11 +96,13 @@ def pseudonymise(project: str, map_file: Path | None, ignore_case: bool, dry_run
 
 def _apply(project: str, mappings: list[Mapping], ignore_case: bool, dry_run: bool,
            coder: str | None, fmt: str) -> None:
+    from qcode.services.pseudonymise import kept_line
     from qcode.services.pseudonymise import pseudonymise as run
     from qcode.services.sources import list_sources
     from qcode.services.text_diff import REWRITTEN
 
-    with opened(project, backup_before=None if dry_run else "pseudonymise") as p:
+    # The service backs a .qcode file up itself, once the map has been checked.
+    with opened(project) as p:
         total = len(list_sources(p))
         with progress_bar(total, "pseudonymising") as update:
             report = run(p, mappings, ignore_case=ignore_case, coder=coder, dry_run=dry_run,
@@ -113,6 +118,9 @@ def _apply(project: str, mappings: list[Mapping], ignore_case: bool, dry_run: bo
     fields = ", ".join(f"{label} ({n})" for label, n in report.fields.items() if n)
     if fields:
         note(f"also {'would change' if dry_run else 'changed'}: {fields}")
+    kept = kept_line(report.kept)
+    if kept:
+        note(f"warning: {kept}")
     if dry_run:
         note("dry run: nothing was changed")
 
@@ -149,7 +157,13 @@ def _export(project: str, path: Path) -> None:
 
 def _drop(project: str, yes: bool) -> None:
     from qcode.services.backup import backups_dir, list_backups
-    from qcode.services.pseudonymise import drop_mapping, names_left, stored_mappings
+    from qcode.services.pseudonymise import (
+        drop_mapping,
+        kept_line,
+        names_kept,
+        names_left,
+        stored_mappings,
+    )
     from qcode.store.engine import sqlite_path
 
     with opened(project) as p:
@@ -160,6 +174,10 @@ def _drop(project: str, yes: bool) -> None:
             shown = ", ".join(f"{name} ({n})" for name, n in sorted(left.items())[:5])
             note(f"warning: mapped names still in the sources, not yet replaced: {shown}; "
                  "`qcode pseudonymise PROJECT` replaces them first")
+        # After the drop nothing can tell these names are real: say so while it can.
+        kept = kept_line(names_kept(p, ignore_case=True))
+        if kept:
+            note(f"warning: {kept}")
         if not yes:
             click.confirm("Delete the mapping and every saved version and undo step that "
                           "holds a real name? This cannot be undone", abort=True)
@@ -167,6 +185,11 @@ def _drop(project: str, yes: bool) -> None:
     note(f"dropped {report.mappings} names, {report.versions} saved version"
          f"{'' if report.versions == 1 else 's'} and {report.steps} undo step"
          f"{'' if report.steps == 1 else 's'} that held real names")
+    if report.labels:
+        note(f"took the names out of {report.labels} label{'' if report.labels == 1 else 's'} "
+             "of the steps and versions kept")
+    if report.reindexed:
+        note("rebuilt the search index from the pseudonymised texts")
     path = sqlite_path(project)
     if path is not None:
         backups = list_backups(path)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from qcode.cells import excel_value, excel_writer
-from qcode.cli.common import opened, project_argument
+from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
 from qcode.services.codebook import factor_groups, list_subdivisions
@@ -30,17 +30,6 @@ def report() -> None:
     """
 
 
-def _attribute_filter(_ctx: click.Context, _param: click.Parameter,
-                      values: tuple[str, ...]) -> list[tuple[str, str]]:
-    pairs = []
-    for value in values:
-        name, sep, wanted = value.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"{value!r}: write NAME=VALUE, e.g. 'stakeholder group=NGO'")
-        pairs.append((name.strip(), wanted.strip()))
-    return pairs
-
-
 @report.command("mentions")
 @project_argument
 @click.option("--by", "by", default="group", show_default=True,
@@ -51,7 +40,7 @@ def _attribute_filter(_ctx: click.Context, _param: click.Parameter,
 @click.option("--source", "sources", multiple=True, help="Only these sources (repeatable).")
 @click.option("--case", "cases", multiple=True, help="Only these cases (repeatable).")
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
-@click.option("--attribute", "attributes", multiple=True, callback=_attribute_filter,
+@click.option("--attribute", "attributes", multiple=True, callback=attribute_filter,
               help="Only cases with NAME=VALUE (repeatable).")
 @click.option("--subtree", help="Only mentions under this group or subdivision.")
 @click.option("--decimals", type=click.IntRange(0, 4), default=0, show_default=True,

@@ -7,15 +7,16 @@ an auto-coding run by changing the command name and adding --code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
 import click
 
-from qcode.cli.common import opened, project_argument
+from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
-from qcode.cli.report_cmds import _attribute_filter
 from qcode.errors import InputError
 from qcode.reports.search import (
     CONTEXT,
@@ -41,7 +42,7 @@ def search_options(func: F) -> F:
         click.option("--source", "sources", multiple=True, metavar="NAME",
                      help="Search only this source (repeatable)."),
         click.option("--attribute", "attributes", multiple=True, metavar="NAME=VALUE",
-                     callback=_attribute_filter,
+                     callback=attribute_filter,
                      help="Only sources of cases with this attribute value (repeatable)."),
         click.option("--case", "cases", multiple=True, metavar="KEY",
                      help="Only sources of this case, e.g. IP4 (repeatable)."),
@@ -162,7 +163,9 @@ def _numbers(_ctx: click.Context, _param: click.Parameter,
 @click.option("--unit", type=click.Choice(UNITS), default=None,
               help="What to code around each hit [default: hit; turn with --speaker only].")
 @click.option("--skip", "skipped", multiple=True, callback=_numbers, metavar="N[,N...]",
-              help="Leave out these spans (numbers from the --dry-run list).")
+              help="Leave out these spans (numbers from the --dry-run list; needs --plan).")
+@click.option("--plan", "plan_id", metavar="FINGERPRINT",
+              help="The plan --dry-run printed: refuse if the list has changed since.")
 @click.option("--dry-run", is_flag=True, help="List the spans and change nothing.")
 @click.option("--as-case", "as_case", is_flag=True,
               help="With --speaker and no QUERY: tie every source the speaker talks in "
@@ -173,12 +176,14 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
                  speaker: str | None, cases: tuple[str, ...],
                  attributes: list[tuple[str, str]], sources: tuple[str, ...],
                  code_name: str | None, subdivision: str | None, others: tuple[str, ...],
-                 unit: str | None, skipped: set[int], dry_run: bool, as_case: bool,
-                 coder: str | None, fmt: str, as_json: bool) -> None:
+                 unit: str | None, skipped: set[int], plan_id: str | None, dry_run: bool,
+                 as_case: bool, coder: str | None, fmt: str, as_json: bool) -> None:
     """Code every hit of QUERY (or its sentence, turn or paragraph) with one code.
 
-    Look first with --dry-run: it numbers every span; leave out wrong ones with
-    --skip. The run is one step in your history, labelled with the query (u in the
+    Look first with --dry-run: it numbers every span and prints the list's plan
+    fingerprint; leave out wrong ones with --skip and that --plan, so that a list
+    changed since (an import, an edit) is refused, not coded by stale numbers. The
+    run is one step in your history, labelled with the query (u in the
     workbench takes all of it back); a span that already has the code from you is
     skipped, so running it twice codes nothing twice. Without QUERY, --speaker codes
     every turn of that speaker. A .qcode file is backed up first.
@@ -187,7 +192,7 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
     Examples:
       qcode autocode study.qcode subsidy --unit sentence --code Affordability --dry-run
       qcode autocode study.qcode subsidy --unit sentence --code Affordability \\
-          --subdivision "Financing" --skip 4,9
+          --subdivision "Financing" --skip 4,9 --plan 3f9a61c2
       qcode autocode study.qcode construir --lemma --unit turn --code "Self-build"
       qcode autocode study.qcode --speaker IP4 --code "IP4 speaks"
       qcode autocode study.qcode --speaker "Laura Méndez" --as-case
@@ -215,10 +220,12 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
         chosen = [s for n, s in enumerate(planned, 1) if n not in skipped]
         if not planned:
             raise InputError(f"nothing to auto-code: no hit for {query.describe()}")
+        fingerprint = plan_fingerprint(planned)
+        _check_plan(plan_id, fingerprint, bool(skipped) and not dry_run)
         unknown = sorted(n for n in skipped if n > len(planned))
         if unknown:
             raise InputError(f"--skip {unknown[0]}: the list has only {len(planned)} spans")
-        result = autocode(p, [AutoSpan(str(s.source_id), s.start, s.end) for s in chosen],
+        result = autocode(p, [AutoSpan(s.source_id, s.start, s.end) for s in chosen],
                           code_name, subdivision=subdivision, other_subdivisions=others,
                           coder=coder, query=query.describe() + f", unit {unit}",
                           dry_run=dry_run)
@@ -242,8 +249,33 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
          f"{result.duplicates} already coded, {len(skipped)} left out"
          + ("" if dry_run or not result.coded else
             "; one step: `qcode undo` (or u in the workbench) takes it back"))
+    if dry_run:
+        note(f"plan {fingerprint}: to leave spans out, run it again without --dry-run, with "
+             f"--skip N[,N...] --plan {fingerprint}")
     if result.backup:
         note(f"backup before auto-coding: {result.backup}")
+
+
+def plan_fingerprint(planned: Sequence[PlannedSpan]) -> str:
+    """Eight hex digits naming the numbered list: any span added, gone, moved or with
+    other words gives another fingerprint, so --skip numbers cannot silently shift."""
+    listed = [[s.source_id, s.start, s.end, s.text] for s in planned]
+    return hashlib.sha256(json.dumps(listed, ensure_ascii=False).encode()).hexdigest()[:8]
+
+
+def _check_plan(given: str | None, fingerprint: str, needed: bool) -> None:
+    """Refuse --skip numbers without the dry run's plan, or from a list that changed."""
+    if given is None:
+        if needed:
+            raise InputError("--skip numbers spans of a --dry-run list: give that list's "
+                             "fingerprint too, --plan FINGERPRINT as the dry run printed it, "
+                             "so a list that changed since is refused (nothing was coded)")
+        return
+    if given.strip().lower() != fingerprint:
+        raise InputError(f"--plan {given}: the list has changed since that dry run (a "
+                         "transcript was imported, edited or removed, or the query differs), "
+                         "so its numbers may point to other spans now; run --dry-run again "
+                         "and choose from the new list (nothing was coded)")
 
 
 def _shown(text: str, fmt: str, width: int = 80) -> str:

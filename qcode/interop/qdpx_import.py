@@ -66,7 +66,7 @@ from qcode.services import axial, lookup, memos
 from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case
 from qcode.services.memos import MemoInfo
 from qcode.services.project import Project
-from qcode.services.sources import Turn, content_hash, free_source_name
+from qcode.services.sources import NewSource, Turn, content_hash, insert_source
 from qcode.store.models import (
     Case,
     Coder,
@@ -74,7 +74,6 @@ from qcode.store.models import (
     CodingSubdivision,
     Quote,
     Source,
-    SpeakerTurn,
 )
 
 _NON_TEXT = {"PictureSource": "a picture", "AudioSource": "an audio recording",
@@ -603,21 +602,15 @@ def store_source(session: Session, summary: ImportSummary, name: str, text: str,
     A new source is named `name` (made free), remembers `original_filename` (default
     `name`) and takes the speaker `turns` found in its text.
     """
-    digest = content_hash(text)
-    existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
+    existing = session.scalars(select(Source).where(
+        Source.content_hash == content_hash(text))).first()
     if existing is not None:
         summary.notes.append(f"source {name!r} is already in the project as "
                              f"{existing.name!r}; its codings are added there")
         return existing
-    source = Source(name=free_source_name(session, name[:290]), text=text, length=len(text),
-                    word_count=len(text.split()), content_hash=digest, format=fmt,
-                    original_filename=original_filename or name, encoding="utf-8",
-                    imported_by_id=lookup.coder(session, coder).id)
-    source.turns = [SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker,
-                                begin_seconds=t.begin_seconds, end_seconds=t.end_seconds)
-                    for t in turns]
-    session.add(source)
-    session.flush()
+    source = insert_source(session, NewSource(
+        name=name[:290], text=text, format=fmt, original_filename=original_filename or name,
+        encoding="utf-8", turns=turns), coder)
     summary.add("sources")
     return source
 

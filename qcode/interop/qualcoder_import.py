@@ -43,7 +43,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qcode.anchor import Corpus
+from qcode.anchor import Corpus, nearest_occurrence
 from qcode.errors import InputError
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
@@ -71,6 +71,19 @@ TABLES = ("source", "code_name", "code_cat", "code_text", "cases", "case_text",
           "attribute_type", "attribute", "journal", "annotation")
 # Read when present: codings of pictures and recordings (counted), the project memo.
 _OPTIONAL = ("code_image", "code_av", "project")
+# The columns the import cannot do without, which every QualCoder version writes; other
+# columns are read when there and taken as empty when not.
+COLUMNS = {
+    "source": ("id", "name", "fulltext"), "code_name": ("cid", "name"),
+    "code_cat": ("catid", "name"), "code_text": ("cid", "fid", "pos0", "pos1"),
+    "cases": ("caseid", "name"), "case_text": ("caseid", "fid"),
+    "attribute_type": ("name",), "attribute": ("name", "attr_type", "value", "id"),
+    "journal": ("jentry",), "annotation": ("fid", "pos0", "pos1"),
+    "code_image": ("id",), "code_av": ("id",),
+}
+# Columns read as text: a binary value there is a damaged file, not words to store.
+_TEXT = {"name", "fulltext", "memo", "owner", "seltext", "jentry", "value", "mediapath",
+         "color", "attr_type", "valuetype", "date"}
 _MEDIA = {"images": "a picture", "audio": "an audio recording", "video": "a video"}
 # QualCoder names a source by its file; qcode by the file's stem, as `qcode import`.
 _DOCUMENT_SUFFIXES = {".txt", ".docx", ".doc", ".odt", ".rtf", ".md", ".pdf", ".epub",
@@ -140,13 +153,44 @@ def read_tables(database: Path) -> dict[str, list[dict[str, Any]]]:
         if missing:
             raise InputError(f"{database}: not a QualCoder project (no table "
                              f"{', '.join(missing)}); {todo}; nothing was imported")
-        return {name: [dict(row) for row in connection.execute(f'SELECT * FROM "{name}"')]
-                for name in (*TABLES, *(t for t in _OPTIONAL if t in present))}
+        tables = {}
+        for name in (*TABLES, *(t for t in _OPTIONAL if t in present)):
+            cursor = connection.execute(f'SELECT * FROM "{name}"')
+            columns = {column[0] for column in cursor.description}
+            lacking = [c for c in COLUMNS.get(name, ()) if c not in columns]
+            if lacking:
+                raise InputError(
+                    f"{database}: table {name} has no column {', '.join(lacking)}, which "
+                    "every QualCoder project has; the file is damaged or not QualCoder's; "
+                    f"{todo}; nothing was imported")
+            tables[name] = [dict(row) for row in cursor]
+            _check_values(database, name, tables[name])
+        return tables
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{database}: not a QualCoder project ({exc}); {todo}; "
                          "nothing was imported") from exc
     finally:
         connection.close()
+
+
+def _check_values(database: Path, table: str, rows: list[dict[str, Any]]) -> None:
+    """Refuse a value no QualCoder writes: binary data as text, a NUL character.
+
+    A NUL is never part of a transcript or a name (it comes from damage), and
+    PostgreSQL cannot store one, so the file is refused whichever store takes it.
+    """
+    for n, row in enumerate(rows, 1):
+        for column, value in row.items():
+            damage = None
+            if isinstance(value, bytes) and column in _TEXT:
+                damage = "holds binary data, not text"
+            elif isinstance(value, str) and "\0" in value:
+                damage = f"holds a NUL character (at character {value.index(chr(0))})"
+            if damage is not None:
+                raise InputError(f"{database}: table {table}, row {n}, column {column} "
+                                 f"{damage}, so the file is damaged; open the project in "
+                                 "QualCoder, fix or remove it, and import again; nothing "
+                                 "was imported")
 
 
 @dataclass
@@ -322,9 +366,10 @@ class _Importer:
     # --- codings -----------------------------------------------------------------------
 
     def _codings(self) -> None:
+        # _int: ids and positions of another type (text in a damaged file) still sort.
         rows = sorted(self.tables["code_text"], key=lambda r: (
-            r.get("fid") or 0, r.get("pos0") or 0, r.get("pos1") or 0, r.get("cid") or 0,
-            str(r.get("owner") or "")))
+            _int(r.get("fid")) or 0, _int(r.get("pos0")) or 0, _int(r.get("pos1")) or 0,
+            _int(r.get("cid")) or 0, str(r.get("owner") or "")))
         for row in rows:
             fid, cid = row.get("fid"), row.get("cid")
             code = self.code_names.get(cid, f"code id {cid}") if cid is not None else "?"
@@ -371,7 +416,7 @@ class _Importer:
         else:
             why = "it has no position"
         if words.strip():
-            near = _nearest(stored, words, start or 0)
+            near = nearest_occurrence(stored, words, start or 0, unique=True)
             if near is not None:
                 self.summary.notes.append(f"{where}: {why}; placed where its text is, at "
                                           f"{near}-{near + len(words)}")
@@ -532,7 +577,7 @@ class _Importer:
                        row.get("date"), "annotations as memos")
 
     def _journal(self) -> None:
-        for row in sorted(self.tables["journal"], key=lambda r: r.get("jid") or 0):
+        for row in sorted(self.tables["journal"], key=lambda r: _int(r.get("jid")) or 0):
             body = str(row.get("jentry") or "")
             title = clean_name(str(row.get("name") or "")) or "Journal entry"
             if body.strip() or title != "Journal entry":
@@ -584,21 +629,6 @@ def _climbs_to(key: str, parent: str, parents: dict[str, str | None]) -> bool:
     return False  # the top, or a loop above `key` (its members go to the top themselves)
 
 
-def _nearest(text: str, words: str, near: int) -> int | None:
-    """Where `words` occurs in `text` closest to `near`; None if nowhere or two as close."""
-    found: list[int] = []
-    at = text.find(words)
-    while at >= 0:
-        found.append(at)
-        at = text.find(words, at + 1)
-    if not found:
-        return None
-    found.sort(key=lambda p: abs(p - near))
-    if len(found) > 1 and abs(found[0] - near) == abs(found[1] - near):
-        return None
-    return found[0]
-
-
 def _iso_date(value: str) -> date | None:
     if not _ISO_DATE.fullmatch(value):
         return None
@@ -639,8 +669,7 @@ def _values_of(case: Case) -> dict[str, AttributeValue | None]:
 def _when(value: object) -> datetime | None:
     """QualCoder's "yyyy-mm-dd hh:mm:ss" (local time) as a UTC moment, if it is one."""
     try:
-        moment = datetime.fromisoformat(str(value or "").strip())
-    except ValueError:
+        return datetime.fromisoformat(str(value or "").strip()).astimezone(UTC)
+    except (ValueError, OverflowError, OSError):  # not a date, or one no clock can hold
         return None
-    return moment.astimezone(UTC)
 

@@ -21,6 +21,8 @@ Two views of the same codings, each stated in the output with how it was compute
    coders counts once, matched or not.
 
 Unanchored quotes have no span and take no part; the output says how many there were.
+Sources still coded blind (`qcode.services.blind`) are left out, and the scope names
+them: comparing there would show each coder the other's codings before all finished.
 Krippendorff's unitizing alpha, for two or more coders, is in `qcode.reports.unitizing`;
 it shares the choice of coders, sources and codings made here.
 """
@@ -234,34 +236,76 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
         raise InputError(f"--overlap {overlap}: give a percentage from 1 to 100")
     with project.session() as session:
         a_id, b_id = coder_ids(session, [coder_a, coder_b])
-        ids = (a_id, b_id)
         code_ids = [lookup.code(session, name)[0].id for name in codes] or None
-        source_ids, scope = compared_sources(session, ids, sources)
-        coded = coded_segments(session, ids, source_ids, code_ids)
-        segments = (coded[0], coded[1])
-        unanchored = unanchored_codings(session, ids, code_ids)
-        lengths: dict[int, int] = {}
-        source_names: dict[int, str] = {}
-        for source_id, name, length in session.execute(
-                select(Source.id, Source.name, Source.length).where(Source.id.in_(source_ids))):
-            lengths[source_id], source_names[source_id] = length, name
-        used = code_ids or sorted({s.code_id for side in segments for s in side})
-        code_names = dict(session.execute(
-            select(Code.id, Code.name).where(Code.id.in_(used))).all()) if used else {}
-        code_order = sorted(code_names, key=lambda c: natural_key(code_names[c]))
-        source_order = sorted(source_names, key=lambda s: natural_key(source_names[s]))
-        grouped = _by_source_and_code(segments)
-        characters = _character_table(grouped, code_order, source_order, code_names,
-                                      source_names, lengths)
+        found = load_scope(session, (a_id, b_id), sources, code_ids)
+        grouped = _by_source_and_code((found.segments[0], found.segments[1]))
+        characters = _character_table(grouped, found.code_order, found.source_order,
+                                      found.code_names, found.source_names, found.lengths)
         matches = {key: _match(a, b, overlap) for key, (a, b) in grouped.items()}
-        segment_table = _segment_table(grouped, matches, code_order, code_names)
-        disagreements = _disagreements(session, grouped, matches, source_names, code_names)
-    if unanchored:
-        scope.append(f"{unanchored} codings of these coders are unanchored (no span) and "
-                     "take no part")
+        segment_table = _segment_table(grouped, matches, found.code_order, found.code_names)
+        disagreements = _disagreements(session, grouped, matches, found.source_names,
+                                       found.code_names)
     return Agreement(coder_a=clean_name(coder_a), coder_b=clean_name(coder_b),
                      overlap=overlap, characters=characters, segments=segment_table,
-                     disagreements=disagreements, scope=scope)
+                     disagreements=disagreements, scope=found.notes)
+
+
+@dataclass
+class Scope:
+    """What a comparison of coders looks at, loaded once for every figure of it.
+
+    Attributes:
+        segments: Each coder's anchored codings in scope, in the order of the ids.
+        lengths: Characters of each compared source, by source id.
+        source_names: Names of the compared sources, by id.
+        code_names: Names of the compared codes, by id.
+        notes: The scope lines of the output: which sources, what was left out.
+    """
+
+    segments: tuple[list[Segment], ...]
+    lengths: dict[int, int]
+    source_names: dict[int, str]
+    code_names: dict[int, str]
+    notes: list[str]
+
+    @property
+    def code_order(self) -> list[int]:
+        return sorted(self.code_names, key=lambda c: natural_key(self.code_names[c]))
+
+    @property
+    def source_order(self) -> list[int]:
+        return sorted(self.source_names, key=lambda s: natural_key(self.source_names[s]))
+
+
+def load_scope(session: Session, ids: Sequence[int], sources: Sequence[str],
+               code_ids: list[int] | None) -> Scope:
+    """The sources, codings, lengths and names a comparison of the coders `ids` uses.
+
+    Args:
+        session: An open session.
+        ids: The coders' ids (`coder_ids`).
+        sources: Sources named by the user; default as in `compared_sources`.
+        code_ids: The codes to compare; None: every code the coders used there.
+
+    Raises:
+        NotFoundError: A named source is not in the project.
+        InputError: Every source to compare is still coded blind.
+    """
+    source_ids, notes = compared_sources(session, ids, sources)
+    segments = coded_segments(session, ids, source_ids, code_ids)
+    lengths: dict[int, int] = {}
+    source_names: dict[int, str] = {}
+    for source_id, name, length in session.execute(
+            select(Source.id, Source.name, Source.length).where(Source.id.in_(source_ids))):
+        lengths[source_id], source_names[source_id] = length, name
+    used = code_ids or sorted({s.code_id for side in segments for s in side})
+    code_names = dict(session.execute(
+        select(Code.id, Code.name).where(Code.id.in_(used))).all()) if used else {}
+    unanchored = unanchored_codings(session, ids, code_ids)
+    if unanchored:
+        notes.append(f"{unanchored} codings of these coders are unanchored (no span) and "
+                     "take no part")
+    return Scope(segments, lengths, source_names, code_names, notes)
 
 
 def coder_ids(session: Session, coders: Sequence[str]) -> list[int]:
@@ -288,12 +332,18 @@ def compared_sources(session: Session, ids: Sequence[int],
                      sources: Sequence[str]) -> tuple[list[int], list[str]]:
     """The source ids to compare, and what the output should say about the choice.
 
-    Default: the sources every one of the coders has coded something in.
+    Default: the sources every one of the coders has coded something in. Sources
+    still coded blind are left out (comparing would show each coder the others'
+    codings) and named in the notes.
+
+    Raises:
+        NotFoundError: A named source is not in the project.
+        InputError: Every source to compare is still coded blind.
     """
     if sources:
-        chosen = list(dict.fromkeys(lookup.source(session, ref).id for ref in sources))
-        blind.refuse_blind(session, chosen)  # comparing would show hidden codings
-        return chosen, [f"sources: the {len(chosen)} named with --source"]
+        named = list(dict.fromkeys(lookup.source(session, ref).id for ref in sources))
+        chosen, blind_note = _without_blind(session, named)
+        return chosen, [f"sources: the {len(chosen)} named with --source", *blind_note]
     # Counted in SQL: how many of the coders coded each source.
     per_source = session.execute(
         select(Quote.source_id, func.count(distinct(Coding.coder_id)))
@@ -301,10 +351,10 @@ def compared_sources(session: Session, ids: Sequence[int],
         .where(Coding.coder_id.in_(ids), Quote.anchor != "unanchored")
         .group_by(Quote.source_id)
     ).all()
-    every = [int(source_id) for source_id, n in per_source
-             if source_id is not None and n == len(ids)]
-    blind.refuse_blind(session, every)  # comparing would show hidden codings
-    fewer = len(per_source) - len(every)
+    shared = [int(source_id) for source_id, n in per_source
+              if source_id is not None and n == len(ids)]
+    every, blind_note = _without_blind(session, shared)
+    fewer = len(per_source) - len(shared)
     pair = len(ids) == 2
     note = (f"sources: the {len(every)} both coders have coded" if pair
             else f"sources: the {len(every)} all {len(ids)} coders have coded")
@@ -312,7 +362,26 @@ def compared_sources(session: Session, ids: Sequence[int],
         note += (f"; {fewer} coded by only one of them left out" if pair
                  else f"; {fewer} coded by only some of them left out")
         note += " (name sources with --source to include them)"
-    return every, [note]
+    return every, [note, *blind_note]
+
+
+def _without_blind(session: Session, source_ids: list[int]) -> tuple[list[int], list[str]]:
+    """`source_ids` without those still coded blind, and a note naming them.
+
+    Raises:
+        InputError: All of them are blind: there is nothing to compare.
+    """
+    waiting = [s for s in blind.statuses(session, source_ids) if s.hiding]
+    if not waiting:
+        return source_ids, []
+    if len(waiting) == len(source_ids):
+        blind.refuse_blind(session, source_ids)  # raises, naming the first and who to wait for
+    left_out = {s.source_id for s in waiting}
+    names = ", ".join(repr(s.source) for s in waiting[:5])
+    more = f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+    return [s for s in source_ids if s not in left_out], [
+        f"left out: {len(waiting)} source{'' if len(waiting) == 1 else 's'} still coded "
+        f"blind ({names}{more}); compared once every blind coder has run `qcode finish`"]
 
 
 def coded_segments(session: Session, ids: Sequence[int], source_ids: list[int],
@@ -420,7 +489,7 @@ def _segment_table(grouped: Grouped, matches: dict[tuple[int, int], list[Any]],
     if code_order:
         rows.append(_segment_row(ALL_CODES, *(sum(t[i] for t in totals.values())
                                               for i in range(3))))
-    return _nulls_as_none(pd.DataFrame(rows, columns=SEGMENT_COLUMNS))
+    return nulls_as_none(pd.DataFrame(rows, columns=SEGMENT_COLUMNS))
 
 
 def _segment_row(code: str, a: int, b: int, matched: int) -> dict[str, Any]:
@@ -467,7 +536,7 @@ def _disagreements(session: Session, grouped: Grouped, matches: dict[tuple[int, 
     rows.sort(key=lambda r: (natural_key(r["source"]),
                              min(v for v in (r["a_start"], r["b_start"]) if v is not None),
                              natural_key(r["code"])))
-    return _nulls_as_none(pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS))
+    return nulls_as_none(pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS))
 
 
 def _best_partner(segment: Segment, others: list[Segment]) -> Segment | None:
@@ -492,6 +561,6 @@ def _quote_texts(session: Session, quote_ids: set[int]) -> dict[int, str]:
     return texts
 
 
-def _nulls_as_none(table: pd.DataFrame) -> pd.DataFrame:
+def nulls_as_none(table: pd.DataFrame) -> pd.DataFrame:
     """Missing values as None, not NaN, so JSON and CSV show them empty."""
     return table.astype(object).where(table.notna(), None)

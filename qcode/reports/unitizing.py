@@ -71,16 +71,14 @@ from qcode.reports.agreement import (
     ALL_CODES,
     ALL_SOURCES,
     Segment,
-    _nulls_as_none,
-    coded_segments,
     coder_ids,
-    compared_sources,
-    unanchored_codings,
+    load_scope,
+    nulls_as_none,
 )
 from qcode.reports.mentions import subdivision_tree
 from qcode.services import lookup
 from qcode.services.project import Project
-from qcode.store.models import Code, Coding, CodingSubdivision, Source
+from qcode.store.models import Coding, CodingSubdivision
 
 Value = str | None
 GAP: Value = None
@@ -444,31 +442,18 @@ def unitizing(project: Project, coders: Sequence[str], sources: Sequence[str] = 
                     f"--subdivision {subdivision_name!r}: these coders filed no codings of "
                     f"{'the --code codes ' if codes else ''}under it; pick another "
                     "(`qcode subdivisions` lists them)")
-        source_ids, scope = compared_sources(session, ids, sources)
-        segments = coded_segments(session, ids, source_ids, code_ids)
-        unanchored = unanchored_codings(session, ids, code_ids)
-        lengths: dict[int, int] = {}
-        source_names: dict[int, str] = {}
-        for source_id, name, length in session.execute(
-                select(Source.id, Source.name, Source.length).where(Source.id.in_(source_ids))):
-            lengths[source_id], source_names[source_id] = length, name
-        used = code_ids or sorted({s.code_id for side in segments for s in side})
-        code_names = dict(session.execute(
-            select(Code.id, Code.name).where(Code.id.in_(used))).all()) if used else {}
+        found = load_scope(session, ids, sources, code_ids)
         coder_names = [clean_name(name) for name in coders]
-    code_order = sorted(code_names, key=lambda c: natural_key(code_names[c]))
-    source_order = sorted(source_names, key=lambda s: natural_key(source_names[s]))
-    spans = _spans(segments, lengths)
+    code_order, source_order = found.code_order, found.source_order
+    code_names, source_names, lengths = found.code_names, found.source_names, found.lengths
+    spans = _spans(found.segments, lengths)
     codes_table = _code_table(spans, len(ids), code_order, source_order, code_names,
                               source_names, lengths)
     categories = [code_names[c] for c in code_order]
     category_table = _category_table(spans, len(ids), code_order, source_order, code_names,
                                      source_names, lengths)
-    if unanchored:
-        scope.append(f"{unanchored} codings of these coders are unanchored (no span) and "
-                     "take no part")
     return Unitizing(coders=coder_names, categories=categories, subdivision=subdivision_name,
-                     codes=codes_table, category_table=category_table, scope=scope)
+                     codes=codes_table, category_table=category_table, scope=found.notes)
 
 
 def codes_under(session: Session, subdivision: str, ids: Sequence[int]) -> list[int]:
@@ -519,7 +504,7 @@ def _code_table(spans: Spans, m: int, code_order: list[int], source_order: list[
         overall += per_code
     if code_order:
         rows.append(_code_row(ALL_CODES, ALL_SOURCES, overall))
-    return _nulls_as_none(pd.DataFrame(rows, columns=CODE_COLUMNS))
+    return nulls_as_none(pd.DataFrame(rows, columns=CODE_COLUMNS))
 
 
 def _code_row(code: str, source: str, counted: Tally) -> dict[str, Any]:
@@ -547,7 +532,7 @@ def _category_table(spans: Spans, m: int, code_order: list[int], source_order: l
         rows.append(_category_row(ALL_SOURCES, pooled))
     if not code_order:
         rows = []
-    return _nulls_as_none(pd.DataFrame(rows, columns=CATEGORY_COLUMNS))
+    return nulls_as_none(pd.DataFrame(rows, columns=CATEGORY_COLUMNS))
 
 
 def _category_row(source: str, counted: Tally) -> dict[str, Any]:

@@ -11,6 +11,7 @@ twice changes nothing the second time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -29,9 +30,14 @@ _LABEL_LENGTH = 300  # Action.label's size
 
 @dataclass(frozen=True)
 class AutoSpan:
-    """A span to code: a source (by id or name) and offsets, end exclusive."""
+    """A span to code: the source's id (as a search or plan found it) and offsets, end
+    exclusive.
 
-    source: str
+    An id, not a name typed by someone: the span came from a search of that very
+    source, and an id cannot be mistaken for a source whose name is a number.
+    """
+
+    source_id: int
     start: int
     end: int
 
@@ -84,18 +90,17 @@ def autocode(project: Project, spans: Sequence[AutoSpan], code: str, *,
                          "left out)")
     label = action_label(code, query or "chosen spans", len(spans))
     result = AutocodeResult(label=label)
-    made = None
-    if not dry_run and take_backup:
-        made = backup.before_bulk(project, "auto-code")
     if dry_run:
         with project.session(rollback=True) as session:
             _code_all(session, spans, code, subdivision, other_subdivisions, emphasis, notes,
                       coder, result)
-    else:
-        with history.action(project, label, coder) as session:
-            _code_all(session, spans, code, subdivision, other_subdivisions, emphasis, notes,
-                      coder, result)
-    if made is not None and made.path is not None:
+        return result
+    # A run that fails or codes nothing new leaves no copy behind and evicts none.
+    with (backup.guarded(project, "auto-code") if take_backup else nullcontext()) as made, \
+            history.action(project, label, coder) as session:
+        _code_all(session, spans, code, subdivision, other_subdivisions, emphasis, notes,
+                  coder, result)
+    if made is not None and made.path is not None and made.path.exists():
         result.backup = str(made.path)
     return result
 
@@ -105,9 +110,11 @@ def _code_all(session: Session, spans: Sequence[AutoSpan], code: str,
               notes: str | None, coder: str | None, result: AutocodeResult) -> None:
     # One batch: each source's quotes and codings are read once, not once per span.
     batch = CodingBatch(session)
+    names = _source_names(session, {span.source_id for span in spans})
     for span in spans:
-        request = CodingRequest(source=span.source, start=span.start, end=span.end, code=code,
-                                subdivision=subdivision, other_subdivisions=others,
+        # By its (unique) name, which lookup.source matches before any id.
+        request = CodingRequest(source=names[span.source_id], start=span.start, end=span.end,
+                                code=code, subdivision=subdivision, other_subdivisions=others,
                                 emphasis=emphasis, notes=notes, coder=coder, anchor="exact")
         done = add_coding(session, request, skip_existing=True, batch=batch)
         result.created.append(done.created)
@@ -119,6 +126,17 @@ def _code_all(session: Session, spans: Sequence[AutoSpan], code: str,
         result.new_subdivisions += [n for n in done.new_subdivisions
                                     if n not in result.new_subdivisions]
     session.flush()
+
+
+def _source_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """Each span's source name by id; a source deleted since the search is refused."""
+    names = {source_id: name for source_id, name in session.execute(
+        select(Source.id, Source.name).where(Source.id.in_(ids)))}
+    missing = sorted(ids - names.keys())
+    if missing:
+        raise NotFoundError(f"source {missing[0]} is gone (deleted since the search); "
+                            "search again (nothing was coded)")
+    return names
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,12 @@ it is copied to a stick or a cloud drive. They are named after the time and the
 operation (`study-20250314-101500-before-import.qcode`); the newest KEEP_AUTOMATIC
 are kept. Backups made with `qcode backup` are never removed by the rotation.
 
+`guarded` wraps a bulk operation: the copy is made before it writes anything, and
+once it has ended, a copy of a project the operation left unchanged (it failed
+before committing, or had nothing to do) is removed again, and only a copy of a
+project that did change takes part in the rotation. So five failed tries in a row
+never push the good backups of earlier states out of the folder.
+
 A project on PostgreSQL is backed up by the server (pg_dump); qcode says so and goes on.
 """
 
@@ -20,6 +26,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,20 +95,109 @@ def backup(project_or_path: Project | str | Path, dest: str | Path | None = None
 
 
 def before_bulk(project: Project, operation: str) -> BackupResult:
-    """The automatic backup before a bulk operation (an import, a merge, auto-coding).
+    """The automatic backup before a bulk operation, rotated at once.
 
     Keeps the newest KEEP_AUTOMATIC automatic backups of the project. A backup that
-    cannot be made stops the operation before it changes anything.
+    cannot be made stops the operation before it changes anything. Prefer `guarded`,
+    which leaves the rotation alone when the operation changes nothing.
+    """
+    made = _automatic_copy(project, operation)
+    source = _source_file(project)
+    if source is None:
+        return made
+    return BackupResult(made.path, rotate(source))
+
+
+@contextmanager
+def guarded(project: Project, operation: str) -> Iterator[BackupResult]:
+    """Back the project up before a bulk operation run inside this block.
+
+    The copy is made on entry, before the block writes anything. On exit, whether the
+    block succeeded or raised: when no transaction was committed to the project
+    meanwhile (by the block or by anyone else), the copy holds what the project still
+    holds, so it is removed, and the rotation leaves the older backups alone; when the
+    project changed, the copy stays and the oldest automatic backups are rotated away.
+
+    Raises:
+        ProjectError: The copy cannot be made (nothing was changed).
     """
     source = _source_file(project)
     if source is None:
+        yield BackupResult(None, note=SERVER_NOTE)
+        return
+    # Watched from before the copy: a commit by anyone from here on counts as a change.
+    watch = _ChangeWatch(source)
+    try:
+        made = _automatic_copy(project, operation)
+        try:
+            yield made
+        finally:
+            # Housekeeping only: a copy that cannot be removed or rotated harms nothing,
+            # and must not hide the operation's own outcome.
+            with suppress(OSError):
+                if watch.changed():
+                    rotate(source)
+                elif made.path is not None:
+                    made.path.unlink(missing_ok=True)
+    finally:
+        watch.close()
+
+
+class _ChangeWatch:
+    """Whether any connection commits to a SQLite file from now on.
+
+    SQLite's `PRAGMA data_version` changes on a connection whenever another
+    connection, in this process or any other, commits a change to the file; a
+    transaction rolled back, or one that only read, leaves it as it was.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.inode = _inode(path)
+        self.connection: sqlite3.Connection | None = None
+        self.version: int | None = None
+        try:
+            self.connection = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+            self.version = self._read()
+        except sqlite3.Error:
+            self.close()  # cannot watch: every outcome counts as a change, keeping the copy
+
+    def _read(self) -> int:
+        assert self.connection is not None
+        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed(self) -> bool:
+        if self.connection is None or self.version is None or _inode(self.path) != self.inode:
+            return True  # unknown, or the file was replaced: keep the copy
+        try:
+            return self._read() != self.version
+        except sqlite3.Error:
+            return True
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _automatic_copy(project: Project, operation: str) -> BackupResult:
+    """An automatic backup in the backups folder, not rotated; None on a server."""
+    if _source_file(project) is None:
         return BackupResult(None, note=SERVER_NOTE)
     try:
         made = backup(project, label=f"before-{operation}")
     except (OSError, QcodeError) as exc:
         raise ProjectError(f"cannot make the automatic backup before {operation} ({exc}); "
                            "nothing was changed") from exc
-    return BackupResult(made.path, rotate(source))
+    return made
 
 
 def rotate(project_file: Path, keep: int = KEEP_AUTOMATIC) -> list[Path]:

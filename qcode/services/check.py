@@ -32,11 +32,11 @@ from sqlalchemy.orm import Session
 
 # Placing words in a text is the sheet importer's algorithm too; it imports nothing of
 # the project, so re-anchoring here reuses it rather than keeping a second copy.
-from qcode.anchor import Corpus
+from qcode.anchor import Corpus, nearest
 from qcode.errors import QcodeError
 from qcode.names import name_key
 from qcode.services import lookup
-from qcode.services.backup import before_bulk
+from qcode.services.backup import guarded
 from qcode.services.project import Project
 from qcode.services.sources import content_hash, word_count
 from qcode.store.ddl import quote_bounds_statements
@@ -119,10 +119,10 @@ def repair(project: Project) -> CheckReport:
     with project.session(rollback=True) as session:
         wanted = any(i.fix for i in _collect(session, notes))
     if wanted:
-        report.backup = before_bulk(project, "repair").path
-        with project.session() as session:
+        with guarded(project, "repair") as made, project.session() as session:
+            report.backup = made.path
             # The write lock first: nobody changes what was found before it is fixed.
-            lookup._hold_sqlite_writer(session)
+            lookup.hold_sqlite_writer(session)
             for issue in _collect(session, []):
                 if issue.fix is None:
                     continue
@@ -370,8 +370,9 @@ def _reanchor(quote_id: int) -> Fix:
         if chosen is None and placement.candidates:
             best = max(c.score for c in placement.candidates)
             if best == 100.0:  # the words occur verbatim more than once: keep the nearest
-                chosen = min((c for c in placement.candidates if c.score == best),
-                             key=lambda c: abs(c.start - (old[0] or 0)))
+                alike = {c.start: c for c in placement.candidates if c.score == best}
+                at = nearest(alike, old[0] or 0)
+                chosen = alike[at] if at is not None else None
         taken = chosen is not None and session.scalar(select(Quote.id).where(
             Quote.source_id == source.id, Quote.start == chosen.start,
             Quote.end == chosen.end, Quote.id != quote.id)) is not None

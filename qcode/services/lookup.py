@@ -7,7 +7,7 @@ import os
 from collections import defaultdict
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,16 +42,23 @@ def known_coder(session: Session, name: str | None) -> Coder | None:
 
 
 def source(session: Session, ref: str) -> Source:
-    """A source by id, by name, or by its original file name."""
-    query = select(Source).where(
-        or_(Source.name == ref, Source.original_filename == ref)
-    )
-    if ref.isdigit():
-        query = select(Source).where(or_(Source.id == int(ref), Source.name == ref))
-    found = session.scalars(query).first()
+    """A source by name, else by id (`ref` all digits), else by original file name.
+
+    The order is fixed, so a source named "7" beside the source with id 7 always gives
+    the same answer: the one named "7". Names come first because the workbench and the
+    importers pass names (names are unique, so a name never picks the wrong source).
+    """
+    found = session.scalars(select(Source).where(Source.name == ref)).first()
+    if found is None and ref.isdigit():
+        found = session.get(Source, int(ref))
+    if found is None:
+        # Two imports of one file name: the first imported, not whichever comes first.
+        found = session.scalars(select(Source).where(Source.original_filename == ref)
+                                .order_by(Source.id)).first()
     if found is None:
         raise NotFoundError(f"no source named {ref!r}; `qcode sources` lists them")
     return found
+
 
 
 def code(session: Session, name: str, create: bool = False) -> tuple[Code, bool]:
@@ -113,7 +120,7 @@ def get_or_add(session: Session, query: Select[Any], row: Row) -> tuple[Row, boo
     the savepoint, and `query` then finds their row.
     """
     session.flush()  # pending rows must not fail inside the savepoint and be taken for a clash
-    _hold_sqlite_writer(session)
+    hold_sqlite_writer(session)
     try:
         with session.begin_nested():
             session.add(row)
@@ -125,12 +132,14 @@ def get_or_add(session: Session, query: Select[Any], row: Row) -> tuple[Row, boo
     return row, True
 
 
-def _hold_sqlite_writer(session: Session) -> None:
-    """On SQLite, open the transaction (taking the write lock) before the savepoint.
+def hold_sqlite_writer(session: Session) -> None:
+    """On SQLite, open the transaction now, taking the write lock (elsewhere: nothing).
 
-    pysqlite starts a transaction only at the first INSERT/UPDATE/DELETE; a SAVEPOINT
-    issued before that would start one itself, and releasing it would commit early.
-    BEGIN IMMEDIATE waits (busy_timeout) for another writer instead of failing later.
+    Callers use it before a savepoint, or before reading what they are about to change
+    so that no other writer changes it in between. pysqlite starts a transaction only
+    at the first INSERT/UPDATE/DELETE; a SAVEPOINT issued before that would start one
+    itself, and releasing it would commit early. BEGIN IMMEDIATE waits (busy_timeout)
+    for another writer instead of failing later.
     """
     connection = session.connection()
     if connection.dialect.name != "sqlite":

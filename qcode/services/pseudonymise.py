@@ -6,41 +6,49 @@ pseudonym, and is not flagged (the change was asked for); every changed source k
 its text before as a version. Matching is whole-word and case-sensitive by default,
 longest original first, so "Maria Lopez" is replaced before "Maria".
 
-What else is replaced, because exports and shared copies carry it: source and file
-names, speaker labels, quotes as the researcher wrote them (sheet text), case names
-and text attributes, coding emphasis and notes, memos and axial link notes. These have
-no versions.
+What else is replaced, because exports, shared copies and the history carry it: source
+and file names, speaker labels, quotes as the researcher wrote them (sheet text), case
+names and text attributes, coding emphasis and notes, memos, axial link notes, code and
+subdivision descriptions and the labels of undo steps. These have no versions. Names
+that others refer to (case keys, code and subdivision names, coders...) are the
+researcher's to change: the report lists the ones still holding a real name.
 
 The mapping (the `pseudonyms` table) is the key back to the real names: kept in the
 project, apart from the texts, never exported. Dropping it also deletes the source
-versions and undo steps that still hold a real name (and compacts a .qcode file), since
-otherwise the names would stay in the project.
+versions and undo steps that still hold a real name, rebuilds the search index and
+compacts a .qcode file, since otherwise the names would stay in the project.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qcode.errors import InputError, NotFoundError
-from qcode.services import lookup
+from qcode.services import backup, lookup, search_index
 from qcode.services.project import Project
-from qcode.services.source_edit import EditResult, apply_edit
+from qcode.services.source_edit import EditResult, apply_edit, forget_steps_on
 from qcode.services.sources import free_source_name
 from qcode.services.text_diff import Alignment, Replacement
 from qcode.store.engine import sqlite_path
 from qcode.store.models import (
     Action,
+    Attribute,
     AxialLink,
     Case,
     CaseAttribute,
+    Code,
+    Coder,
     Coding,
     Memo,
     ProjectInfo,
@@ -49,6 +57,7 @@ from qcode.store.models import (
     Source,
     SourceVersion,
     SpeakerTurn,
+    Subdivision,
 )
 
 KINDS = ("person", "place", "organisation")
@@ -97,50 +106,75 @@ class PseudonymReport:
     by_source: dict[str, int] = field(default_factory=dict)
     fields: Counter[str] = field(default_factory=Counter)  # "memos" -> values changed
     dry_run: bool = False
+    kept: dict[str, list[str]] = field(default_factory=dict)  # see `kept_line`
+    backup: str | None = None  # the copy of a .qcode file taken first
 
 
 @dataclass(frozen=True)
 class DropReport:
+    """What `drop_mapping` deleted and cleaned."""
+
     mappings: int
     versions: int
     steps: int
     compacted: bool
+    labels: int = 0  # labels of kept steps and versions that lost a name
+    reindexed: bool = False  # the search index was built again
+    kept: dict[str, list[str]] = field(default_factory=dict)  # see `kept_line`
 
 
 class Matcher:
-    """Finds mapped originals in a text: whole words, longest first."""
+    """Finds mapped originals in a text: whole words, longest first.
+
+    A name matches however its accents are encoded: "Álvaro" typed on one machine
+    (one code point for Á) finds "Álvaro" in a transcript or file name written with a
+    separate accent mark (macOS file names are), and the other way round.
+    """
 
     def __init__(self, mappings: Sequence[Mapping], ignore_case: bool = False) -> None:
         self.ignore_case = ignore_case
         self._to = {self._key(m.original): m.pseudonym for m in mappings}
-        ordered = sorted({m.original for m in mappings}, key=lambda o: (-len(o), o))
-        alternatives = "|".join(re.escape(o) for o in ordered)
+        self._by_form = {form: m.pseudonym for m in mappings for form in _forms(m.original)}
+        self.forms = sorted(self._by_form, key=lambda o: (-len(o), o))
+        alternatives = "|".join(re.escape(o) for o in self.forms)
         flags = re.IGNORECASE if ignore_case else 0
-        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags) if ordered \
-            else None
-
-    @property
-    def originals(self) -> list[str]:
-        """The mapped originals (case-folded when matching ignores case)."""
-        return list(self._to)
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags) \
+            if self.forms else None
 
     def _key(self, original: str) -> str:
+        original = unicodedata.normalize("NFC", original)
         return original.casefold() if self.ignore_case else original
+
+    def _pseudonym(self, found: str) -> str:
+        pseudonym = self._by_form.get(found) or self._to.get(self._key(found))
+        if pseudonym is None:
+            # The regex's case-blind match is simpler than casefold() (a rare letter such
+            # as the Kelvin sign): the alternative it matched tells the original.
+            flags = re.IGNORECASE if self.ignore_case else 0
+            pseudonym = next(p for form, p in self._by_form.items()
+                             if re.fullmatch(re.escape(form), found, flags))
+        return pseudonym
 
     def replacements(self, value: str) -> list[tuple[int, int, str, str]]:
         """(start, end, original as found, pseudonym) of every match, in text order."""
         if self.pattern is None:
             return []
-        return [(m.start(), m.end(), m.group(), self._to[self._key(m.group())])
+        return [(m.start(), m.end(), m.group(), self._pseudonym(m.group()))
                 for m in self.pattern.finditer(value)]
 
     def replace(self, value: str) -> str:
         if self.pattern is None:
             return value
-        return self.pattern.sub(lambda m: self._to[self._key(m.group())], value)
+        return self.pattern.sub(lambda m: self._pseudonym(m.group()), value)
 
     def search(self, value: str) -> bool:
         return self.pattern is not None and self.pattern.search(value) is not None
+
+
+def _forms(original: str) -> set[str]:
+    """The original as written, composed (NFC) and decomposed (NFD)."""
+    return {original, unicodedata.normalize("NFC", original),
+            unicodedata.normalize("NFD", original)}
 
 
 def check_mappings(rows: Iterable[Mapping], where: str = "the mapping") -> list[Mapping]:
@@ -150,7 +184,9 @@ def check_mappings(rows: Iterable[Mapping], where: str = "the mapping") -> list[
     """
     found: dict[str, Mapping] = {}
     for n, row in enumerate(rows, 1):
-        original, pseudonym = " ".join(row.original.split()), " ".join(row.pseudonym.split())
+        # Composed accents (NFC): "Álvaro" typed two ways is one name, not two rows.
+        original = unicodedata.normalize("NFC", " ".join(row.original.split()))
+        pseudonym = " ".join(row.pseudonym.split())
         kind = row.kind.strip().lower() if row.kind and row.kind.strip() else None
         if not original or not pseudonym:
             raise InputError(f"{where}, row {n}: give both the original and its pseudonym")
@@ -204,42 +240,75 @@ def save_mappings(session: Session, mappings: Sequence[Mapping]) -> list[Mapping
 
 def pseudonymise(project: Project, mappings: Sequence[Mapping] = (), *,
                  ignore_case: bool = False, coder: str | None = None, dry_run: bool = False,
-                 progress: Progress | None = None) -> PseudonymReport:
+                 take_backup: bool = True, progress: Progress | None = None) -> PseudonymReport:
     """Store `mappings` and replace every stored original throughout the project.
 
     One transaction: every source or none. A dry run does all of it and keeps nothing,
     so its report says exactly what would change.
+
+    Args:
+        project: The open project.
+        mappings: Names to add to the stored mapping first (may be empty).
+        ignore_case: Match names in any case.
+        coder: Who does it (default: $QCODE_CODER or the login name).
+        dry_run: Work out what would change; change nothing.
+        take_backup: Copy a .qcode file into its backups folder before a real run.
+        progress: Called as progress(sources done, sources in all, source name).
+
+    Raises:
+        InputError: A bad mapping, or no mapping at all; nothing is changed or copied.
     """
-    with project.session(rollback=dry_run) as session:
-        table = save_mappings(session, check_mappings(mappings))
-        if not table:
-            raise InputError("there is no pseudonym mapping yet; give one with "
-                             "--map names.csv (columns original,pseudonym[,kind])")
+    checked = check_mappings(mappings)
+    # Whatever can refuse does so before the backup: a bad map leaves no copy behind
+    # and rotates no good one away.
+    with project.session(rollback=True) as session:
+        _mapping_table(session, checked)
+    # A run that fails, or finds nothing to change, leaves no copy behind (`guarded`).
+    guard: AbstractContextManager[backup.BackupResult | None] = (
+        backup.guarded(project, "pseudonymise") if take_backup and not dry_run
+        else nullcontext())
+    with guard as made, project.session(rollback=dry_run) as session:
+        table = _mapping_table(session, checked)
         matcher = Matcher(table, ignore_case)
         who = lookup.coder(session, coder)
         report = PseudonymReport(len(table), dry_run=dry_run)
         sources = list(session.scalars(select(Source).order_by(Source.name)))
+        edited: list[int] = []
         for n, source in enumerate(sources, 1):
             found = matcher.replacements(source.text)
             if found:
                 alignment = Alignment.replacing(
                     source.text, [Replacement(s, e, new) for s, e, _, new in found])
                 report.edits.append(apply_edit(session, source, alignment, "pseudonymised",
-                                               who, known=True))
+                                               who, known=True, forget_steps=False))
                 report.replaced.update(original for _, _, original, _ in found)
                 report.by_source[source.name] = len(found)
+                edited.append(source.id)
             if progress is not None:
                 progress(n, len(sources), source.name)
+        # The history is searched once for all the edited sources, not once per source.
+        forget_steps_on(session, edited)
         _rename_sources(session, matcher, report)
         for label, column in _FIELDS:
-            report.fields[label] += _replace_in(session, column, matcher)
+            report.fields[label] += _replace_in(session, label, column, matcher)
         # A quote with no place keeps its words itself: the edits above did not see them.
         report.fields["unanchored quotes"] += _replace_in(
-            session, Quote.text, matcher, Quote.anchor == "unanchored")
+            session, "unanchored quotes", Quote.text, matcher, Quote.anchor == "unanchored")
+        report.kept = _kept(session, matcher)
+    if made is not None and made.path is not None and made.path.exists():
+        report.backup = str(made.path)  # kept: the run changed the project
     return report
 
 
-# Free text besides the sources that exports and shared copies carry.
+def _mapping_table(session: Session, mappings: Sequence[Mapping]) -> list[Mapping]:
+    table = save_mappings(session, mappings)
+    if not table:
+        raise InputError("there is no pseudonym mapping yet; give one with "
+                         "--map names.csv (columns original,pseudonym[,kind])")
+    return table
+
+
+# Free text besides the sources that exports, shared copies and the history carry.
 _FIELDS: list[tuple[str, InstrumentedAttribute[Any]]] = [
     ("speaker labels", SpeakerTurn.speaker),
     ("quotes as written", Quote.sheet_text),
@@ -251,7 +320,27 @@ _FIELDS: list[tuple[str, InstrumentedAttribute[Any]]] = [
     ("memo titles", Memo.title),
     ("memos", Memo.body),
     ("axial link notes", AxialLink.note),
+    ("code descriptions", Code.description),
+    ("subdivision descriptions", Subdivision.description),
+    ("history labels", Action.label),
 ]
+# Names the researcher chose and others refer to (case keys in sheets and scripts,
+# code names in the codebook): renaming them is the researcher's decision, so they
+# are only reported.
+_KEPT: list[tuple[str, InstrumentedAttribute[Any]]] = [
+    ("case key", Case.key),
+    ("code", Code.name),
+    ("subdivision", Subdivision.name),
+    ("link relation", AxialLink.relation),
+    ("attribute", Attribute.name),
+    ("coder", Coder.name),
+    ("project name", ProjectInfo.name),
+]
+# Cut rather than refused when a pseudonym makes them too long: only labels.
+_CUT = {Action.label.key}
+# Names looked for with LIKE in SQL at most; a longer OR would pass SQLite's limit on
+# the depth of an expression (1,000), so Python reads the values instead.
+_LIKE_LIMIT = 200
 
 
 def _rename_sources(session: Session, matcher: Matcher, report: PseudonymReport) -> None:
@@ -268,27 +357,78 @@ def _rename_sources(session: Session, matcher: Matcher, report: PseudonymReport)
         session.flush()
 
 
-def _replace_in(session: Session, column: InstrumentedAttribute[Any], matcher: Matcher,
-                where: Any = None) -> int:
-    """Replace originals in one text column (rows picked in SQL, replaced here)."""
-    model = column.class_
-    originals = matcher.originals
-    if not originals:
+def _replace_in(session: Session, label: str, column: InstrumentedAttribute[Any],
+                matcher: Matcher, where: Any = None) -> int:
+    """Replace originals in one text column; returns the number of values changed."""
+    if matcher.pattern is None:
         return 0
-    # A generous filter (any case) in SQL; the whole-word match is the regex's.
-    like = or_(*(func.lower(column).contains(o.casefold()) for o in originals))
-    changed = 0
-    query = select(model).where(column.is_not(None), like)
+    mapper = sa_inspect(column.class_)
+    keys = mapper.primary_key
+    query = select(*keys, column).where(column.is_not(None))
+    if not matcher.ignore_case and len(matcher.forms) <= _LIKE_LIMIT:
+        # LIKE finds every value holding a name as written, on both stores (SQLite's is
+        # case-blind for ASCII only: more, never fewer); the whole-word match is the
+        # regex's. In any case there is no such filter: SQL's lower() knows ASCII only
+        # on SQLite, and neither store folds "ß" as Python does, so Python reads them all.
+        query = query.where(or_(*(column.contains(form, autoescape=True)
+                                  for form in matcher.forms)))
     if where is not None:
         query = query.where(where)
-    for row in session.scalars(query):
-        value = getattr(row, column.key)
+    changed = 0
+    for *key, value in session.execute(query).all():
         new = matcher.replace(value)
-        if new != value:
-            setattr(row, column.key, new)
-            changed += 1
+        if new == value:
+            continue
+        row = session.get(mapper, tuple(key) if len(key) > 1 else key[0])
+        setattr(row, column.key, _fit(label, column, new))
+        changed += 1
     session.flush()
     return changed
+
+
+def _fit(label: str, column: InstrumentedAttribute[Any], value: str) -> str:
+    """The value, if the column can hold it; a label is cut, anything else refused."""
+    limit = getattr(column.type, "length", None)
+    if limit is None or len(value) <= limit:
+        return value
+    if column.key in _CUT:
+        return value[:limit - 1] + "…"
+    raise InputError(f"{label}: {value[:40]!r}… would be longer than {limit} characters "
+                     "with its pseudonym; choose a shorter pseudonym")
+
+
+def _kept(session: Session, matcher: Matcher) -> dict[str, list[str]]:
+    """The names in `_KEPT` that still hold a mapped original, by what they are."""
+    kept: dict[str, list[str]] = {}
+    for label, column in _KEPT:
+        values = session.scalars(select(column).where(column.is_not(None)).distinct())
+        found = sorted(v for v in values if matcher.search(v))
+        if found:
+            kept[label] = found
+    return kept
+
+
+def kept_line(kept: dict[str, list[str]]) -> str | None:
+    """One line saying which names still hold a real name, or None when none do."""
+    if not kept:
+        return None
+    shown = []
+    for label, values in kept.items():
+        more = f" and {len(values) - 3} more" if len(values) > 3 else ""
+        shown.append(f"{label} {', '.join(repr(v) for v in values[:3])}{more}")
+    how = [command for label, command in _RENAMES.items() if label in kept]
+    return ("real names left where qcode renames nothing: " + "; ".join(shown)
+            + f" (change them if they identify someone{': ' if how else ''}"
+            + f"{', '.join(how)})")
+
+
+_RENAMES = {"code": "qcode rename-code", "subdivision": "qcode rename-subdivision"}
+
+
+def names_kept(project: Project, ignore_case: bool = False) -> dict[str, list[str]]:
+    """Case keys, code and subdivision names, coders... that hold a mapped original."""
+    with project.session() as session:
+        return _kept(session, Matcher(_stored(session), ignore_case))
 
 
 def names_left(project: Project, ignore_case: bool = False) -> dict[str, int]:
@@ -304,8 +444,10 @@ def names_left(project: Project, ignore_case: bool = False) -> dict[str, int]:
 def drop_mapping(project: Project) -> DropReport:
     """Delete the mapping, and every source version and undo step holding a real name.
 
-    On a .qcode file the free space is then wiped (VACUUM), so the deleted rows are not
-    left readable inside the file.
+    The labels of the steps and versions that stay lose their names too. The search
+    index is built again from the pseudonymised texts (it keeps the words of changed
+    texts in its storage until it merges it), and a .qcode file is then compacted
+    (VACUUM), so the deleted rows are not left readable inside the file.
     """
     with project.session() as session:
         table = _stored(session)
@@ -320,10 +462,15 @@ def drop_mapping(project: Project) -> DropReport:
         steps = [a for a in session.scalars(select(Action)) if matcher.search(a.changes)]
         for step in steps:
             session.delete(step)
+        session.flush()
+        labels = (_replace_in(session, "history labels", Action.label, matcher)
+                  + _replace_in(session, "version reasons", SourceVersion.reason, matcher))
+        kept = _kept(session, matcher)
         for row in session.scalars(select(Pseudonym)):
             session.delete(row)
+    indexed = search_index.rebuild_index(project)
     compacted = _compact(project)
-    return DropReport(len(table), len(versions), len(steps), compacted)
+    return DropReport(len(table), len(versions), len(steps), compacted, labels, indexed, kept)
 
 
 def _compact(project: Project) -> bool:

@@ -86,6 +86,23 @@ def drop_index(project: Project) -> None:
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {INDEX}")
 
 
+def rebuild_index(project: Project) -> bool:
+    """Build the index again in new tables, if there is one; True when it was rebuilt.
+
+    FTS5 keeps the words of deleted or changed texts in its storage until it merges
+    its segments, whatever the triggers did: after pseudonymisation those words are
+    real names. New tables hold only the texts as they are now.
+    """
+    if project.engine.dialect.name != "sqlite":
+        return False
+    with project.engine.connect() as connection:
+        there = bool(_present(connection))
+    if not there:
+        return False
+    drop_index(project)
+    return ensure_index(project)
+
+
 def _present(connection: Connection) -> set[str]:
     names = [INDEX, VOCABULARY, *_TRIGGERS]
     marks = ", ".join(f":n{i}" for i in range(len(names)))

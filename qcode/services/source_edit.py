@@ -23,17 +23,18 @@ at an edit, and the way back is a version.
 from __future__ import annotations
 
 import json
+import shlex
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from qcode.errors import ConstraintError, InputError, NotFoundError
+from qcode.errors import ConstraintError, InputError, NotFoundError, ProjectError, QcodeError
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.services.sources import Turn, content_hash, word_count
@@ -56,6 +57,9 @@ KEPT, COLLIDED, RESTORED = "kept", "collided", "restored"
 FLAGGED = (REANCHORED, "unanchored", COLLIDED)
 _REASON_LIMIT = 300  # SourceVersion.reason's length
 _PLACED_TABLES = {"quotes", "speaker_turns", "source_pages", "source_versions"}
+# Sources per query when looking for the undo steps to forget: four LIKE patterns each,
+# well inside SQLite's limits on an expression's depth and its parameters.
+_FORGET_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,7 @@ def apply_edit(session: Session, source: Source, alignment: Alignment, reason: s
                coder: Coder, *, known: bool = False, turns: Sequence[Turn] | None = None,
                pages: Sequence[int] | None = None,
                exact: dict[int, tuple[int | None, int | None, str, str]] | None = None,
-               ) -> EditResult:
+               forget_steps: bool = True) -> EditResult:
     """Change `source` to `alignment.new` inside the caller's transaction.
 
     Args:
@@ -204,6 +208,9 @@ def apply_edit(session: Session, source: Source, alignment: Alignment, reason: s
         turns: New speaker turns; None moves the old ones through the edit.
         pages: New page starts; None moves the old ones.
         exact: Quote id -> (start, end, anchor, text) to put quotes exactly (restore).
+        forget_steps: Drop the undo steps on this source now. A caller editing many
+            sources in one transaction passes False and calls `forget_steps_on` once
+            with all of them, so the history is searched once, not once per source.
     """
     new_text = alignment.new
     _check_text(source.name, new_text)
@@ -254,7 +261,8 @@ def apply_edit(session: Session, source: Source, alignment: Alignment, reason: s
     session.flush()
     turn_count = _move_turns(session, source, alignment, turns)
     page_count = _move_pages(session, source, alignment, pages)
-    _forget_steps_on(session, source.id)
+    if forget_steps:
+        forget_steps_on(session, [source.id])
     return EditResult(source.name, number, tuple(moves), turn_count, page_count)
 
 
@@ -394,23 +402,32 @@ def _move_pages(session: Session, source: Source, alignment: Alignment,
     return len(source.pages)
 
 
-def _forget_steps_on(session: Session, source_id: int) -> None:
-    """Drop every recorded undo step that holds this source's offsets (any coder).
+def forget_steps_on(session: Session, source_ids: Iterable[int]) -> int:
+    """Drop every recorded undo step that holds these sources' offsets (any coder).
 
-    Replaying one after the edit would put old-text offsets into the new text.
+    Replaying one after an edit would put old-text offsets into the new text. The
+    database first narrows the history to the steps whose record mentions one of the
+    ids (as a source's id or a row's source_id, as `history` writes them); only those
+    are read and parsed, so the steps on other sources cost a LIKE in SQL, not a JSON
+    parse each. Returns how many steps were dropped.
     """
-    candidates = session.execute(select(Action.id, Action.changes).where(or_(
-        *(Action.changes.contains(f'"{table}"') for table in (*_PLACED_TABLES, "sources")))))
-    stale = [action_id for action_id, changes in candidates
-             if _touches(changes, source_id)]
-    for action_id in stale:
-        found = session.get(Action, action_id)
-        if found is not None:
-            session.delete(found)
-    session.flush()
+    wanted = sorted(set(source_ids))
+    stale: list[int] = []
+    for at in range(0, len(wanted), _FORGET_CHUNK):
+        chunk = wanted[at:at + _FORGET_CHUNK]
+        # history writes compact JSON ("key":value, no spaces): a value ends at , or }.
+        patterns = [f'"{key}":{source_id}{end}' for source_id in chunk
+                    for key in ("source_id", "id") for end in (",", "}")]
+        candidates = session.execute(select(Action.id, Action.changes).where(or_(
+            *(Action.changes.contains(p, autoescape=True) for p in patterns))))
+        stale += [action_id for action_id, changes in candidates
+                  if _touches(changes, set(chunk))]
+    for at in range(0, len(stale), 500):
+        session.execute(delete(Action).where(Action.id.in_(stale[at:at + 500])))
+    return len(stale)
 
 
-def _touches(changes: str, source_id: int) -> bool:
+def _touches(changes: str, source_ids: set[int]) -> bool:
     try:
         records: list[list[Any]] = json.loads(changes)
     except ValueError:
@@ -419,9 +436,9 @@ def _touches(changes: str, source_id: int) -> bool:
         for row in (before, after):
             if not row:
                 continue
-            if table == "sources" and row.get("id") == source_id:
+            if table == "sources" and row.get("id") in source_ids:
                 return True
-            if table in _PLACED_TABLES and row.get("source_id") == source_id:
+            if table in _PLACED_TABLES and row.get("source_id") in source_ids:
                 return True
     return False
 
@@ -433,6 +450,26 @@ def keep_draft(name: str, text: str) -> Path:
                                      suffix=".txt", delete=False) as draft:
         draft.write(text)
     return Path(draft.name)
+
+
+def draft_note(name: str, text: str) -> str:
+    """Keep `text` as a draft and say where, with the command that applies it later.
+
+    For an edit that could not be stored (someone else's edit, a busy project, a full
+    disk, a bug): the researcher's typing must outlive the refusal.
+    """
+    try:
+        kept = keep_draft(name, text)
+    except OSError as exc:  # the temp folder is full too: say so, not hide the first error
+        return (f"your edited text could not be kept in a file either ({exc}); free some "
+                "disk space before editing again")
+    return (f"your edited text is kept in {kept}; `qcode replace PROJECT {shlex.quote(name)} "
+            f"{shlex.quote(str(kept))}` applies it")
+
+
+def with_draft(exc: QcodeError, name: str, text: str) -> ProjectError:
+    """`exc` as an error whose one line also names the draft `text` was kept in."""
+    return ProjectError(f"{exc}; {draft_note(name, text)}")
 
 
 def restore_version(project: Project, ref: str, number: int,

@@ -82,33 +82,43 @@ def add_source(project: Project, new: NewSource, coder: str | None = None) -> Ad
         existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
         if existing is not None:
             return AddedSource(existing.name, imported=False, duplicate_of=existing.name)
-        source = Source(
-            name=free_source_name(session, new.name),
-            text=new.text,
-            length=len(new.text),
-            word_count=word_count(new.text),
-            content_hash=digest,
-            format=new.format,
-            original_filename=new.original_filename,
-            encoding=new.encoding,
-            language=new.language,
-            imported_by_id=lookup.coder(session, coder).id,
-        )
-        session.add(source)
-        session.flush()
-        # Thousands of turns per transcript: one executemany, not an ORM object each.
-        if new.turns:
-            session.execute(insert(SpeakerTurn), [
-                {"source_id": source.id, "start": t.start, "end": t.end, "speaker": t.speaker,
-                 "begin_seconds": t.begin_seconds, "end_seconds": t.end_seconds}
-                for t in new.turns
-            ])
-        if new.pages:
-            session.execute(insert(SourcePage), [
-                {"source_id": source.id, "number": n, "start": at}
-                for n, at in enumerate(new.pages, 1)
-            ])
-        return AddedSource(source.name, imported=True)
+        return AddedSource(insert_source(session, new, coder).name, imported=True)
+
+
+def insert_source(session: Session, new: NewSource, coder: str | None = None) -> Source:
+    """Add `new` as a source in the caller's transaction, with its turns and pages.
+
+    The name is made free (`free_source_name`); the caller has checked that the text
+    is not empty and not in the project already (every importer looks for its own
+    kind of twin first).
+    """
+    source = Source(
+        name=free_source_name(session, new.name),
+        text=new.text,
+        length=len(new.text),
+        word_count=word_count(new.text),
+        content_hash=content_hash(new.text),
+        format=new.format,
+        original_filename=new.original_filename,
+        encoding=new.encoding,
+        language=new.language,
+        imported_by_id=lookup.coder(session, coder).id,
+    )
+    session.add(source)
+    session.flush()
+    # Thousands of turns per transcript: one executemany, not an ORM object each.
+    if new.turns:
+        session.execute(insert(SpeakerTurn), [
+            {"source_id": source.id, "start": t.start, "end": t.end, "speaker": t.speaker,
+             "begin_seconds": t.begin_seconds, "end_seconds": t.end_seconds}
+            for t in new.turns
+        ])
+    if new.pages:
+        session.execute(insert(SourcePage), [
+            {"source_id": source.id, "number": n, "start": at}
+            for n, at in enumerate(new.pages, 1)
+        ])
+    return source
 
 
 def free_source_name(session: Session, name: str) -> str:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from qcode.anchor import nearest_occurrence
+
 # A re-anchored quote must be at least this alike its old words (rapidfuzz ratio, 0-100)
 # unless some of its old words survived where it went; below it the words are gone.
 MIN_SCORE = 60.0
@@ -228,7 +230,7 @@ def _place(a: Alignment, key: int, start: int, end: int, known: bool) -> Placed:
         if hi <= lo:
             return Placed(key, None, None, UNANCHORED, 0.0)
         return Placed(key, lo, hi, REWRITTEN, fuzz.ratio(old_text, a.new[lo:hi]))
-    same = _nearest(a.new, old_text, lo, hi, a.position(start, "right"))
+    same = nearest_occurrence(a.new, old_text, a.position(start, "right"), lo, hi)
     if same is not None:
         return Placed(key, same, same + len(old_text), MOVED)
     candidates: list[tuple[float, int, int]] = []
@@ -255,17 +257,6 @@ def _trimmed(text: str, lo: int, hi: int, like: str) -> tuple[int, int]:
         while hi > lo and text[hi - 1].isspace():
             hi -= 1
     return lo, hi
-
-
-def _nearest(text: str, words: str, lo: int, hi: int, near: int) -> int | None:
-    """Where `words` occur in text[lo:hi], the occurrence closest to `near`."""
-    best: int | None = None
-    at = text.find(words, lo, hi)
-    while at >= 0:
-        if best is None or abs(at - near) < abs(best - near):
-            best = at
-        at = text.find(words, at + 1, hi)
-    return best
 
 
 def _best_match(text: str, words: str, lo: int, hi: int) -> tuple[float, int, int] | None:

@@ -9,6 +9,7 @@ result also return the text qcode must store.
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -426,3 +427,66 @@ def small_project_xml(text: str, spans: list[tuple[int, int]],
             f"<CodeBook><Codes><Code {code_attrs}/></Codes></CodeBook>"
             f"<Sources><TextSource {source_attrs}>{selections}</TextSource></Sources>"
             "</Project>")
+
+
+# --- QualCoder --------------------------------------------------------------------------
+
+# QualCoder's table layout (3.x/4.x), column by column, as its CREATE TABLE statements
+# have it; a test changes a table's columns by giving that table another list.
+QUALCODER_TABLES: dict[str, str] = {
+    "project": "databaseversion text, date text, memo text, about text",
+    "source": "id integer primary key, name text, fulltext text, mediapath text, memo text, "
+              "owner text, date text, av_text_id integer",
+    "code_cat": "catid integer primary key, name text, owner text, date text, memo text, "
+                "supercatid integer",
+    "code_name": "cid integer primary key, name text, memo text, catid integer, owner text, "
+                 "date text, color text",
+    "code_text": "ctid integer primary key, cid integer, fid integer, seltext text, "
+                 "pos0 integer, pos1 integer, owner text, date text, memo text, "
+                 "important integer",
+    "cases": "caseid integer primary key, name text, memo text, owner text, date text",
+    "case_text": "id integer primary key, caseid integer, fid integer, pos0 integer, "
+                 "pos1 integer, owner text, date text",
+    "attribute_type": "name text primary key, date text, owner text, memo text, "
+                      "caseOrFile text, valuetype text",
+    "attribute": "attrid integer primary key, name text, attr_type text, value text, "
+                 "id integer, date text, owner text",
+    "journal": "jid integer primary key, name text, jentry text, date text, owner text",
+    "annotation": "anid integer primary key, fid integer, pos0 integer, pos1 integer, "
+                  "memo text, owner text, date text",
+}
+QUALCODER_TEXT = "IP1: the rent was high. Then the cooperative helped."
+
+
+def qualcoder(folder: Path, name: str, columns: dict[str, str] | None = None,
+              rows: dict[str, list[tuple[object, ...]]] | None = None,
+              leave_out: Sequence[str] = ()) -> Path:
+    """A QualCoder project folder (NAME.qda/data.qda): one source, category, code, coding.
+
+    `columns` replaces a table's column list, `rows` its rows (as the columns read),
+    and the tables in `leave_out` are not created at all.
+    """
+    project = folder / name
+    project.mkdir()
+    rent = QUALCODER_TEXT.index("the rent was high")
+    content: dict[str, list[tuple[object, ...]]] = {
+        "source": [(1, "QC1.txt", QUALCODER_TEXT, None, "", "ana", "2024-05-02 12:00:00",
+                    None)],
+        "code_cat": [(1, "Finance", "ana", "2024-05-02 12:00:00", "", None)],
+        "code_name": [(1, "Rent", "", 1, "ana", "2024-05-02 12:00:00", "#F5A9A9")],
+        "code_text": [(1, 1, 1, "the rent was high", rent, rent + 17, "ana",
+                       "2024-05-02 12:00:00", "", 0)],
+        **(rows or {}),
+    }
+    db = sqlite3.connect(project / "data.qda")
+    try:
+        for table, spec in {**QUALCODER_TABLES, **(columns or {})}.items():
+            if table in leave_out:
+                continue
+            db.execute(f"CREATE TABLE {table} ({spec})")
+            for row in content.get(table, []):
+                db.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * len(row))})", row)
+        db.commit()
+    finally:
+        db.close()
+    return project

@@ -228,7 +228,10 @@ class DisagreementsScreen(WorkbenchScreen):
                    else f"{total:,} disagreeing segments")
         if len(matching) > MAX_ROWS:
             counted += f" (the first {MAX_ROWS:,} listed; type to narrow)"
-        self._status(f"{who} · {counted} · Enter opens A's span, ctrl+b B's · ctrl+o coders")
+        # Sources still coded blind are left out of the comparison: say so here too.
+        left_out = [line for line in loaded.scope if line.startswith("left out")]
+        self._status(" · ".join([who, counted, *left_out,
+                                 "Enter opens A's span, ctrl+b B's · ctrl+o coders"]))
         self._detail()
 
     # -- the row under the cursor -----------------------------------------------------

@@ -2,11 +2,16 @@
 
 The list holds the stored mapping and the suggestions (capitalised words, speakers,
 named entities); Enter gives the row a pseudonym, ctrl+s applies them all through
-`pseudonymise` (each changed source keeps its text before as a version).
+`pseudonymise`: a dry run first shows what would change and asks, then the real run
+backs a .qcode file up and changes every source (each keeps its text before as a
+version).
 """
 
 from __future__ import annotations
 
+import textwrap
+
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,26 +19,58 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Label
 
-from qcode.services.pseudonymise import KINDS, Mapping, PseudonymReport, Suggestion, suggest
+from qcode.services.pseudonymise import (
+    KINDS,
+    Mapping,
+    PseudonymReport,
+    Suggestion,
+    kept_line,
+    suggest,
+)
 from qcode.services.pseudonymise import pseudonymise as apply_mapping
 from qcode.tui.messages import ProjectChanged
 from qcode.tui.screens.base import WorkbenchScreen
+from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.work import in_background
 
 SHOWN = 300  # suggestions listed; the rarest capitalised words are rarely names
+SOURCES_SHOWN = 8  # sources named in the confirmation; the rest are counted
+PREVIEW_WIDTH = 64  # the confirmation picker's width inside its border
+CANCEL = "Cancel: change nothing"
+APPLY = "Apply: replace the names"
 
 
 def report_line(report: PseudonymReport) -> str:
-    """What applying did, in one line."""
+    """What applying did (or, for a dry run, would do), in one line."""
     names = sum(report.replaced.values())
-    line = (f"Replaced {names} occurrence{'' if names == 1 else 's'} in "
+    line = (f"{'Would replace' if report.dry_run else 'Replaced'} {names} "
+            f"occurrence{'' if names == 1 else 's'} in "
             f"{len(report.edits)} source{'' if len(report.edits) == 1 else 's'}")
     others = ", ".join(f"{label} ({n})" for label, n in report.fields.items() if n)
     return line + (f"; also {others}" if others else "")
 
 
+def preview_text(report: PseudonymReport) -> str:
+    """What the confirmation shows: the dry run's counts, per source, what stays."""
+    lines = [f"Pseudonymise with {report.mappings} mapped name"
+             f"{'' if report.mappings == 1 else 's'}?", report_line(report) + "."]
+    by_source = sorted(report.by_source.items())
+    lines += [f"  {name}: {n} name{'' if n == 1 else 's'}"
+              for name, n in by_source[:SOURCES_SHOWN]]
+    if len(by_source) > SOURCES_SHOWN:
+        lines.append(f"  and {len(by_source) - SOURCES_SHOWN} more sources")
+    kept = kept_line(report.kept)
+    if kept:
+        lines.append(kept[:1].upper() + kept[1:] + ".")
+    lines.append("A .qcode file is backed up first; each changed source keeps its text "
+                 "before as a version.")
+    # The picker's title is cut, not wrapped, at its width: wrap it here.
+    return "\n".join(textwrap.fill(line, PREVIEW_WIDTH, subsequent_indent="    "
+                                    if line.startswith("  ") else "") for line in lines)
+
+
 class PseudonymsScreen(WorkbenchScreen):
-    """Names that may identify someone; Enter sets a pseudonym, ctrl+s applies all."""
+    """Names that may identify someone; Enter sets a pseudonym, ctrl+s previews and applies."""
 
     DEFAULT_CSS = """
     PseudonymsScreen #pseudonym-hint { height: auto; color: $text-muted; padding: 0 1; }
@@ -54,8 +91,9 @@ class PseudonymsScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(Text("Enter: type a pseudonym for the name (IP1, \"the agency\"...) · "
-                         "ctrl+s: replace them all in every source, name, note and memo · "
-                         "the mapping stays in the project, never in exports"),
+                         "ctrl+s: see what would change, then replace them all in every "
+                         "source, name, note and memo · the mapping stays in the project, "
+                         "never in exports"),
                     id="pseudonym-hint")
         yield DataTable(id="pseudonyms", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -122,6 +160,7 @@ class PseudonymsScreen(WorkbenchScreen):
             table.update_cell(name, table.ordered_columns[4].key, Text(stored))
 
     def action_apply(self) -> None:
+        """Show what would change (a dry run), and apply it once the researcher agrees."""
         kinds = {s.text: s.kind for s in self.rows}
         mappings = [Mapping(name, pseudonym, kinds.get(name) if kinds.get(name) in KINDS
                             else None)
@@ -132,9 +171,29 @@ class PseudonymsScreen(WorkbenchScreen):
             return
         project, coder = self.project, self.coder
 
+        def answered(choice: str | None) -> None:
+            if choice == APPLY:
+                self._apply(mappings)
+
+        def ask(report: PseudonymReport) -> None:
+            self.app.push_screen(FuzzyPicker(escape(preview_text(report)), [CANCEL, APPLY]),
+                                 answered)
+
+        # The dry run writes and rolls back: it queues with the other writes.
+        in_background(self, lambda: apply_mapping(project, mappings, coder=coder,
+                                                  dry_run=True),
+                      ask, writes=True, group="write")
+
+    def _apply(self, mappings: list[Mapping]) -> None:
+        project, coder = self.project, self.coder
+
         def done(report: PseudonymReport) -> None:
             self.typed.clear()
-            self.notify(report_line(report), title="Pseudonymised", timeout=10)
+            saved = f"; backup in {report.backup}" if report.backup else ""
+            self.notify(report_line(report) + saved, title="Pseudonymised", timeout=10)
+            kept = kept_line(report.kept)
+            if kept:
+                self.notify(kept[:1].upper() + kept[1:], severity="warning", timeout=15)
             self.app.post_message(ProjectChanged("pseudonymise"))
             self.reload()
 

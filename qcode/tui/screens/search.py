@@ -221,7 +221,7 @@ class SearchScreen(WorkbenchScreen):
     def _run(self, query: SearchQuery, unit: str, spans: list[PlannedSpan], code: str,
              details: CodingDetails) -> None:
         project, coder = self.project, self.coder
-        wanted = [AutoSpan(str(s.source_id), s.start, s.end) for s in spans]
+        wanted = [AutoSpan(s.source_id, s.start, s.end) for s in spans]
 
         def job() -> AutocodeResult:
             return autocode(project, wanted, code, subdivision=details.subdivision or None,

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, TextArea
 
 from qcode.errors import QcodeError
-from qcode.services.source_edit import EditResult, edit_source, keep_draft
+from qcode.services.source_edit import EditResult, draft_note, edit_source, with_draft
 from qcode.tui.messages import ProjectChanged
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.work import in_background
@@ -30,6 +30,7 @@ _SHOWN_AS = {"\v": "\u240b", "\f": "\u240c", "\x1c": "\u241c", "\x1d": "\u241d",
              "\x1e": "\u241e", "\x85": "\u2424", "\u2028": "\ue028", "\u2029": "\ue029"}
 _KEEP_EDITING = "Keep editing"
 _DISCARD = "Discard my changes"
+_DRAFT_SECONDS = 60
 
 
 def for_editor(text: str) -> tuple[str, dict[str, str]] | None:
@@ -114,9 +115,11 @@ def edit_text(reader: ReaderScreen) -> None:
     project, coder, name = reader.project, reader.coder, document.name
     offset = reader.view.cursor
 
-    def saved(result: EditResult) -> None:
+    def saved(result: EditResult | None) -> None:
         from qcode.tui.screens.reader import ReaderScreen
 
+        if result is None:  # not stored: the notification says where the text is
+            return
         reader.notify(result.summary(), title="Text saved", timeout=10,
                       severity="warning" if result.flagged else "information")
         reader.app.post_message(ProjectChanged("edit text"))
@@ -128,13 +131,21 @@ def edit_text(reader: ReaderScreen) -> None:
             return
         new_text = from_editor(edited, back)
 
-        def job() -> EditResult:
+        def not_saved(message: str) -> None:
+            # Long enough to copy the draft's path: the editor has closed already.
+            reader.app.call_from_thread(reader.notify, message, title="Not saved",
+                                        severity="error", timeout=_DRAFT_SECONDS)
+
+        def job() -> EditResult | None:
             try:
                 return edit_source(project, name, new_text, "edited in the workbench", coder,
                                    based_on=document.text)
-            except QcodeError as exc:  # the typing must not be lost with the refusal
-                kept = keep_draft(name, new_text)
-                raise type(exc)(f"{exc}; your text is kept in {kept}") from exc
+            except QcodeError as exc:  # refused, busy, disk full: the typing must not go too
+                not_saved(str(with_draft(exc, name, new_text)))
+                return None
+            except Exception:  # a bug: reported as one (app.errors), the draft named beside it
+                not_saved(draft_note(name, new_text))
+                raise
 
         in_background(reader, job, saved, writes=True, group="write")
 
