@@ -155,3 +155,25 @@ def test_a_case_without_an_attribute_and_markup_like_quotes_export(project: Proj
     assert set(cases) == {"IP1", "IP2", "IP3"}
     quotes = [row[0] for row in book["Coding"].iter_rows(min_row=2, values_only=True)]
     assert quote in quotes
+
+
+def test_a_quote_longer_than_an_excel_cell_is_cut_visibly_and_said(tmp_path: Path) -> None:
+    """Excel holds 32,767 characters a cell: a whole-transcript quote is cut, and says so."""
+    runner = CliRunner()
+    study, transcript = tmp_path / "study.qcode", tmp_path / "IP1_long.txt"
+    words = " ".join(f"word{n}" for n in range(6000))  # about 46,000 characters
+    transcript.write_text(f"IP1: {words}\n", encoding="utf-8")
+    for args in (["init", str(study)], ["import", str(study), str(transcript)],
+                 ["code", str(study), "IP1_long", "5", str(5 + len(words)), "Whole answer"]):
+        done = runner.invoke(cli, args)
+        assert done.exit_code == 0, done.output
+    out = tmp_path / "coded.xlsx"
+    exported = runner.invoke(cli, ["export", "xlsx", str(study), str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert "1 quote is longer than Excel's 32,767 characters" in exported.stderr
+    sheet = load_workbook(out, read_only=True)["Coding"]
+    quote = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert len(quote) == 32_767
+    assert quote.startswith("word0 word1 ")
+    assert quote.endswith(f"[... cut: {len(words):,} characters in all; the project holds "
+                          "the full text]")

@@ -35,7 +35,8 @@ def xlsx_cmd(project: str, out: Path) -> None:
     Example:
       qcode export xlsx study.qcode coded.xlsx
     """
-    from qcode.export.xlsx import export_xlsx
+    from qcode.export.xlsx import EXCEL_CELL_LIMIT, export_xlsx
+    from qcode.services.sources import quotes_longer_than
 
     if out.suffix.lower() != ".xlsx":
         raise InputError(f"{out}: the workbook's name must end in .xlsx")
@@ -43,7 +44,12 @@ def xlsx_cmd(project: str, out: Path) -> None:
         raise InputError(f"{out.parent} does not exist; create it first")
     with opened(project) as p:
         written = export_xlsx(p, out)
+        long_quotes = p.read(quotes_longer_than, EXCEL_CELL_LIMIT)
     note(f"wrote {out}: " + ", ".join(f"{name} ({n} rows)" for name, n in written.items()))
+    if long_quotes:
+        note(f"{long_quotes} quote{'s are' if long_quotes != 1 else ' is'} longer than Excel's "
+             f"{EXCEL_CELL_LIMIT:,} characters a cell: cut in the workbook, marked there, "
+             "and whole in the project (qcode export csv keeps them whole)")
 
 
 @export.command("csv")

@@ -31,6 +31,9 @@ LAYOUT = ["quote", "code", "emphasis", "subdivision", "other subdivisions", "not
           "source", "case", "start", "end", "coder"]
 _WIDTHS = [60, 24, 20, 26, 30, 30, 22, 8, 8, 8, 12]
 _MAX_SHEET_NAME = 31
+# Excel holds at most this many characters in a cell; longer text (a whole transcript
+# coded as one quote) is cut, and the cell says so, so nobody quotes it as complete.
+EXCEL_CELL_LIMIT = 32_767
 _FORBIDDEN = set("[]:*?/\\")
 
 
@@ -58,8 +61,9 @@ def export_xlsx(project: Project, path: Path) -> dict[str, int]:
     for row in list_codings(project):
         cells = _CodingCells(
             (row.source, row.start, row.end, row.text if row.start is None else ""),
-            row.text, row.code, row.emphasis, row.subdivision,
-            "; ".join(row.other_subdivisions), row.notes, row.source, "; ".join(row.cases),
+            fit_cell(row.text), row.code, row.emphasis, row.subdivision,
+            "; ".join(row.other_subdivisions), row.notes and fit_cell(row.notes), row.source,
+            "; ".join(row.cases),
             row.start, row.end, row.coder,
         )
         codings.append(cells)
@@ -156,7 +160,15 @@ def _cell(sheet: Worksheet, row: int, column: int, value: object, fmt: Any) -> N
         sheet.write_number(row, column, value, fmt)
     else:
         # write_string never turns "=SUM(...)" or "+49..." into a formula.
-        sheet.write_string(row, column, str(value), fmt)
+        sheet.write_string(row, column, fit_cell(str(value)), fmt)
+
+
+def fit_cell(text: str) -> str:
+    """`text`, or as much of it as Excel holds with a note that the rest was cut."""
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    marker = f" [... cut: {len(text):,} characters in all; the project holds the full text]"
+    return text[:EXCEL_CELL_LIMIT - len(marker)] + marker
 
 
 def _plain_sheet(book: Any, name: str, header: Sequence[str], rows: Iterable[Sequence[object]],

@@ -243,3 +243,9 @@ def open_source(project: Project, ref: str) -> SourceDocument:
         turns = [Turn(t.start, t.end, t.speaker, t.begin_seconds, t.end_seconds)
                  for t in source.turns]
         return SourceDocument(source.id, source.name, source.text, source.language, turns)
+
+
+def quotes_longer_than(session: Session, limit: int) -> int:
+    """How many quotes hold more than `limit` characters (for exports with a cell limit)."""
+    return int(session.scalar(select(func.count(Quote.id)).where(func.length(Quote.text) > limit))
+               or 0)
