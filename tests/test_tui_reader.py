@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from tui_helpers import app_for, codings_of, open_source, settle
 
@@ -259,3 +260,31 @@ async def test_f1_shows_the_keys_of_the_reader(demo_copy: str) -> None:
         await pilot.press("f1")
         await settle(pilot)
         assert app.screen.query(KeyPanel)
+
+
+async def test_the_garbage_collector_waits_only_for_the_first_paint(
+        demo_copy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening holds back Python's collector (a long pause mid-paint), never for good."""
+    import asyncio
+    import gc
+
+    from qcode.tui.screens import reader
+
+    monkeypatch.setattr(reader, "GC_PAUSE_LIMIT", 0.3)
+    app = app_for(demo_copy)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await open_source(pilot, "IP4")
+            await settle(pilot)
+            assert gc.isenabled()
+            app.screen.dismiss()
+            await settle(pilot)
+            # Leaving before the text arrives: the app's timer turns it back on.
+            await app.push_screen(reader.ReaderScreen("IP4"))
+            gc.disable()  # as if the screen had gone before its text arrived
+            app.screen.dismiss()
+            await asyncio.sleep(0.5)
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()  # whatever happened above, the rest of the suite runs collected

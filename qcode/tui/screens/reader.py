@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -33,11 +34,51 @@ from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.widgets.transcript import Selection, TranscriptView
 from qcode.tui.work import in_background
 
+# How long opening a transcript may hold back the garbage collector, at most.
+GC_PAUSE_LIMIT = 5.0
+
+
+def _resume_gc() -> None:
+    gc.enable()
+
 
 @dataclass(frozen=True)
 class LastCoding:
     code: str
     details: CodingDetails
+
+
+class KeysFooter(Footer):
+    """Textual's footer, redrawn only when the keys it shows have changed.
+
+    Textual rebuilds the footer (a widget per key, each styled anew) for every bindings
+    signal, and one focus change sends two of them, so opening a transcript rebuilt it
+    several times over with the same keys: about half the time to open a long one.
+    """
+
+    _drawn: tuple[object, ...] | None = None
+
+    def _keys(self) -> tuple[object, ...]:
+        """Everything `Footer.compose` draws from: the same keys, the same footer.
+
+        `_bindings_ready` is Footer's own flag (not public API): without it a footer
+        drawn empty before the bindings arrive would never be redrawn. Textual is pinned
+        (pyproject), and the reader's snapshot tests fail if a new version changes this.
+        """
+        shown = tuple((key, active.binding, active.enabled, active.tooltip)
+                      for key, active in self.screen.active_bindings.items())
+        return (self._bindings_ready, self.show_command_palette,
+                self.app.ENABLE_COMMAND_PALETTE, shown)
+
+    async def recompose(self) -> None:
+        """Rebuild the keys, unless they would come out as they are."""
+        if not self.is_attached:
+            return
+        keys = self._keys()
+        if keys == self._drawn:
+            return
+        self._drawn = keys
+        await super().recompose()
 
 
 class ReaderScreen(WorkbenchScreen):
@@ -75,12 +116,20 @@ class ReaderScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            yield VerticalScroll(id="text")
+            # A placeholder that cannot take focus: focus moves once, to the transcript
+            # when it arrives. Each focus change has the footer rebuild its keys.
+            yield VerticalScroll(id="text", can_focus=False)
             yield Static("", id="side")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#text").loading = True
+        # Opening a long transcript makes tens of thousands of objects, which set off a
+        # full garbage collection over everything loaded (spaCy, SQLAlchemy, Textual):
+        # 0.15-0.2 s in the middle of the first paint. The collector waits until the
+        # text is on screen (or a few seconds at most, should loading fail), then runs.
+        gc.disable()
+        self.app.set_timer(GC_PAUSE_LIMIT, _resume_gc)  # the app's: outlives this screen
         project, ref, showing, viewer = (self.project, self.source, self.workbench.showing,
                                          self.coder)
 
@@ -105,6 +154,7 @@ class ReaderScreen(WorkbenchScreen):
         view.go_to(self.start_offset)
         if self.select_to is not None:
             view.select(self.start_offset, self.select_to)
+        self.call_after_refresh(_resume_gc)  # the first paint is done: collect from here on
         # Sentence boundaries (spaCy) are ready before the first "s", off the UI thread.
         text, language = document.text, view.language
         in_background(self, lambda: sentence_spans(text, language), view.set_sentences,

@@ -182,6 +182,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def _index_spans(self) -> None:
+        if not self._width:  # not wrapped yet: the first resize indexes the lines
+            self._by_line = []
+            return
         self._by_line = [[] for _ in self._lines]
         for n, span in enumerate(self._spans):
             line = self._line_of(span.start)
