@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui_helpers import app_for, codings_of, open_source, settle
+from textual.widgets import DataTable
+from tui_helpers import app_for, codings_of, open_source, settle, until
 
 from qcode.reports.mentions import mentions
 from qcode.services import axial, memos
@@ -37,7 +38,8 @@ async def test_a_researchers_session_from_coding_to_counts(demo_copy: str) -> No
         await settle(pilot)
         await pilot.press("n", *"Savings requirement", "enter", *"condition", "enter")
         await pilot.press(*"Microcredit", "enter", *"saving first, then the loan", "enter")
-        await settle(pilot)
+        # The new link must be listed (and so under the cursor) before "q" can add to it.
+        await until(pilot, lambda: app.screen.query_one("#links", DataTable).row_count > 0)
         await pilot.press("q")
         await settle(pilot)
         await pilot.press(*"Ahorro familiar", "enter")

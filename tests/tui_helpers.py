@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -22,6 +25,15 @@ async def settle(pilot: Pilot[None]) -> None:
             except WorkerCancelled:  # an exclusive load replaced by a newer one: wait again
                 await pilot.pause()
         await pilot.pause()
+
+
+async def until(pilot: Pilot[None], ready: Callable[[], bool], seconds: float = 20) -> None:
+    """Settle, then keep pausing until `ready()` holds: a busy machine draws late."""
+    await settle(pilot)
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert time.monotonic() < deadline, "the screen never got there"
+        await pilot.pause(0.05)
 
 
 def app_for(location: str, coder: str = "maria") -> QcodeApp:
