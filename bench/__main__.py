@@ -81,11 +81,16 @@ def table(rows: list[Row], scale: str) -> str:
              "| what | seconds | floor (same run) | x floor | peak MB | target |",
              "|---|---|---|---|---|---|"]
     for r in rows:
-        floor = f"{r.floor}: {r.floor_seconds:.3f} s" if r.floor_seconds is not None else ""
+        floor = f"{r.floor}: {_seconds(r.floor_seconds)}" if r.floor_seconds is not None else ""
         ratio = f"{r.ratio:.1f}" if r.ratio is not None else ""
         peak = f"{r.peak_mb:.0f}" if r.peak_mb is not None else ""
         lines.append(f"| {r.what} | {r.seconds:.3f} | {floor} | {ratio} | {peak} | {r.target} |")
     return "\n".join(lines)
+
+
+def _seconds(value: float) -> str:
+    """Seconds, or milliseconds for a floor too quick to show in thousandths."""
+    return f"{value:.3f} s" if value >= 0.01 else f"{value * 1000:.2f} ms"
 
 
 def write(path: Path, summary: str) -> None:
