@@ -74,10 +74,11 @@ class WorkbenchScreen(Screen[None]):
                 return step(session)
 
         def done(result: T) -> None:
-            self.notify(message or label[:1].upper() + label[1:])
-            self.app.post_message(ProjectChanged(label))
+            # The change on screen first; the toast and other screens' news after it.
             if after is not None:
                 after(result)
+            self.notify(message or label[:1].upper() + label[1:])
+            self.app.post_message(ProjectChanged(label))
             self.reload()
 
         in_background(self, job, done, writes=True, group="write")
