@@ -48,7 +48,7 @@ def sources_with(session: Session, name: str, value: str) -> Select[Any]:
     )
 
 
-def source_languages(session: Session, default: str) -> dict[int | None, str]:
+def source_languages(session: Session) -> dict[int | None, str]:
     """Each source's language: its own, else its case's "language" attribute."""
     found: dict[int | None, str] = {
         sid: lang for sid, lang in session.execute(

@@ -347,7 +347,7 @@ class _Searcher:
     def _prepare(self, alternatives: list[list[tuple[str, bool]]]) -> None:
         mode = self.query.mode
         if mode == "lemma":
-            self.languages = source_languages(self.session, self.default)
+            self.languages = source_languages(self.session)
             wanted = {self.default, *self.languages.values()}
             per_language = {}
             for language in sorted(wanted):

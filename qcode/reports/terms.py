@@ -132,7 +132,7 @@ def _quotes(project: Project, by: str) -> list[_Quote]:
         else:
             raise InputError(f"terms by {by!r}: choose subdivision or code")
         rows = session.execute(query.distinct()).all()
-        languages = source_languages(session, default)
+        languages = source_languages(session)
     return [_Quote(str(bucket), text, languages.get(source_id, default))
             for bucket, text, source_id in rows]
 
@@ -142,7 +142,7 @@ def kwic(project: Project, term: str, width: int = 40) -> pd.DataFrame:
     default = project_summary(project).language
     with project.session() as session:
         sources = session.execute(select(Source.id, Source.name, Source.text)).all()
-        languages = source_languages(session, default)
+        languages = source_languages(session)
     wanted = term.strip().lower()
     rows = []
     for sid, name, text in sources:

@@ -19,7 +19,6 @@ from qcode.services.blind import hidden_names
 from qcode.services.cases import list_cases
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
-from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.quotes import QuotesScreen, blind_note, term
 from qcode.tui.widgets.bar_chart import Bar, BarChart
 from qcode.tui.widgets.cross_table import Crosstab, CrossTable
@@ -182,12 +181,7 @@ class CountsScreen(WorkbenchScreen):
             self.notify("No case has attributes yet: `qcode import --participants` reads "
                         "them from a manifest", severity="warning")
             return
-
-        def picked(name: str | None) -> None:
-            if name in names:
-                self._across(name)
-
-        self.app.push_screen(FuzzyPicker("Count across which case attribute?", names), picked)
+        self.pick("Count across which case attribute?", names, self._across)
 
     def _across(self, attribute: str) -> None:
         self.attribute = self.across = attribute

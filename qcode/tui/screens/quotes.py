@@ -33,7 +33,6 @@ from qcode.services.cases import list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
-from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.reader import ReaderScreen
 from qcode.tui.widgets.quote_table import QuoteTable
 from qcode.tui.work import in_background
@@ -313,13 +312,12 @@ class QuotesScreen(WorkbenchScreen):
     def action_pick_term(self) -> None:
         project, coder = self.project, self.coder
 
-        def picked(chosen: str | None) -> None:
-            if chosen:
-                line = self.filter_input.value.rstrip()
-                self.use_filter(f"{line} {chosen}".strip())
+        def picked(chosen: str) -> None:
+            line = self.filter_input.value.rstrip()
+            self.use_filter(f"{line} {chosen}".strip())
 
         def offer(terms: list[str]) -> None:
-            self.app.push_screen(FuzzyPicker("Add to the filter", terms), picked)
+            self.pick("Add to the filter", terms, picked)
 
         in_background(self, lambda: filter_terms(project, coder), offer, group="picker")
 

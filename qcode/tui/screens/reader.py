@@ -269,13 +269,9 @@ class ReaderScreen(WorkbenchScreen):
     def _pick_code(self, selection: Selection) -> None:
         project, coder = self.project, self.coder
 
-        def picked(code: str | None) -> None:
-            if code:
-                self._ask_details(selection, code)
-
         def offer(names: list[str]) -> None:
-            self.app.push_screen(FuzzyPicker("Code the selection", names, allow_new="code"),
-                                 picked)
+            self.pick("Code the selection", names,
+                      lambda code: self._ask_details(selection, code), allow_new="code")
 
         in_background(self, lambda: recent_codes(project, coder), offer, group="picker")
 
@@ -337,12 +333,7 @@ class ReaderScreen(WorkbenchScreen):
             act(here[0])
             return
         labels = {f"{s.code} ({s.coder}, {s.start}-{s.end})": s for s in here}
-
-        def picked(label: str | None) -> None:
-            if label in labels:
-                act(labels[label])
-
-        self.app.push_screen(FuzzyPicker("Which coding?", list(labels)), picked)
+        self.pick("Which coding?", list(labels), lambda label: act(labels[label]))
 
     def action_edit(self) -> None:
         self._chosen_coding("edit")
