@@ -17,10 +17,29 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from qcode.services.project import Project, init_project
+
+# The same commit always passes or always fails: examples are derived from each test,
+# not drawn at random, and no database of earlier failures changes what runs. The
+# `fuzz` profile (QCODE_HYPOTHESIS=fuzz, or `pytest -m fuzz --hypothesis-profile fuzz`)
+# draws fresh random examples, more of them, for a developer to run before stopping;
+# what it finds becomes an @example in the test.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          print_blob=True)
+settings.register_profile("fuzz", derandomize=False, database=None, deadline=None,
+                          max_examples=500, print_blob=True)
+settings.load_profile(os.environ.get("QCODE_HYPOTHESIS", "ci"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every property test is also marked `fuzz`, so `pytest -m fuzz` runs just those."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.fuzz)
 
 PG_URL = os.environ.get("QCODE_TEST_DATABASE_URL")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

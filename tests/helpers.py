@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 from qcode.services.coding import CodingRequest, CodingResult, code_span
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, Turn, add_source
+
+# The fuzz run (QCODE_HYPOTHESIS=fuzz) tries ten times the examples of the CI run.
+_EXAMPLE_SCALE = 10 if os.environ.get("QCODE_HYPOTHESIS") == "fuzz" else 1
+
+
+def examples(count: int) -> int:
+    """How many examples a property test tries: `count` in CI, more in the fuzz run."""
+    return count * _EXAMPLE_SCALE
+
 
 TRANSCRIPT = (
     "Interview IP4\n\n"

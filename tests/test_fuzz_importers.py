@@ -16,11 +16,11 @@ import itertools
 import json
 import random
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
+from helpers import examples
 from hostile import make
 from hostile.check import (
     check_clean,
@@ -33,7 +33,7 @@ from hostile.check import (
     sources,
     succeeded,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -42,7 +42,7 @@ from qcode.ingest.text import normalise_newlines
 from qcode.names import clean_name
 
 BASELINE = "IP1: the rent was high. Then it fell. Families built a second room.\n"
-FUZZ = settings(max_examples=25, deadline=timedelta(seconds=10),
+FUZZ = settings(max_examples=examples(25), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 _counter = itertools.count()
@@ -242,6 +242,11 @@ def _attributes(pairs: dict[str, str], drop: set[str]) -> str:
 
 
 @FUZZ
+# Found by the fuzzer: an empty selection, or one whose code is missing, left a quote
+# with no coding behind (`qcode check`: "orphan quote").
+@example(text="the rent", spans=[(0, 0)], drop={"code guid"}, guid=make.CODE_GUID, name="Rent")
+@example(text="the rent", spans=[(4, 8)], drop={"code guid"}, guid=make.CODE_GUID, name="Rent")
+@example(text="the rent", spans=[(3, 3)], drop=set(), guid=make.CODE_GUID, name="")
 @given(text=TEXT.filter(lambda t: t.strip()),
        spans=st.lists(st.tuples(st.integers(-3, 250), st.integers(-3, 250)), max_size=4),
        drop=st.sets(st.sampled_from(["code guid", "code name", "source guid", "path",

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,7 +112,7 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_s
                 max_size=300).filter(lambda s: s.strip())
 
 
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=examples(40), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_TEXT, data=st.data())
 def test_any_text_and_span_round_trip(tmp_path: Path, text: str, data: st.DataObject) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SHARED
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -126,7 +127,7 @@ def small_projects(draw: st.DrawFn) -> tuple[list[str], list[tuple[object, ...]]
     return texts, list(codings.values())
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=examples(20), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(small_projects())
 def test_random_projects_survive_the_round_trip(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers import TRANSCRIPT, add_text, code_phrase, span_of
+from helpers import TRANSCRIPT, add_text, code_phrase, examples, span_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -402,7 +402,7 @@ def test_cli_errors_are_one_line_and_change_nothing(study: str, tmp_path: Path) 
 WORDS = ["they", "chose", "the", "layout", "families", "key", "room", "built", "agency"]
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=examples(12), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(WORDS), min_size=12, max_size=30),
        edits=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 4),

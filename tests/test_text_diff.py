@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from helpers import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -176,7 +177,7 @@ def make_edit(text: str, kind: str, u: float, v: float, typed: str) -> tuple[int
     return at, at + 1, "x" if text[at] != "x" else "y"
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scripts())
 def test_random_edit_scripts_never_lose_a_quote_and_keep_untouched_words(
         script: tuple[str, list[Quote], list[tuple[str, float, float, str]]]) -> None:

@@ -384,9 +384,7 @@ class _Importer:
                 self.summary.skip("PlainTextSelection", selection.get("guid") or "?",
                                   "no coding, description or note")
             return
-        quote = self._quote(source, raw, placed, given, selection)
-        if sheet_text and quote.anchor != "unanchored":
-            quote.sheet_text = sheet_text
+        wanted: list[tuple[Element, CodeTarget]] = []
         for coding in codings:
             ref = child(coding, "CodeRef")
             guid = guid_of(ref, "targetGUID") if ref is not None else None
@@ -395,6 +393,18 @@ class _Importer:
                 self.summary.skip("Coding", coding.get("guid") or "?",
                                   f"its code {guid} is not a codable code of the codebook")
                 continue
+            wanted.append((coding, target))
+        # A quote exists only for its codings: none left, or no words to keep, no quote.
+        if not wanted:
+            return
+        if placed is None and not self._unplaced_text(raw, given, selection):
+            self.summary.skip("PlainTextSelection", selection.get("guid") or "?",
+                              f"selects no characters ({given[0]}-{given[1]}) and has no name")
+            return
+        quote = self._quote(source, raw, placed, given, selection)
+        if sheet_text and quote.anchor != "unanchored":
+            quote.sheet_text = sheet_text
+        for coding, target in wanted:
             emphasis, extra, filing = self._coding_notes(coding)
             notes = "\n\n".join(x for x in (description, note, extra) if x)
             self._coding(quote, target, self._coder(coding), notes or None, emphasis, filing)
@@ -403,12 +413,18 @@ class _Importer:
                given: tuple[int, int], selection: Element) -> Quote:
         if placed is None:
             start, end = given
-            text = raw[max(start, 0):max(end, 0)] or clean_name(selection.get("name") or "")
+            text = self._unplaced_text(raw, given, selection)
             self.summary.notes.append(f"selection {selection.get('guid')} in "
                                       f"{source.name!r} ({start}-{end}) falls inside a "
                                       "character under the reading used; kept unanchored")
             return unanchored_quote(self.session, self.summary, source, text)
         return anchored_quote(self.session, self.summary, source, *placed)
+
+    @staticmethod
+    def _unplaced_text(raw: str, given: tuple[int, int], selection: Element) -> str:
+        """The words an unplaceable selection keeps: its span of the raw text, or its name."""
+        start, end = given
+        return raw[max(start, 0):max(end, 0)] or clean_name(selection.get("name") or "")
 
     def _sheet_text(self, selection: Element) -> str | None:
         """qcode's "Quote as written" note on a selection: the researcher's wording."""
