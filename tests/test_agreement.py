@@ -191,7 +191,7 @@ def test_coders_lists_everyone_with_their_counts(project: Project) -> None:
     code(project, "ana", 0, 100, "Affordability")  # the same quote, a second code
     code(project, "ana", 200, 300)
     code(project, "ben", 0, 100)
-    with project.session() as session:
+    with project.transaction() as session:
         link(session, "Self-management", "Affordability", "cause", coder="ana")
         add_memo(session, "Codebook doubts", "Affordability vs costs", coder="ben")
         add_memo(session, "Journal", coder="ben")

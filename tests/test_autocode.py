@@ -105,9 +105,10 @@ def test_duplicates_are_per_span_code_and_coder(study: Project) -> None:
 
 def test_a_dry_run_changes_nothing(study: Project) -> None:
     spans = [AutoSpan(s.source_id, s.start, s.end) for s in plan(study, SearchQuery("subsidy"))]
+    before = history.history(study)
     looked = autocode(study, spans, "Financing", dry_run=True)
     assert (looked.coded, looked.new_code) == (3, True)
-    assert list_codings(study) == [] and history.history(study) == []
+    assert list_codings(study) == [] and history.history(study) == before
     with pytest.raises(InputError, match="nothing to auto-code"):
         autocode(study, [], "Financing")
 

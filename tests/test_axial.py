@@ -36,12 +36,12 @@ def one_line(error: pytest.ExceptionInfo[QcodeError]) -> str:
 
 
 def quote_of(project: Project, phrase: str) -> int:
-    with project.session() as session:
+    with project.transaction() as session:
         return session.scalars(select(Quote.id).where(Quote.text == phrase)).one()
 
 
 def links_now(project: Project, node: str | None = None) -> list[axial.LinkInfo]:
-    with project.session() as session:
+    with project.transaction() as session:
         return axial.list_links(session, node)
 
 
@@ -80,7 +80,7 @@ def orm_deletes(session: Session) -> Iterator[set[tuple[str, tuple[Any, ...]]]]:
 
 
 def only_through_the_orm(project: Project, change: Callable[[Session], object]) -> object:
-    with project.session() as session:
+    with project.transaction() as session:
         before = stored(session)
         with orm_deletes(session) as deleted:
             result = change(session)
@@ -109,7 +109,7 @@ def study(project: Project) -> Project:
 
 def test_a_link_is_listed_with_its_relation_quotes_note_and_coder(study: Project) -> None:
     key, subsidy = quote_of(study, KEY), quote_of(study, SUBSIDY)
-    with study.session() as session:
+    with study.transaction() as session:
         made = axial.link(session, "cost", "PARTICIPATION", "Cause",
                           note="  IP4 links money and taking part ", quotes=[subsidy, key, key],
                           coder="ana")
@@ -127,7 +127,7 @@ def test_a_link_is_listed_with_its_relation_quotes_note_and_coder(study: Project
 
 
 def test_prefixes_pick_the_code_and_names_with_colons_still_resolve(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         to_subdivision = axial.link(session, "Design", "Participation", "context")
         to_code = axial.link(session, "Design", "code:participation", "context")
         from_code = axial.link(session, "Layout", "subdivision:Design", "consequence")
@@ -141,7 +141,7 @@ def test_prefixes_pick_the_code_and_names_with_colons_still_resolve(study: Proje
 
 
 def test_named_relations_are_kept_and_the_methods_spelled_one_way(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         own = axial.link(session, "Cost", "Design", "  undermines   Trust ")
         alias = axial.link(session, "Design", "Cost", "Pattern of interaction",
                            directed=False)
@@ -162,7 +162,7 @@ def test_named_relations_are_kept_and_the_methods_spelled_one_way(study: Project
 ])
 def test_bad_links_are_refused_in_one_line(study: Project, args: tuple[str, str, str],
                                            error: type[QcodeError], says: str) -> None:
-    with pytest.raises(error) as refused, study.session() as session:
+    with pytest.raises(error) as refused, study.transaction() as session:
         axial.link(session, *args)
     assert says in one_line(refused)
     assert links_now(study) == []
@@ -170,19 +170,19 @@ def test_bad_links_are_refused_in_one_line(study: Project, args: tuple[str, str,
 
 def test_a_missing_quote_refuses_the_whole_link(study: Project) -> None:
     key = quote_of(study, KEY)
-    with pytest.raises(NotFoundError) as refused, study.session() as session:
+    with pytest.raises(NotFoundError) as refused, study.transaction() as session:
         axial.link(session, "Cost", "Design", "cause", quotes=[key, 9999])
     assert one_line(refused).startswith("no quote 9999;")
     assert links_now(study) == []
 
 
 def test_the_same_link_twice_is_refused_but_another_coder_may_make_it(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         first = axial.link(session, "Cost", "Design", "cause")
-    with pytest.raises(ConstraintError) as refused, study.session() as session:
+    with pytest.raises(ConstraintError) as refused, study.transaction() as session:
         axial.link(session, "cost", "design", "Cause")
     assert one_line(refused).startswith(f"link {first.id} already says 'Cost' cause 'Design'")
-    with study.session() as session:
+    with study.transaction() as session:
         axial.link(session, "Cost", "Design", "cause", coder="ana")
         axial.link(session, "Design", "Cost", "cause")  # the other way round is new
     assert [(i.coder, i.from_name) for i in links_now(study)] == [
@@ -194,7 +194,7 @@ def test_the_same_link_twice_is_refused_but_another_coder_may_make_it(study: Pro
 
 def test_update_and_quotes_change_what_the_listing_shows(study: Project) -> None:
     key, subsidy, layout = (quote_of(study, p) for p in (KEY, SUBSIDY, LAYOUT))
-    with study.session() as session:
+    with study.transaction() as session:
         made = axial.link(session, "Cost", "Design", "cause", note="first idea",
                           quotes=[key])
         axial.add_link_quotes(session, made.id, [key, subsidy, layout])
@@ -203,13 +203,13 @@ def test_update_and_quotes_change_what_the_listing_shows(study: Project) -> None
     (now,) = links_now(study)
     assert (now.relation, now.directed, now.note) == ("contradiction", False, "first idea")
     assert now.quote_ids == tuple(sorted((key, subsidy)))
-    with study.session() as session:
+    with study.transaction() as session:
         cleared = axial.update_link(session, made.id, note="")
     assert cleared.note is None and cleared.relation == "contradiction"
-    with pytest.raises(InputError) as refused, study.session() as session:
+    with pytest.raises(InputError) as refused, study.transaction() as session:
         axial.remove_link_quotes(session, made.id, [layout])
     assert f"quote {layout} does not support link {made.id}" in one_line(refused)
-    with pytest.raises(NotFoundError) as missing, study.session() as session:
+    with pytest.raises(NotFoundError) as missing, study.transaction() as session:
         axial.update_link(session, 999, note="x")
     assert one_line(missing) == "no axial link 999; `qcode links` lists them"
 
@@ -218,7 +218,7 @@ def test_removing_a_link_deletes_its_quote_records_and_memos_through_the_orm(
     study: Project,
 ) -> None:
     key = quote_of(study, KEY)
-    with study.session() as session:
+    with study.transaction() as session:
         made = axial.link(session, "Cost", "Design", "cause", quotes=[key])
         kept = axial.link(session, "Design", "Cost", "context", quotes=[key])
         add_memo(session, "Why cause", "IP4 says so", target=("link", made.id))
@@ -230,22 +230,22 @@ def test_removing_a_link_deletes_its_quote_records_and_memos_through_the_orm(
     assert [i.id for i in links_now(study)] == [kept.id]
     assert links_now(study)[0].quote_ids == (key,)  # the quote itself stays
     assert len(list_codings(study)) == codings
-    with study.session() as session:
+    with study.transaction() as session:
         assert [m.title for m in list_memos(session)] == ["Journal"]
 
 
 def test_unlinking_can_be_undone_with_its_quotes_and_memo(study: Project) -> None:
     key = quote_of(study, KEY)
-    with history.action(study, "link") as session:
+    with study.step("link") as session:
         made = axial.link(session, "Cost", "Design", "cause", quotes=[key])
         add_memo(session, "Why", target=("link", made.id))
-    with history.action(study, "unlink") as session:
+    with study.step("unlink") as session:
         axial.remove_link(session, made.id)
     assert links_now(study) == []
     undone = history.undo(study)
     assert undone is not None and undone.label == "unlink"
     assert links_now(study) == [made]
-    with study.session() as session:
+    with study.transaction() as session:
         assert [(m.title, m.target_id) for m in list_memos(session)] == [("Why", made.id)]
 
 
@@ -254,7 +254,7 @@ def test_unlinking_can_be_undone_with_its_quotes_and_memo(study: Project) -> Non
 
 def test_the_graph_draws_outgoing_incoming_and_undirected_links(study: Project) -> None:
     key, subsidy = quote_of(study, KEY), quote_of(study, SUBSIDY)
-    with study.session() as session:
+    with study.transaction() as session:
         out = axial.link(session, "Cost", "Participation", "cause", quotes=[key, subsidy])
         inc = axial.link(session, "Design", "Cost", "context")
         both = axial.link(session, "code:Layout", "Cost", "enables", directed=False)
@@ -285,7 +285,7 @@ def run(*args: str) -> Result:
 
 
 def test_link_from_the_command_line_and_list_it(demo_copy: str) -> None:
-    with open_project(demo_copy) as project, project.session() as session:
+    with open_project(demo_copy) as project, project.transaction() as session:
         quote = axial.quote_of_coding(session, 1)
     made = run("link", demo_copy, "Housing subsidy", "cause", "Participation of households",
                "--coding", "1", "--quote", "5", "--note", "IP1 and IP3", "--coder", "ana",

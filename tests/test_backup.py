@@ -68,7 +68,7 @@ def test_a_backup_taken_while_a_coder_writes_is_a_whole_project(demo_copy: str,
         assert copy is not None
         with open_project(copy) as project:
             assert check(project).clean
-            with project.session() as session:
+            with project.transaction() as session:
                 codings = session.scalar(select(func.count()).select_from(Coding)) or 0
                 unfiled = session.scalar(
                     select(func.count()).select_from(Coding)

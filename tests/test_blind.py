@@ -47,7 +47,7 @@ def two_coders(project: Project) -> None:
 
 def made_blind(project: Project) -> Project:
     two_coders(project)
-    with project.session() as s:
+    with project.transaction() as s:
         blind.set_blind(s, [BLIND], ["ana", "ben"])
     return project
 
@@ -81,11 +81,11 @@ def test_a_blind_coder_sees_only_their_own_codings_everywhere_until_all_finish(
     listed = [(r.source, r.coder) for r in list_codings(study, viewer="ana")]
     assert (BLIND, "ben") not in listed and (OPEN, "ben") in listed and (BLIND, "ana") in listed
 
-    with study.session() as s:
+    with study.transaction() as s:
         after_ana = blind.finish(s, BLIND, "ana")
     assert after_ana.waiting_for == ("ben",) and after_ana.hiding
     assert {s.coder for s in source_spans(study, blind_id, viewer="ana")} == {"ana"}
-    with study.session() as s:
+    with study.transaction() as s:
         done = blind.finish(s, BLIND, "ben")
     assert not done.hiding and done.state == "finished"
     assert {s.coder for s in source_spans(study, blind_id, viewer="ana")} == {"ana", "ben"}
@@ -103,7 +103,7 @@ def test_agreement_leaves_a_blind_source_out_until_all_finish(small_study: Proje
     with pytest.raises(InputError, match="refused: source 'IP4_interview' is coded blind "
                                          "until ana and ben finish"):
         agreement(study, "ana", "ben", sources=[BLIND])  # nothing left to compare
-    with study.session() as s:
+    with study.transaction() as s:
         blind.finish(s, BLIND, "ana")
         blind.finish(s, BLIND, "ben")
     found = agreement(study, "ana", "ben")
@@ -114,13 +114,13 @@ def test_agreement_leaves_a_blind_source_out_until_all_finish(small_study: Proje
 def test_finishing_twice_keeps_the_first_time_and_a_third_coder_can_be_added(
         small_study: Project) -> None:
     study = small_study
-    with study.session() as s:
+    with study.transaction() as s:
         first = blind.finish(s, BLIND, "ana")
-    with study.session() as s:
+    with study.transaction() as s:
         again = blind.finish(s, BLIND, "ana")
         stamps = blind.statuses(s)
     assert first == again and stamps[0].finished == ("ana",)
-    with study.session() as s:
+    with study.transaction() as s:
         (status,) = blind.set_blind(s, [BLIND], ["ben", "carla"])
     assert status.coders == ("ana", "ben", "carla") and status.finished == ("ana",)
     assert status.until() == "until ben and carla finish"

@@ -104,7 +104,7 @@ def journal(session: Session) -> Iterator[set[tuple[str, tuple[Any, ...]]]]:
 
 def only_through_the_orm(project: Project, change: Callable[[Session], object]) -> object:
     """Run `change`; check every row that went away was deleted through the ORM."""
-    with project.session() as session:
+    with project.transaction() as session:
         before = snapshot(session)
         with journal(session) as deleted:
             result = change(session)
@@ -141,7 +141,7 @@ def test_merge_folds_codings_on_the_same_quote_and_moves_the_rest(study: Project
     before = by_subdivision(study)
     assert before == {"Participation": 3, "Empowerment": 2, "Self-determination": 1,
                       "Costs": 1, "(no subdivision)": 1}
-    with study.session() as session:
+    with study.transaction() as session:
         done = edit.merge_codes(session, "autonomy", "SELF MANAGEMENT")
     assert done == edit.MergeResult("Autonomy", "Self-management", moved=2, folded=2)
     assert counts(study) == {"Self-management": 2 + 4 - 2}
@@ -170,7 +170,7 @@ def test_merge_without_shared_quotes_keeps_every_mention(project: Project) -> No
     code_phrase(project, ROOM, "Self-management")
     before_codings = counts(project)
     before_mentions = by_subdivision(project)
-    with project.session() as session:
+    with project.transaction() as session:
         done = edit.merge_codes(session, "Layout", "Self-management")
     assert (done.moved, done.folded) == (1, 0)
     assert counts(project) == {"Self-management": sum(before_codings.values())}
@@ -179,7 +179,7 @@ def test_merge_without_shared_quotes_keeps_every_mention(project: Project) -> No
 
 
 def test_merge_writes_only_through_the_orm(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         autonomy = session.scalars(select(Code).where(Code.name == "Autonomy")).one()
         target = session.scalars(select(Code).where(Code.name == "Self-management")).one()
         session.add(Memo(title="Why autonomy", body="...", code_id=autonomy.id))
@@ -188,7 +188,7 @@ def test_merge_writes_only_through_the_orm(study: Project) -> None:
     done = only_through_the_orm(
         study, lambda s: edit.merge_codes(s, "Autonomy", "Self-management"))
     assert isinstance(done, edit.MergeResult) and (done.memos, done.links) == (1, 1)
-    with study.session() as session:
+    with study.transaction() as session:
         memo = session.scalars(select(Memo)).one()
         link = session.scalars(select(AxialLink)).one()
         assert memo.code_id == link.from_code_id == link.to_code_id == target.id
@@ -198,7 +198,7 @@ def test_joined_texts_do_not_repeat_on_a_second_merge(project: Project) -> None:
     add_text(project)
     for code, emphasis in (("A", "calm"), ("B", "proud"), ("C", "proud")):
         code_phrase(project, LAYOUT, code, emphasis=emphasis)
-    with project.session() as session:
+    with project.transaction() as session:
         edit.merge_codes(session, "B", "A")
         edit.merge_codes(session, "C", "A")
     assert rows_of(project, "A")[(LAYOUT, "tester")].emphasis == "calm / proud"
@@ -206,17 +206,17 @@ def test_joined_texts_do_not_repeat_on_a_second_merge(project: Project) -> None:
 
 def test_merge_refuses_one_code_twice_and_unknown_codes(study: Project) -> None:
     before = list_codings(study)
-    with study.session() as session, pytest.raises(InputError) as same:
+    with study.transaction() as session, pytest.raises(InputError) as same:
         edit.merge_codes(session, "Autonomy", " autonomy ")
     assert "are the same code" in one_line(same)
-    with study.session() as session, pytest.raises(NotFoundError) as missing:
+    with study.transaction() as session, pytest.raises(NotFoundError) as missing:
         edit.merge_codes(session, "Autonomy", "Nothing")
     assert one_line(missing) == "no code named 'Nothing'; `qcode codes` lists them"
     assert list_codings(study) == before
 
 
 def test_create_rename_recolour_describe_a_code(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         code_id = edit.create_code(session, " Room  to grow ", "Space for later rooms",
                                    "#AABBCC")
         with pytest.raises(ConstraintError) as twice:
@@ -227,7 +227,7 @@ def test_create_rename_recolour_describe_a_code(project: Project) -> None:
         assert one_line(colour) == (
             "colour 'red' is not #rrggbb; give six hex digits, e.g. #4363d8")
         edit.create_code(session, "Crowding")
-    with project.session() as session:
+    with project.transaction() as session:
         edit.rename_code(session, "room to grow", "Room to Grow")  # only the case changes
         with pytest.raises(ConstraintError) as taken:
             edit.rename_code(session, "Room to Grow", "crowding")
@@ -244,7 +244,7 @@ def test_create_rename_recolour_describe_a_code(project: Project) -> None:
 
 
 def test_code_subdivisions_most_used_first(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         assert edit.code_subdivisions(session, "Autonomy") == [
             ("Participation", 3), ("Costs", 1), ("Empowerment", 1)]
         assert edit.code_subdivisions(session, "Self-management") == [
@@ -256,7 +256,7 @@ def test_code_subdivisions_most_used_first(study: Project) -> None:
 
 def test_move_codings_refiles_one_code_and_keeps_primary(study: Project) -> None:
     other_code = rows_of(study, "Self-management")
-    with study.session() as session:
+    with study.transaction() as session:
         edit.create_subdivision(session, "Participation of households")
         moved = edit.move_codings(session, "Autonomy", "participation",
                                   "Participation of households")
@@ -278,12 +278,12 @@ def test_move_codings_onto_a_subdivision_already_there(study: Project) -> None:
     # Empowerment was "other"; it takes over as primary from the dropped Participation.
     assert (layout.subdivision, layout.other_subdivisions) == ("Empowerment", [])
     assert sum(by_subdivision(study).values()) == before - 1
-    with study.session() as session, pytest.raises(InputError):
+    with study.transaction() as session, pytest.raises(InputError):
         edit.move_codings(session, "Autonomy", "Costs", "costs")
 
 
 def test_move_codings_of_other_subdivisions_stay_other(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         edit.create_subdivision(session, "Agency")
         assert edit.move_codings(session, "Autonomy", "Empowerment", "Agency") == 1
     layout = rows_of(study, "Autonomy")[(LAYOUT, "tester")]
@@ -303,7 +303,7 @@ def build_tree(session: Session) -> None:
 
 
 def test_create_subdivisions_into_a_tree(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         build_tree(session)
         with pytest.raises(ConstraintError) as twice:
             edit.create_subdivision(session, "income-limits")
@@ -323,15 +323,15 @@ def test_create_subdivisions_into_a_tree(project: Project) -> None:
 
 
 def test_moving_a_node_under_its_own_descendant_is_refused(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         build_tree(session)
     before = tree(project)
-    with project.session() as session, pytest.raises(ConstraintError) as cycle:
+    with project.transaction() as session, pytest.raises(ConstraintError) as cycle:
         edit.move_subdivision(session, "Inclusion criteria", "Income limits")
     assert one_line(cycle) == (
         "cannot move 'Inclusion criteria' under 'Income limits', which lies below it; "
         "move 'Income limits' out of 'Inclusion criteria' first, or choose another parent")
-    with project.session() as session, pytest.raises(ConstraintError) as itself:
+    with project.transaction() as session, pytest.raises(ConstraintError) as itself:
         edit.move_subdivision(session, "Social approach", "social approach")
     assert "under itself" in one_line(itself)
     assert tree(project) == before
@@ -344,7 +344,7 @@ def top_level(session: Session) -> list[str]:
 
 
 def test_move_subdivision_takes_its_subtree_along(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         build_tree(session)
         edit.move_subdivision(session, "Social approach", "Criticism")
         edit.move_subdivision(session, "Household size", None)
@@ -359,7 +359,7 @@ def test_move_subdivision_takes_its_subtree_along(project: Project) -> None:
 
 
 def test_reorder_and_shift_among_siblings(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         for name in ("A", "B", "C", "D"):
             edit.create_subdivision(session, name)
         assert edit.reorder_subdivision(session, "D", 0) == 0
@@ -374,7 +374,7 @@ def test_reorder_and_shift_among_siblings(project: Project) -> None:
 
 
 def test_rename_describe_recolour_a_subdivision(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         edit.rename_subdivision(session, "Participation", "Participation of households")
         with pytest.raises(ConstraintError) as taken:
             edit.rename_subdivision(session, "Costs", "empowerment")
@@ -389,26 +389,26 @@ def test_rename_describe_recolour_a_subdivision(study: Project) -> None:
 
 
 def test_delete_subdivision_refuses_one_in_use(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         edit.create_subdivision(session, "Group", kind="group")
         edit.create_subdivision(session, "Unused", "Group")
     before = tree(study)
-    with study.session() as session, pytest.raises(ConstraintError) as used:
+    with study.transaction() as session, pytest.raises(ConstraintError) as used:
         edit.delete_subdivision(session, "Participation")
     assert one_line(used) == ("subdivision 'Participation' has 3 mentions; re-file them with "
                               "`qcode move-codings` first (deleting it would lose that coding)")
-    with study.session() as session, pytest.raises(ConstraintError) as parent:
+    with study.transaction() as session, pytest.raises(ConstraintError) as parent:
         edit.delete_subdivision(session, "Group")
     assert one_line(parent) == ("subdivision 'Group' has 1 node below it ('Unused'); "
                                 "move or delete them first")
-    with study.session() as session:
+    with study.transaction() as session:
         unused = session.scalars(select(Subdivision).where(Subdivision.name == "Unused")).one()
         session.add(Memo(title="Later", subdivision_id=unused.id))
-    with study.session() as session, pytest.raises(ConstraintError) as memo:
+    with study.transaction() as session, pytest.raises(ConstraintError) as memo:
         edit.delete_subdivision(session, "Unused")
     assert "has 1 memo;" in one_line(memo)
     assert tree(study) == before
-    with study.session() as session:
+    with study.transaction() as session:
         session.delete(session.scalars(select(Memo)).one())
     only_through_the_orm(study, lambda s: edit.delete_subdivision(s, "Unused"))
     only_through_the_orm(study, lambda s: edit.delete_subdivision(s, "Group"))

@@ -124,7 +124,7 @@ def run_coders(location: str, coders: int, codings: int) -> dict[int, list[Plann
 def assert_every_coding_once(location: str, plans: dict[int, list[Planned]]) -> None:
     expected = Counter((coder_name(c), *planned) for c, todo in plans.items()
                        for planned in todo)
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         stored = Counter(tuple(row) for row in session.execute(
             select(Coder.name, Source.name, Quote.start, Quote.end, Code.name,
                    Subdivision.name)
@@ -165,25 +165,25 @@ def test_two_coders_code_one_file_at_once(tmp_path: Path) -> None:
 
 def test_a_code_another_coder_adds_meanwhile_is_taken_not_doubled(project: Project) -> None:
     query = select(Code).where(Code.name_key == "rent")
-    with project.session() as session:
+    with project.transaction() as session:
         assert session.scalars(query).first() is None  # this coder looked: not there yet
-        with project.session() as other:  # ...and another coder adds it right then
+        with project.transaction() as other:  # ...and another coder adds it right then
             theirs, _ = lookup.code(other, "Rent", create=True)
         found, new = lookup.get_or_add(session, query, Code(name="Rent", name_key="rent"))
         assert (found.id, new) == (theirs.id, False)
         lookup.coder(session, "still in the same transaction")
-    with project.session() as session:
+    with project.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Code)) == 1
         assert session.scalars(select(Coder.name)).all() == ["still in the same transaction"]
 
 
 def test_a_step_that_fails_after_adding_a_row_keeps_nothing(project: Project) -> None:
     # On SQLite a savepoint opened before the transaction would commit on release.
-    with pytest.raises(RuntimeError), project.session() as session:
+    with pytest.raises(RuntimeError), project.transaction() as session:
         lookup.code(session, "Rent", create=True)
         lookup.subdivision(session, "Costs", create=True)
         raise RuntimeError("the step fails after the savepoints")
-    with project.session() as session:
+    with project.transaction() as session:
         assert session.scalars(select(Code.name)).all() == []
         assert session.scalars(select(Subdivision.name)).all() == []
 
@@ -203,7 +203,7 @@ def test_a_deadlocked_coding_is_run_again(project: Project,
     monkeypatch.setattr(coding, "add_coding", deadlock_once)
     result = code_span(project, CodingRequest(source="IP1", start=0, end=7, code="Housing"))
     assert len(calls) == 2
-    with project.session() as session:
+    with project.transaction() as session:
         assert session.scalars(select(Coding.id)).all() == [result.coding_id]
         assert session.scalar(select(func.count()).select_from(Quote)) == 1
 

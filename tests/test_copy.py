@@ -73,7 +73,7 @@ def test_demo_goes_up_to_postgresql_and_back_down_unchanged(
     assert on_server == original
     assert returned == original
     assert codings_json(back) == codings_json(demo_copy)
-    with open_project(pg_database) as project, project.session() as session:
+    with open_project(pg_database) as project, project.transaction() as session:
         assert current_revision(session.connection()) == head_revision()
         assert project.backup is None
         assert project_summary(project).name == project_summary(
@@ -83,7 +83,7 @@ def test_demo_goes_up_to_postgresql_and_back_down_unchanged(
 def test_new_rows_on_the_server_copy_get_fresh_ids(demo_copy: str, pg_database: str) -> None:
     copy_project(demo_copy, pg_database)
     with open_project(pg_database) as project:
-        with project.session() as session:
+        with project.transaction() as session:
             highest = {model: session.scalar(select(func.max(model.id)))
                        for model in (Coding, Quote, Code)}
             source = session.scalars(select(Source).order_by(Source.id)).first()
@@ -94,7 +94,7 @@ def test_new_rows_on_the_server_copy_get_fresh_ids(demo_copy: str, pg_database: 
         result = code_span(project, CodingRequest(
             source=source.name, start=start, end=start + 5, code="A code new on the server",
             coder="someone new"))
-        with project.session() as session:
+        with project.transaction() as session:
             coding = session.get(Coding, result.coding_id)
             assert coding is not None
             assert coding.id == highest[Coding] + 1

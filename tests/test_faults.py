@@ -277,7 +277,7 @@ def assert_sound(path: Path) -> None:
 
 
 def counts(path: Path, *models: Any) -> tuple[int, ...]:
-    with open_project(path) as project, project.session() as session:
+    with open_project(path) as project, project.transaction() as session:
         return tuple(session.scalar(select(func.count()).select_from(m)) or 0 for m in models)
 
 
@@ -321,7 +321,7 @@ def test_killing_qcode_import_leaves_each_transcript_whole_or_absent(
 
     for path, run in killed_copies(base, tmp_path, command, plans, env):
         assert run.killed or run.returncode == 0, run.stderr
-        with open_project(path) as project, project.session() as session:
+        with open_project(path) as project, project.transaction() as session:
             sources = session.execute(select(Source.name, Source.text, func.count(
                 SpeakerTurn.id)).outerjoin(SpeakerTurn).group_by(Source.id)).all()
         for name, text, turns in sources:
@@ -390,7 +390,7 @@ def coded_lines(run: Run) -> list[tuple[int, int]]:
 
 def workbench_codings(path: Path, coder: str) -> tuple[set[int], set[int], set[int]]:
     """The coder's codings; those filed under Zq; those an undo record says it made."""
-    with open_project(path) as project, project.session() as session:
+    with open_project(path) as project, project.transaction() as session:
         coder_id = session.scalar(select(Coder.id).where(Coder.name == coder))
         if coder_id is None:
             return set(), set(), set()
@@ -448,7 +448,7 @@ def test_the_workbench_and_a_script_code_one_file_at_once(tmp_path: Path,
     env = child_env(tmp_path)
     from qcode.ingest.sentences import sentence_spans
 
-    with open_project(demo_copy) as project, project.session() as session:
+    with open_project(demo_copy) as project, project.transaction() as session:
         text = session.scalar(select(Source.text).where(Source.name == IP4)) or ""
     spans = [s for s in sentence_spans(text) if s[1] - s[0] > 20][:30]
     started = threading.Event()
@@ -480,7 +480,7 @@ def test_the_workbench_and_a_script_code_one_file_at_once(tmp_path: Path,
     # not asserted: the script starts once the workbench is about to store, which is
     # all the overlap the test arranges.
     assert len(shown) == 6 and len(script.lines) == len(spans)
-    with open_project(demo_copy) as project, project.session() as session:
+    with open_project(demo_copy) as project, project.transaction() as session:
         stored = session.execute(
             select(Coder.name, Quote.start, Quote.end).join(Coding.coder).join(Coding.quote)
             .where(Coder.name.in_(["workbench", "scripter"]))).all()

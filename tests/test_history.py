@@ -7,18 +7,19 @@ import json
 import pytest
 from helpers import TRANSCRIPT, add_text, code_phrase, span_of
 
-from qcode.errors import ConstraintError
+from qcode.errors import ConstraintError, NotFoundError
 from qcode.services import history
 from qcode.services.codebook import list_codes
 from qcode.services.coding import CodingRequest, add_coding, list_codings
 from qcode.services.coding_edit import remove_coding, update_coding
 from qcode.services.project import Project, init_project, open_project
+from qcode.services.sources import open_source
 
 
 def code_in_action(project: Project, phrase: str, code: str, coder: str | None = None,
                    **extra: object) -> int:
     start, end = span_of(TRANSCRIPT, phrase)
-    with history.action(project, f"code {code}", coder) as session:
+    with project.step(f"code {code}", coder) as session:
         result = add_coding(session, CodingRequest(source="IP4_interview", start=start, end=end,
                                                    code=code, coder=coder,
                                                    **extra))  # type: ignore[arg-type]
@@ -58,12 +59,12 @@ def test_editing_and_removing_undo_step_by_step(location: str) -> None:
     coding = code_in_action(project, "chose the layout themselves", "Layout",
                             subdivision="Design", other_subdivisions=["Participation"])
     first = summary(project)
-    with history.action(project, "edit coding") as session:
+    with project.step("edit coding") as session:
         update_coding(session, coding, emphasis="calm", subdivision="Participation",
                       other_subdivisions=["Housing"])
     edited = summary(project)
     assert edited[0][3:] == ("Participation", ["Housing"], "calm")
-    with history.action(project, "remove coding") as session:
+    with project.step("remove coding") as session:
         remove_coding(session, coding)
     assert list_codings(project) == []
 
@@ -87,7 +88,8 @@ def test_the_history_survives_closing_the_project(tmp_path: object) -> None:
     project.close()  # the terminal died: only what was committed is left
 
     reopened = open_project(path)
-    assert [a.label for a in history.history(reopened)] == ["code Self-management"]
+    assert [a.label for a in history.history(reopened)] == ["code Self-management",
+                                                            "import IP4_interview"]
     assert history.undo(reopened) is not None
     assert list_codings(reopened) == []
     reopened.close()
@@ -108,7 +110,7 @@ def test_undo_refuses_when_another_coder_changed_the_same_rows(location: str) ->
     project = init_project(location)
     add_text(project)
     coding = code_in_action(project, "Self-management was the key", "A", coder="ana")
-    with history.action(project, "edit", "ben") as session:
+    with project.step("edit", "ben") as session:
         update_coding(session, coding, emphasis="ben's reading")
     before = summary(project)
     with pytest.raises(ConstraintError, match="later work changed"):
@@ -126,7 +128,7 @@ def test_a_hundred_steps_undo_in_order(tmp_path: object) -> None:
     add_text(project)
     start, end = span_of(TRANSCRIPT, "Self-management was the key")
     for n in range(120):
-        with history.action(project, f"code {n}") as session:
+        with project.step(f"code {n}") as session:
             add_coding(session, CodingRequest(source="IP4_interview", start=start, end=end,
                                               code=f"code {n}"))
     for n in reversed(range(120)):
@@ -136,12 +138,17 @@ def test_a_hundred_steps_undo_in_order(tmp_path: object) -> None:
     project.close()
 
 
-def test_work_outside_actions_is_not_undone(location: str) -> None:
+def test_a_script_s_coding_is_a_step_like_the_workbench_s(location: str) -> None:
     project = init_project(location)
     add_text(project)
     code_phrase(project, "Self-management was the key")  # a script, not the workbench
-    assert history.undo(project) is None
-    assert len(list_codings(project)) == 1
+    [step, imported] = history.history(project)
+    assert step.label.startswith("code IP4_interview ") and imported.label == "import IP4_interview"
+    assert history.undo(project) is not None
+    assert list_codings(project) == []
+    assert history.undo(project) is not None  # and the import before it
+    with pytest.raises(NotFoundError):
+        open_source(project, "IP4_interview")
     project.close()
 
 

@@ -36,7 +36,7 @@ def one_line(error: pytest.ExceptionInfo[QcodeError]) -> str:
 
 
 def memos_now(project: Project, **filters: object) -> list[MemoInfo]:
-    with project.session() as session:
+    with project.transaction() as session:
         return list_memos(session, **filters)  # type: ignore[arg-type]
 
 
@@ -46,7 +46,7 @@ def study(project: Project) -> Project:
     add_text(project)
     code_phrase(project, KEY, "Self-management", subdivision="Participation",
                 other_subdivisions=["Cost"])
-    with project.session() as session:
+    with project.transaction() as session:
         source = session.scalars(select(Source)).one()
         source.cases.append(Case(key="IP4", name="NGO officer"))
         axial.link(session, "Cost", "Participation", "cause")
@@ -54,7 +54,7 @@ def study(project: Project) -> Project:
 
 
 def test_memos_on_every_target_and_in_the_journal(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         added = [
             add_memo(session, "Transcript quality", "second pass done",
                      ("source", "IP4_interview")),
@@ -81,7 +81,7 @@ def test_memos_on_every_target_and_in_the_journal(study: Project) -> None:
 
 
 def test_search_is_case_blind_in_title_and_body_on_every_store(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         add_memo(session, "Subsidy and COST", "IP4 compares it")
         add_memo(session, "Vertrauen", "Über die Förderung: 50% der Kosten")
         add_memo(session, "Año dos", "la FAMILIA decide")
@@ -102,17 +102,17 @@ def test_search_is_case_blind_in_title_and_body_on_every_store(study: Project) -
 
 
 def test_update_and_delete(study: Project) -> None:
-    with study.session() as session:
+    with study.transaction() as session:
         memo = add_memo(session, "Draft", "first thoughts", ("code", "Self-management"))
-    with study.session() as session:
+    with study.transaction() as session:
         changed = update_memo(session, memo.id, body="second thoughts")
     assert (changed.title, changed.body, changed.target_name) == (
         "Draft", "second thoughts", "Self-management")
     assert changed.created_at == memo.created_at and changed.updated_at >= memo.updated_at
-    with study.session() as session:
+    with study.transaction() as session:
         update_memo(session, memo.id, title="Final")
     assert [(m.title, m.body) for m in memos_now(study)] == [("Final", "second thoughts")]
-    with study.session() as session:
+    with study.transaction() as session:
         gone = delete_memo(session, memo.id)
     assert gone.title == "Final" and memos_now(study) == []
 
@@ -130,17 +130,17 @@ def test_update_and_delete(study: Project) -> None:
 def test_bad_memos_are_refused_in_one_line(study: Project, title: str,
                                            target: tuple[str, str] | None,
                                            error: type[QcodeError], says: str) -> None:
-    with pytest.raises(error) as refused, study.session() as session:
+    with pytest.raises(error) as refused, study.transaction() as session:
         add_memo(session, title, "body", target)
     assert says in one_line(refused)
     assert memos_now(study) == []
 
 
 def test_missing_memos_and_kinds_are_one_line(study: Project) -> None:
-    with pytest.raises(NotFoundError) as missing, study.session() as session:
+    with pytest.raises(NotFoundError) as missing, study.transaction() as session:
         update_memo(session, 5, title="x")
     assert one_line(missing) == "no memo 5; `qcode memos` lists them"
-    with pytest.raises(InputError) as kind, study.session() as session:
+    with pytest.raises(InputError) as kind, study.transaction() as session:
         list_memos(session, target_kind="quotes")
     assert "give one of source, case, code, subdivision, link, project" in one_line(kind)
 
@@ -153,7 +153,7 @@ def test_targets_as_typed(study: Project) -> None:
     with pytest.raises(InputError) as bad:
         parse_target("Self-management")
     assert "needs KIND:NAME" in one_line(bad)
-    with study.session() as session:
+    with study.transaction() as session:
         memo = add_memo(session, "On the link", target=("link", "#1"))
     assert memo.target_id == 1
 
@@ -161,7 +161,7 @@ def test_targets_as_typed(study: Project) -> None:
 def test_memos_are_written_through_the_orm(study: Project) -> None:
     """The undo journal sees ORM flushes only; a bulk statement would escape it."""
     statements: list[str] = []
-    with study.session() as session:
+    with study.transaction() as session:
         event.listen(session, "do_orm_execute",
                      lambda state: None if state.is_select else statements.append(
                          str(state.statement)))
@@ -174,7 +174,7 @@ def test_memos_are_written_through_the_orm(study: Project) -> None:
 
 def test_every_memo_target_is_offered_and_takes_a_memo(study: Project) -> None:
     """What the workbench's "new memo" picker lists, each usable as it is given."""
-    with study.session() as session:
+    with study.transaction() as session:
         targets = memo_targets(session)
         assert [t.label for t in targets] == [
             "project journal", "source: IP4_interview", "case: IP4", "code: Self-management",

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from qcode.cli.main import cli
 from qcode.errors import InputError
-from qcode.services import history
 from qcode.services.backup import list_backups
 from qcode.services.cases import CaseRow, list_cases, upsert_case
 from qcode.services.codebook import define_codes, list_codes
@@ -214,7 +213,7 @@ def test_case_sensitive_by_default_and_any_case_on_request(project: Project) -> 
     report = pseudonymise(project, ignore_case=True)
     assert source_text(project, "S")[1] == "IP1 said so. IP1 agreed.\n"
     assert report.replaced == {"maria": 1}
-    with project.session() as session:
+    with project.transaction() as session:
         for row in session.scalars(select(Pseudonym)):
             session.delete(row)
     with pytest.raises(InputError, match="no pseudonym mapping yet"):
@@ -231,7 +230,7 @@ def test_quotes_stay_exact_on_both_stores(project: Project) -> None:
     report = pseudonymise(project, mappings)
     assert sum(report.replaced.values()) == 10
     assert source_text(project, "IP1_interview")[1] == EXPECTED
-    with project.session() as session:
+    with project.transaction() as session:
         placed = {q.text: (q.start, q.end, q.review_note)
                   for q in session.scalars(select(Quote))}
     assert placed == {now: (*span(EXPECTED, now), None) for now in QUOTES.values()}
@@ -254,7 +253,7 @@ def test_accented_names_are_replaced_outside_the_text_too(project: Project) -> N
                                      emphasis="Ángeles Pérez disagrees",
                                      notes="ask about the Straße"))
     define_codes(project, [("Trust", "What Ángeles Pérez said about trust")])
-    with project.session() as session:
+    with project.transaction() as session:
         add_memo(session, "Call with Álvaro", "Ángeles Pérez lives on the Straße")
         upsert_case(session, CaseRow(key="IP3", name="Ángeles Pérez"))
     # Written with separate accent marks (NFD), as macOS names files: the same name.
@@ -269,7 +268,7 @@ def test_accented_names_are_replaced_outside_the_text_too(project: Project) -> N
     [row] = list_codings(project)
     assert (row.text, row.emphasis, row.notes) == (
         "IP2 came late.", "IP3 disagrees", "ask about the the street")
-    with project.session() as session:
+    with project.transaction() as session:
         [memo] = list_memos(session)
         assert (memo.title, memo.body) == ("Call with IP2", "IP3 lives on the the street")
     assert [c.name for c in list_cases(project)] == ["IP3"]
@@ -277,10 +276,10 @@ def test_accented_names_are_replaced_outside_the_text_too(project: Project) -> N
         "What IP3 said about trust")
     assert report.fields["memos"] == report.fields["memo titles"] == 1
     # In any case on request, on both stores: "ÁLVARO" is Álvaro too.
-    with project.session() as session:
+    with project.transaction() as session:
         add_memo(session, "ÁLVARO called back", "He moved away from the STRAßE")
     pseudonymise(project, ignore_case=True)
-    with project.session() as session:
+    with project.transaction() as session:
         assert sorted((m.title, m.body) for m in list_memos(session)) == [
             ("Call with IP2", "IP3 lives on the the street"),
             ("IP2 called back", "He moved away from the the street")]
@@ -310,20 +309,22 @@ def test_drop_map_after_a_search_leaves_no_real_name_in_the_file(tmp_path: Path)
     study = accented_study(tmp_path)
     # A search builds the full-text index: it now holds every word, "álvaro" too.
     assert "Álvaro" in run("search", study, "Álvaro").stdout
-    with open_project(study) as project, history.action(
-            project, "write memo 'Call with Álvaro'", "maria") as session:
+    with open_project(study) as project, project.step("write memo 'Call with Álvaro'",
+                                                      "maria") as session:
         add_memo(session, "Call with Álvaro", "Ángeles Pérez lives on the Straße")
     assert run("pseudonymise", study, "--map", str(tmp_path / "names.csv")).exit_code == 0
     assert json.loads(run("search", study, "Álvaro", "--json").stdout) == []
     # A step written afterwards with a name in any case: its label still names him.
-    with open_project(study) as project, history.action(
-            project, "write memo 'Call ÁLVARO back'", "maria") as session:
+    with open_project(study) as project, project.step("write memo 'Call ÁLVARO back'",
+                                                      "maria") as session:
         add_memo(session, "Call IP2 back")
     result = run("pseudonymise", study, "--drop-map", "--yes")
     assert result.exit_code == 0, result.output
     labels = [step["step"] for step in
               json.loads(run("history", study, "--coder", "maria", "--json").stdout)]
-    assert labels == ["write memo 'Call IP2 back'"]
+    # The first memo's step records its insert by digest only, so it stays, its label
+    # pseudonymised; the pseudonymising step itself held the real text and is gone.
+    assert labels == ["write memo 'Call IP2 back'", "write memo 'Call with IP2'"]
     data = Path(study).read_bytes()
     wal = Path(study + "-wal")
     data += wal.read_bytes() if wal.exists() else b""
@@ -348,7 +349,8 @@ def test_names_qcode_does_not_rename_are_listed_and_history_labels_cleaned(
     [warning] = [line for line in result.stderr.splitlines() if "warning" in line]
     assert "case key 'Ángeles Pérez'; code \"Álvaro's idea\" (" in warning
     assert warning.endswith("qcode rename-code)")
-    assert "code descriptions (1)" in result.stderr and "history labels (1)" in result.stderr
+    # Two labels: the auto-coding's and the add-code step's ("add code 'Álvaro's idea'").
+    assert "code descriptions (1)" in result.stderr and "history labels (2)" in result.stderr
     [step] = json.loads(run("history", study, "--coder", "maria", "--json").stdout)
     assert step["step"] == "tie the sources of speaker 'IP3' to case 'IP3'"
 

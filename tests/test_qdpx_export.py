@@ -106,7 +106,7 @@ def build_small(project: Project) -> None:
         CaseRow("IP7", attributes={"age": ("number", 63.0)}),
         CaseRow("IP8"),
     ])
-    with project.session() as session:
+    with project.transaction() as session:
         chose = next(r for r in list_codings(project)
                      if r.text == "They chose the layout themselves.")
         quote = axial.quote_of_coding(session, chose.id)

@@ -63,7 +63,7 @@ def selection(start: int, end: int, guid: str, code: str = CODE.upper()) -> str:
 
 
 def counts(project: Project) -> tuple[int, int, int, int]:
-    with project.session() as session:
+    with project.transaction() as session:
         return tuple(  # type: ignore[return-value]
             session.scalar(select(func.count()).select_from(model)) or 0
             for model in (Source, Code, Subdivision, Quote)
@@ -145,7 +145,7 @@ def test_atlasti_codebook_gives_codes_and_keeps_the_set(project: Project) -> Non
     [code] = list_codes(project)
     assert (code.name, code.description, code.color) == ("code1", "description", "#46aa00")
     assert [s.element for s in summary.skipped] == ["Set"]
-    with project.session() as session:
+    with project.transaction() as session:
         [memo] = list_memos(session)
     assert memo.title == "Set: code group 1" and "code1" in memo.body
 
@@ -231,7 +231,7 @@ def test_comments_notes_cases_variables_and_links(project: Project, tmp_path: Pa
 
     [case] = list_cases(project)
     assert (case.key, case.sources, case.attributes) == ("IP2", ["IP2"], {"Age": 41.0})
-    with project.session() as session:
+    with project.transaction() as session:
         assert [m.body for m in list_memos(session)] == ["check this\n\n> was "]
 
 
@@ -544,7 +544,7 @@ def test_notes_on_codes_folders_and_cases_become_memos_on_them(
     assert (case.key, case.name) == ("IP9", None)  # a note is never the person's name
 
     def memo_rows() -> list[tuple[str, str, str, str | None]]:
-        with project.session() as session:
+        with project.transaction() as session:
             return sorted((m.target_kind, m.target_name or "", m.title, m.body)
                           for m in list_memos(session))
 

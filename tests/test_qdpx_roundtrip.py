@@ -27,7 +27,7 @@ def coded(rows: list[CodingRow]) -> list[tuple[object, ...]]:
 
 def sheet_texts(location: str) -> set[tuple[str, int | None, str]]:
     """Each quote as the researcher wrote it (a verbatim one is its own text)."""
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         return {(name, start, sheet or text) for name, start, sheet, text in session.execute(
             select(Source.name, Quote.start, Quote.sheet_text, Quote.text)
             .join(Source, Source.id == Quote.source_id))}
@@ -50,7 +50,7 @@ def test_cases_links_and_memos_round_trip_too(demo_copy: str, tmp_path: Path) ->
     from qcode.services import axial, memos
     from qcode.services.cases import list_cases
 
-    with open_project(demo_copy) as project, project.session() as session:
+    with open_project(demo_copy) as project, project.transaction() as session:
         axial.link(session, "Savings requirement", "Microcredit", "cause",
                    note="saving first, then the loan", coder="researcher")
         memos.add_memo(session, "Week 1", "Coded IP1 and IP2.", None, coder="researcher")
@@ -66,7 +66,7 @@ def test_cases_links_and_memos_round_trip_too(demo_copy: str, tmp_path: Path) ->
     assert runner.invoke(cli, ["import", "qdpx", again, str(out)]).exit_code == 0
 
     def state(location: str) -> tuple[object, ...]:
-        with open_project(location) as project, project.session() as session:
+        with open_project(location) as project, project.transaction() as session:
             cases = sorted((c.key, c.name, tuple(c.sources), sorted(c.attributes.items()))
                            for c in list_cases(project))
             # The schema gives a Link no user: who made it does not travel.

@@ -167,7 +167,7 @@ def qualcoder_project(folder: Path) -> Path:
 def store(location: str) -> dict[str, Any]:
     """Everything the import writes, as plain values."""
     with open_project(location) as project:
-        with project.session() as session:
+        with project.transaction() as session:
             memos = sorted((m.target_kind, m.target_name or "", m.title, m.body,
                             m.coder or "") for m in list_memos(session))
             sizes = {model.__name__: session.scalar(select(func.count()).select_from(model))
@@ -258,7 +258,7 @@ def test_a_qualcoder_project_comes_in_whole(location: str, tmp_path: Path) -> No
         ("project", "", "QualCoder project memo", "Vivienda en México", "importer"),
         ("project", "", "QualCoder attribute: Grupo", "Tipo de actor", "ana"),
     ])
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         journal = session.scalars(select(Memo).where(Memo.title == "Semana 1")).one()
         assert journal.created_at.date() == date(2024, 5, 2)  # QualCoder's date kept
 
@@ -369,7 +369,7 @@ def test_a_broken_project_is_refused_in_one_line_and_changes_nothing(
 
 
 def store_sizes(location: str) -> dict[str, int]:
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         return {model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
                 for model in (Source, Code, Subdivision, Quote, Coding, Case, Memo)}
 

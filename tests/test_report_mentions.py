@@ -82,7 +82,7 @@ def build_study(project: Project) -> None:
             k = next(k for k in range(len(others))
                      if others[k] != primaries[j] and others[j] != primaries[k])
             others[j], others[k] = others[k], others[j]
-    with project.session() as session:
+    with project.transaction() as session:
         batch = CodingBatch(session)
         for i in range(QUOTES):
             primary = primaries[i - NO_SUBDIVISION] if i >= NO_SUBDIVISION else None

@@ -171,7 +171,7 @@ def test_the_index_follows_new_imports_and_edited_texts(changing: Project) -> No
     add(study, "IP9_interview", "Interviewer: Who helped?\n\nIP9: The cooperative helped.\n")
     assert [h[0] for h in places(study, SearchQuery("cooperative"))] == ["IP9_interview"]
     edited = ENGLISH.replace("Self-management", "Cooperative work")
-    with study.session() as session:
+    with study.transaction() as session:
         source = session.scalars(select(Source).where(Source.name == "IP4_interview")).one()
         source.text, source.length = edited, len(edited)
         source.content_hash = content_hash(edited)

@@ -44,19 +44,19 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 def quotes_of(project: Project, phrases: list[str] = PHRASES,
               ) -> dict[str, tuple[int | None, int | None, str, str]]:
     """Each quote by the words it was coded on (quote ids follow `phrases`)."""
-    with project.session() as session:
+    with project.transaction() as session:
         rows = session.scalars(select(Quote).order_by(Quote.id)).all()
         return {phrases[q.id - 1]: (q.start, q.end, q.anchor, q.text) for q in rows}
 
 
 def coding_count(project: Project) -> int:
-    with project.session() as session:
+    with project.transaction() as session:
         return session.scalar(select(func.count()).select_from(Coding)) or 0
 
 
 def words_hold(project: Project) -> None:
     """Every anchored quote's stored text is exactly what its span of the source says."""
-    with project.session() as session:
+    with project.transaction() as session:
         for quote in session.scalars(select(Quote).where(Quote.anchor != "unanchored")):
             source = session.get(Source, quote.source_id)
             assert source is not None and source.text[quote.start:quote.end] == quote.text
@@ -94,7 +94,7 @@ def test_a_correction_before_the_quotes_moves_each_by_exactly_its_length(
         old_start, old_end = span_of(TRANSCRIPT, phrase)
         assert (start, end, anchor, text) == (old_start + 11, old_end + 11, "manual", phrase)
     assert coding_count(coded) == 3
-    with coded.session() as session:
+    with coded.transaction() as session:
         source = session.scalars(select(Source)).one()
         assert (source.length, source.word_count) == (len(new), len(new.split()))
 
@@ -157,7 +157,7 @@ def test_restore_puts_back_text_and_every_quote_exactly_as_a_new_version(
     edit_source(coded_file, SOURCE, second, "second")
     result = restore_version(coded_file, SOURCE, 1, "ana")
     assert result.version == 3
-    with coded_file.session() as session:
+    with coded_file.transaction() as session:
         assert session.scalars(select(Source.text)).one() == TRANSCRIPT
     assert quotes_of(coded_file) == original
     versions = list_versions(coded_file, SOURCE)
@@ -190,7 +190,7 @@ def test_turns_and_pages_move_with_the_text(project: Project) -> None:
 
 def test_an_edit_forgets_undo_steps_that_hold_old_offsets(coded_file: Project) -> None:
     start, end = span_of(TRANSCRIPT, "Later they built a second room")
-    with history.action(coded_file, "code 'Growth'", "ana") as session:
+    with coded_file.step("code 'Growth'", "ana") as session:
         add_coding(session, CodingRequest(SOURCE, start, end, "Growth", coder="ana"))
     edit_source(coded_file, SOURCE, "Recorded.\n" + TRANSCRIPT)
     assert history.undo(coded_file, "ana") is None  # the coding stays, at its new place
@@ -201,26 +201,30 @@ def test_an_edit_forgets_undo_steps_that_hold_old_offsets(coded_file: Project) -
 def test_an_edit_reads_only_the_undo_steps_on_its_own_source(
         coded: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     start, end = span_of(TRANSCRIPT, "Later they built a second room")
-    with history.action(coded, "code 'Growth'", "ana") as session:
+    with coded.step("code 'Growth'", "ana") as session:
         add_coding(session, CodingRequest(SOURCE, start, end, "Growth", coder="ana"))
     other = add_text(coded, "Other", TRANSCRIPT.replace("Interview IP4", "Interview IP9"))
     for n in range(20):  # a long history, all of it on another transcript
-        with history.action(coded, f"code {n}", "ben") as session:
+        with coded.step(f"code {n}", "ben") as session:
             add_coding(session, CodingRequest(other, n, n + 5, f"Other {n}", coder="ben"))
     parsed: list[str] = []
     touches = source_edit._touches
     monkeypatch.setattr(source_edit, "_touches",
                         lambda changes, ids: parsed.append(changes) or touches(changes, ids))
     edit_source(coded, SOURCE, "Recorded.\n" + TRANSCRIPT)
-    # The database picks the steps that name the source: not one JSON parse per step.
-    assert 1 <= len(parsed) <= 2
+    # The database picks the steps that name the source: not one JSON parse per step,
+    # and none of the twenty on the other transcript.
+    with coded.reading() as session:
+        edited_id = session.scalars(select(Source.id).where(Source.name == SOURCE)).one()
+    assert parsed and all(touches(changes, {edited_id}) for changes in parsed)
     assert history.undo(coded, "ana") is None  # the step on the edited text is forgotten
     undone = history.undo(coded, "ben")  # the steps on the other transcript are all there
     assert undone is not None and undone.label == "code 19"
     # Many sources at once (pseudonymising every transcript): one pass for all of them.
-    with coded.session() as session:
+    with coded.transaction() as session:
         other_id = session.scalars(select(Source.id).where(Source.name == other)).one()
-        assert source_edit.forget_steps_on(session, [other_id, other_id + 100]) == 20
+        # Ben's twenty codings and the import of the transcript.
+        assert source_edit.forget_steps_on(session, [other_id, other_id + 100]) == 21
     assert history.history(coded, "ben") == []
 
 
@@ -437,5 +441,5 @@ def test_random_edits_never_drop_a_coding(tmp_path_factory: pytest.TempPathFacto
 
 
 def code_phrase_at(project: Project, start: int, end: int, code: str) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         add_coding(session, CodingRequest("S", start, end, code))

@@ -27,12 +27,12 @@ from qcode.store.models import (
 
 def raw(project: Project, statement: object) -> None:
     """Run one statement straight against the database, bypassing the services."""
-    with project.session() as session:
+    with project.transaction() as session:
         session.execute(statement)  # type: ignore[call-overload]
 
 
 def source_id(project: Project) -> int:
-    with project.session() as session:
+    with project.transaction() as session:
         return session.scalars(select(Source.id)).one()
 
 
@@ -101,7 +101,7 @@ def test_deleting_a_code_with_codings_is_refused_and_nothing_is_orphaned(
 def test_deleting_an_unused_code_works(project: Project) -> None:
     add_text(project)
     code_phrase(project, "They chose the layout themselves.", code="Used")
-    with project.session() as session:
+    with project.transaction() as session:
         session.add(Code(name="Unused", name_key="unused"))
     delete_code(project, "Unused")
     assert [c.name for c in list_codes(project)] == ["Used"]
@@ -128,7 +128,7 @@ def test_the_same_code_twice_on_one_quote_is_refused(project: Project) -> None:
         code_phrase(project, "They chose the layout themselves.", code="SELF-MANAGEMENT")
     # A second, different code on the same quote shares the quote.
     code_phrase(project, "They chose the layout themselves.", code="Freedom of choice")
-    with project.session() as session:
+    with project.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Quote)) == 1
 
 
@@ -139,14 +139,14 @@ def test_primary_and_other_subdivisions_are_mentions(project: Project) -> None:
     (row,) = list_codings(project)
     assert row.subdivision == "Self-determination"
     assert row.other_subdivisions == ["Empowerment", "Participation"]
-    with project.session() as session:
+    with project.transaction() as session:
         assert session.scalar(select(func.count()).select_from(CodingSubdivision)) == 3
 
 
 def test_a_coding_has_at_most_one_primary_subdivision(project: Project) -> None:
     add_text(project)
     code_phrase(project, "They chose the layout themselves.", subdivision="Self-determination")
-    with project.session() as session:
+    with project.transaction() as session:
         coding_id = session.scalars(select(Coding.id)).one()
         session.add(Subdivision(name="Other", name_key="other"))
         session.flush()
@@ -164,7 +164,7 @@ def test_a_subdivision_in_use_cannot_be_deleted(project: Project) -> None:
 
 
 def test_an_axial_link_has_exactly_one_end_on_each_side(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         a = Subdivision(name="A", name_key="a")
         b = Subdivision(name="B", name_key="b")
         c = Code(name="C", name_key="c")
@@ -186,7 +186,7 @@ def test_a_memo_has_at_most_one_target(project: Project) -> None:
     raw(project, insert(Memo).values(title="project memo", body=""))
     raw(project, insert(Memo).values(title="source memo", body="", source_id=sid))
     with pytest.raises(DBAPIError):
-        with project.session() as session:
+        with project.transaction() as session:
             code = Code(name="C", name_key="c")
             session.add(code)
             session.flush()
@@ -195,7 +195,7 @@ def test_a_memo_has_at_most_one_target(project: Project) -> None:
 
 
 def test_a_case_attribute_holds_exactly_one_value(project: Project) -> None:
-    with project.session() as session:
+    with project.transaction() as session:
         session.execute(
             text("INSERT INTO cases (key, created_at) VALUES ('IP1', CURRENT_TIMESTAMP)")
         )

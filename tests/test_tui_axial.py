@@ -15,7 +15,7 @@ from qcode.tui.widgets.transcript import TranscriptView
 
 
 def links_of(location: str) -> list[axial.LinkInfo]:
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         return axial.list_links(session)
 
 
@@ -60,7 +60,7 @@ async def test_link_two_subdivisions_with_a_note_and_a_supporting_quote(demo_cop
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)
         view = app.screen.query_one(TranscriptView)
-        with open_project(demo_copy) as project, project.session() as session:
+        with open_project(demo_copy) as project, project.transaction() as session:
             (quote,) = axial.link_quotes(session, link.id)
         assert view.selection is not None
         assert view.text[view.selection.start:view.selection.end] == quote.text

@@ -27,7 +27,7 @@ def ben_codes_ip4_blind(location: str) -> list[tuple[int, int]]:
         for start, end in spans:
             code_span(project, CodingRequest(source=SOURCE, start=start, end=end,
                                              code="Ben's reading", coder="ben"))
-        with project.session() as s:
+        with project.transaction() as s:
             blind.set_blind(s, [SOURCE], ["researcher", "ben"])
     return spans
 
@@ -88,7 +88,7 @@ async def test_blind_coding_hides_and_says_so_and_finishing_from_the_reader(
         assert "until ben finishes" in str(reader.query_one("#side").render())
 
         # Once ben finishes too, the same filter shows ben's codings.
-        with open_project(demo_copy) as project, project.session() as s:
+        with open_project(demo_copy) as project, project.transaction() as s:
             blind.finish(s, SOURCE, "ben")
         reader.reload()
         await settle(pilot)

@@ -98,7 +98,7 @@ async def test_f12_lists_disagreements_filters_them_and_opens_one_in_the_reader(
 
 async def test_a_blind_source_is_refused_in_one_line_on_the_screen(demo_copy: str) -> None:
     ben_codes_ip4(demo_copy)
-    with open_project(demo_copy) as project, project.session() as s:
+    with open_project(demo_copy) as project, project.transaction() as s:
         blind.set_blind(s, [SOURCE], ["researcher", "ben"])
     app = app_for(demo_copy, coder="researcher")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -18,13 +18,13 @@ SOURCE = "IP4_social_worker_agency"
 
 
 def memos_of(location: str) -> list[MemoInfo]:
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         return list_memos(session)
 
 
 def seed(location: str) -> None:
     """Three memos written earlier from the command line: journal, code, source."""
-    with open_project(location) as project, project.session() as session:
+    with open_project(location) as project, project.transaction() as session:
         add_memo(session, "Week 1", "Started open coding with the agency interviews.",
                  coder="maria")
         add_memo(session, "Savings as a gate", "Families without a formal income cannot "

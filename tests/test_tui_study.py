@@ -63,7 +63,7 @@ async def test_a_researchers_session_from_coding_to_counts(demo_copy: str) -> No
     assert (coded.text, coded.emphasis, coded.coder) == (sentence, "orgullo", "lucia")
     assert (coded.subdivision, coded.other_subdivisions) == ("Savings requirement",
                                                              ["Microcredit"])
-    with open_project(demo_copy) as project, project.session() as session:
+    with open_project(demo_copy) as project, project.transaction() as session:
         (link,) = axial.list_links(session)
         supporting = axial.link_quotes(session, link.id)
         journal = memos.list_memos(session, target_kind="project")

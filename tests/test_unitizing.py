@@ -138,7 +138,7 @@ def book_project(location: str) -> str:
     with init_project(location, name="Unitizing") as project:
         add_source(project, NewSource(name="Fig 12.11", text="abcdefghij" * 6, format="txt"))
         add_source(project, NewSource(name="IP2", text="klmnopqrst" * 4, format="txt"))
-        with project.session() as session:
+        with project.transaction() as session:
             batch = CodingBatch(session)
             for coder, segments in BOOK.items():
                 for first, last, value in segments:

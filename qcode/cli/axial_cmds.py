@@ -100,7 +100,7 @@ def link(project: str, from_ref: str, relation: str, to_ref: str, link_note: str
           --coding 12 --coding 40 --note "IP3 and IP9 say so independently"
       qcode link study.qcode "Microcredit" interaction "code:Access to credit" --undirected
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"link {from_ref} {relation} {to_ref}", coder) as s:
         quotes = [*quote_ids, *(axial.quote_of_coding(s, c) for c in coding_ids)]
         info = axial.link(s, from_ref, to_ref, relation, note=link_note, quotes=quotes,
                           coder=coder, directed=not undirected)
@@ -134,12 +134,12 @@ def links(project: str, node: str | None, graph: bool, fmt: str, as_json: bool) 
     """
     if graph and node is None:
         raise click.UsageError("--graph draws the links of one node; give --node NAME")
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p:
         if graph:
             assert node is not None
-            click.echo(axial.link_graph(s, node))
+            click.echo(p.read(axial.link_graph, node))
             return
-        found = axial.list_links(s, node)
+        found = p.read(axial.list_links, node)
     _emit_links(found, chosen_format(fmt, as_json))
 
 
@@ -156,7 +156,7 @@ def unlink(project: str, link_id: int) -> None:
       qcode links study.qcode --node "Housing subsidy"
       qcode unlink study.qcode 3
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"remove link {link_id}") as s:
         removed = axial.remove_link(s, link_id)
     extra = []
     if removed.memos:
@@ -193,7 +193,7 @@ def memo(project: str, title: str, body: str | None, body_file: IO[str] | None,
     if body is not None and body_file is not None:
         raise click.UsageError("give the text with --body or --body-file, not both")
     text = body_file.read() if body_file is not None else body or ""
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"write the memo {title!r}", coder) as s:
         parsed = memo_service.parse_target(target) if target is not None else None
         info = memo_service.add_memo(s, title, text, parsed, coder)
     where = (f"on {info.target_kind} {info.target_name!r}" if info.target_name
@@ -220,12 +220,12 @@ def memos(project: str, target: str | None, search: str | None, fmt: str,
       qcode memos study.qcode --on project
       qcode memos study.qcode --on "code:Self-management" --format json
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p:
         if target is not None and ":" in target:
-            found = memo_service.list_memos(s, search=search,
-                                            target=memo_service.parse_target(target))
+            found = p.read(memo_service.list_memos, search=search,
+                           target=memo_service.parse_target(target))
         else:
-            found = memo_service.list_memos(s, target_kind=target, search=search)
+            found = p.read(memo_service.list_memos, target_kind=target, search=search)
     _emit_memos(found, chosen_format(fmt, as_json))
 
 
@@ -239,7 +239,7 @@ def delete_memo(project: str, memo_id: int) -> None:
     Example:
       qcode delete-memo study.qcode 7
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"delete memo {memo_id}") as s:
         info = memo_service.delete_memo(s, memo_id)
     note(f"deleted memo {memo_id} {info.title!r}")
 

@@ -28,8 +28,9 @@ def _said(status: service.BlindStatus) -> str:
 
 
 def _finish(project: str, source: str, coder: str | None) -> None:
-    with opened(project) as p, p.session() as s:
-        status = service.finish(s, source, coder or default_coder_name())
+    who = coder or default_coder_name()
+    with opened(project) as p, p.step(f"finish blind coding of {source}", who) as s:
+        status = service.finish(s, source, who)
     note(_said(status))
 
 
@@ -81,12 +82,14 @@ def blind(project: str, sources: tuple[str, ...], coder_names: tuple[str, str] |
         _finish(project, sources[0], coder)
         return
     if lifting:
-        with opened(project) as p, p.session() as s:
+        with opened(project) as p, p.step(
+                f"lift blind coding on {', '.join(sources) or 'every source'}") as s:
             lifted = service.lift(s, sources)
         note(f"lifted blind coding on {', '.join(lifted)}: every coding is visible again")
         return
     if coder_names is not None:
-        with opened(project) as p, p.session() as s:
+        with opened(project) as p, p.step(
+                f"code {', '.join(sources)} blind for {' and '.join(coder_names)}") as s:
             found = service.set_blind(s, sources, coder_names)
         for status in found:
             note(_said(status))

@@ -32,7 +32,7 @@ def add_code(project: str, name: str, description: str | None, colour: str | Non
       qcode add-code study.qcode "Consolidation over time" \\
           --description "Houses grow as families can pay" --color "#3cb44b"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"add code {name!r}") as s:
         edit.create_code(s, name, description, colour)
     note(f"added code {name!r}")
 
@@ -51,7 +51,7 @@ def rename_code(project: str, old: str, new: str) -> None:
     Example:
       qcode rename-code study.qcode "Self management" "Self-management"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"rename code {old!r} to {new!r}") as s:
         edit.rename_code(s, old, new)
     note(f"renamed code {old!r} to {new!r}")
 
@@ -67,7 +67,7 @@ def recolour_code(project: str, code_name: str, colour: str) -> None:
     Example:
       qcode recolour-code study.qcode "Self-management" "#4363d8"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"recolour code {code_name!r}") as s:
         edit.recolour_code(s, code_name, colour)
     note(f"code {code_name!r} is now {colour.strip().lower()}")
 
@@ -84,7 +84,7 @@ def describe_code(project: str, code_name: str, description: str) -> None:
       qcode describe-code study.qcode "Self-management" \\
           "Families organise and decide the building work themselves"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"describe code {code_name!r}") as s:
         edit.describe_code(s, code_name, description)
     note(f"described code {code_name!r}" if description.strip()
          else f"cleared the description of code {code_name!r}")
@@ -109,7 +109,8 @@ def merge_codes(project: str, source: str, target: str, dry_run: bool) -> None:
       qcode merge-codes study.qcode "Self management" "Self-management" --dry-run
       qcode merge-codes study.qcode "Self management" "Self-management"
     """
-    with opened(project) as p, p.session(rollback=dry_run) as s:
+    with opened(project) as p, p.step(f"merge code {source!r} into {target!r}",
+                                      dry_run=dry_run) as s:
         done = edit.merge_codes(s, source, target)
     extra = "".join(f", {_plural(n, w)} moved" for n, w in ((done.memos, "memo"),
                                                             (done.links, "axial link")) if n)
@@ -142,7 +143,9 @@ def move_codings(project: str, code_name: str, old: str, new: str, dry_run: bool
       qcode move-codings study.qcode "Self-management" \\
           --from "Participation" --to "Participation of households"
     """
-    with opened(project) as p, p.session(rollback=dry_run) as s:
+    with opened(project) as p, p.step(
+            f"move the codings of {code_name!r} from {old!r} to {new!r}",
+            dry_run=dry_run) as s:
         moved = edit.move_codings(s, code_name, old, new)
     action = "would re-file" if dry_run else "re-filed"
     tail = "; nothing was changed" if dry_run else ""
@@ -167,7 +170,7 @@ def add_subdivision(project: str, name: str, parent: str | None, kind: str,
           --parent "Inclusion criteria"
       qcode add-subdivision study.qcode "Income limits" --parent "Social approach"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"add subdivision {name!r}") as s:
         edit.create_subdivision(s, name, parent, kind, description)
     where = f"under {parent!r}" if parent else "at the top"
     note(f"added {kind.replace('_', ' ')} {name!r} {where}")
@@ -184,7 +187,7 @@ def rename_subdivision(project: str, old: str, new: str) -> None:
     Example:
       qcode rename-subdivision study.qcode "Particpation" "Participation"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"rename subdivision {old!r} to {new!r}") as s:
         edit.rename_subdivision(s, old, new)
     note(f"renamed subdivision {old!r} to {new!r}")
 
@@ -206,7 +209,7 @@ def move_subdivision(project: str, name: str, parent: str | None, top: bool) -> 
     """
     if (parent is None) == (not top):
         raise click.UsageError("give either --parent NODE or --top")
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"move subdivision {name!r}") as s:
         edit.move_subdivision(s, name, parent)
     note(f"moved {name!r} " + (f"under {parent!r}" if parent else "to the top"))
 
@@ -223,7 +226,7 @@ def describe_subdivision(project: str, name: str, description: str) -> None:
       qcode describe-subdivision study.qcode "Income limits" \\
           "Who may apply, by household income"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"describe subdivision {name!r}") as s:
         edit.describe_subdivision(s, name, description)
     note(f"described subdivision {name!r}" if description.strip()
          else f"cleared the description of subdivision {name!r}")
@@ -240,7 +243,7 @@ def recolour_subdivision(project: str, name: str, colour: str) -> None:
     Example:
       qcode recolour-subdivision study.qcode "Inclusion criteria" "#911eb4"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"recolour subdivision {name!r}") as s:
         edit.recolour_subdivision(s, name, colour)
     note(f"subdivision {name!r} is now {colour.strip().lower()}")
 
@@ -258,7 +261,7 @@ def delete_subdivision(project: str, name: str) -> None:
     Example:
       qcode delete-subdivision study.qcode "Unused idea"
     """
-    with opened(project) as p, p.session() as s:
+    with opened(project) as p, p.step(f"delete subdivision {name!r}") as s:
         edit.delete_subdivision(s, name)
     note(f"deleted subdivision {name!r}")
 

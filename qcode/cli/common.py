@@ -8,32 +8,24 @@ from contextlib import contextmanager
 import click
 
 from qcode.cli.output import note
-from qcode.services.backup import guarded
 from qcode.services.project import Project, open_project
 
 project_argument = click.argument("project", metavar="PROJECT")
 
 
 @contextmanager
-def opened(location: str, backup_before: str | None = None) -> Iterator[Project]:
+def opened(location: str) -> Iterator[Project]:
     """Open PROJECT (a .qcode file or a database URL), saying so if it was upgraded.
 
-    `backup_before` names a bulk operation (an import, a merge): a .qcode file is
-    backed up into its backups folder first, quietly, as every such command does. A
-    command that fails before committing, or changes nothing, leaves no copy behind
-    and evicts no older one (see qcode.services.backup.guarded); on a server there is
-    nothing to copy, pg_dump's job.
+    Bulk commands back the project up in their step (`Project.step(backup_before=...)`),
+    which names the copy in `qcode history`.
     """
     project = open_project(location)
     if project.backup:
         note(f"upgraded {location} to the current schema; the old file is kept as "
              f"{project.backup}")
     try:
-        if backup_before is None:
-            yield project
-        else:
-            with guarded(project, backup_before):
-                yield project
+        yield project
     finally:
         project.close()
 

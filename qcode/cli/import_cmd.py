@@ -58,14 +58,15 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     `qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`;
     a QualCoder project folder directly: `qcode import qualcoder PROJECT NAME.qda`.
 
-    Each file is one transaction: a refused file is reported and the others go in.
-    The same text imported twice is skipped. Exit code 1 if any file was refused.
+    The whole import is one step (`qcode undo` takes it back): a refused file is
+    reported and the others go in. The same text imported twice is skipped. Exit
+    code 1 if any file was refused.
 
     \b
     Example:
       qcode import study.qcode interviews/ --participants participants.csv
     """
-    with opened(project, backup_before="import") as opened_project:
+    with opened(project) as opened_project:
         total = len(collect_files(paths))
         with progress_bar(total, "importing") as update:
             report = import_paths(opened_project, list(paths), participants, coder,
@@ -133,7 +134,7 @@ def import_qdpx_cmd(project: str, file: Path, dry_run: bool, coder: str | None,
     """
     from qcode.interop.qdpx_import import import_qdpx
 
-    with opened(project, backup_before=None if dry_run else "qdpx-import") as opened_project:
+    with opened(project) as opened_project:
         summary = import_qdpx(opened_project, file, dry_run=dry_run, coder=coder)
     _print_summary(summary, as_json)
 
@@ -152,7 +153,7 @@ def import_qdc_cmd(project: str, file: Path, dry_run: bool, as_json: bool) -> No
     """
     from qcode.interop.qdc_import import import_qdc
 
-    with opened(project, backup_before=None if dry_run else "qdc-import") as opened_project:
+    with opened(project) as opened_project:
         summary = import_qdc(opened_project, file, dry_run=dry_run)
     _print_summary(summary, as_json)
 
@@ -179,8 +180,7 @@ def import_qualcoder_cmd(project: str, path: Path, dry_run: bool, coder: str | N
     """
     from qcode.interop.qualcoder_import import import_qualcoder
 
-    with opened(project, backup_before=None if dry_run else "qualcoder-import"
-                ) as opened_project:
+    with opened(project) as opened_project:
         summary = import_qualcoder(opened_project, path, dry_run=dry_run, coder=coder)
     _print_summary(summary, as_json)
 

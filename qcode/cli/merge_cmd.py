@@ -40,7 +40,7 @@ def merge(project: str, other: str, mappings: tuple[str, ...], dry_run: bool, fm
         if not sep or not theirs.strip() or not ours.strip():
             raise InputError(f"--map {item!r}: write THEIRS=OURS, e.g. --map 'Self help=Self-help'")
         code_map[theirs.strip()] = ours.strip()
-    with opened(project, backup_before=None if dry_run else "merge") as target, \
+    with opened(project) as target, \
             opened(other) as theirs_project:
         report = merge_projects(target, theirs_project, code_map, dry_run=dry_run)
     kinds = sorted(set(report.added) | set(report.already_here))

@@ -48,7 +48,7 @@ def import_(project: str, sheets: tuple[Path, ...], coder: str | None, dry_run: 
     Example:
       qcode sheet import study.qcode coding.xlsx --json > sheet-report.json
     """
-    with opened(project, backup_before=None if dry_run else "sheet-import") as p:
+    with opened(project) as p:
         report = import_sheets(p, list(sheets), coder, dry_run)
     if as_json or fmt == "json":
         click.echo(json.dumps(_summary(report), ensure_ascii=False, indent=2))

@@ -1,4 +1,4 @@
-"""`qcode import`: transcripts from files and folders, one transaction per file."""
+"""`qcode import`: transcripts from files and folders, all of them one step."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, QcodeError
 from qcode.ingest.formats import READERS
 from qcode.ingest.limits import check_file_size, check_text
 from qcode.ingest.manifest import read_manifest
-from qcode.services.cases import ManifestResult, apply_manifest
+from qcode.services.cases import ManifestResult, store_manifest
+from qcode.services.lookup import hold_sqlite_writer
 from qcode.services.project import Project
-from qcode.services.sources import NewSource, add_source
+from qcode.services.sources import NewSource, store_source
+from qcode.services.steps import relabel
 
 Progress = Callable[[int, int, Path], None]
 
@@ -60,22 +63,32 @@ def import_paths(
 ) -> ImportReport:
     """Import every transcript under `paths`, then link cases from `participants`.
 
-    The manifest is read before anything is stored, so a bad manifest changes nothing.
-    Each file is its own transaction: a refused file is reported, the others go in.
+    One step, backed up first: `qcode undo` takes the whole import back. The manifest
+    is read before anything is stored, so a bad manifest changes nothing. A refused
+    file is reported and the others go in (each file is a savepoint of the step).
     """
     cases = read_manifest(participants) if participants is not None else None
     files = collect_files(paths)
     report = ImportReport()
-    for n, path in enumerate(files, start=1):
-        report.items.append(_import_one(project, path, coder))
-        if progress is not None:
-            progress(n, len(files), path)
-    if cases is not None:
-        report.manifest = apply_manifest(project, cases)
+    with project.step(f"import {len(files)} files", coder, backup_before="import") as session:
+        for n, path in enumerate(files, start=1):
+            report.items.append(_import_one(session, path, coder))
+            if progress is not None:
+                progress(n, len(files), path)
+        if cases is not None:
+            report.manifest = store_manifest(session, cases)
+        relabel(session, _label(report, participants))
     return report
 
 
-def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
+def _label(report: ImportReport, participants: Path | None) -> str:
+    imported = [item.source for item in report.items if item.status == "imported"]
+    what = (f"import {imported[0]}" if len(imported) == 1
+            else f"import {len(imported)} transcripts")
+    return what + (f" and the participants in {participants.name}" if participants else "")
+
+
+def _import_one(session: Session, path: Path, coder: str | None) -> ImportItem:
     reader = READERS.get(path.suffix.lower())
     try:
         if not path.is_file():
@@ -90,25 +103,18 @@ def _import_one(project: Project, path: Path, coder: str | None) -> ImportItem:
         check_file_size(path, "transcript")  # before reading: a 2 GB file is refused at once
         document = read(path)
         check_text(document.text, str(path))
-        added = add_source(
-            project,
-            NewSource(
-                name=path.stem,
-                text=document.text,
-                format=fmt,
-                original_filename=path.name,
-                encoding=document.encoding,
-                turns=document.turns,
-                pages=document.pages,
-            ),
-            coder,
-        )
+        hold_sqlite_writer(session)  # a savepoint must not open the transaction itself
+        with session.begin_nested():
+            added = store_source(session, NewSource(
+                name=path.stem, text=document.text, format=fmt, original_filename=path.name,
+                encoding=document.encoding, turns=document.turns, pages=document.pages,
+            ), coder)
     except QcodeError as exc:
         return ImportItem(path, "refused", detail=str(exc))
     except OSError as exc:  # a reader met a damaged file (a zip seeking past its end)
         return ImportItem(path, "refused", detail=f"{path}: cannot read the file ({exc}); "
                                                   "is it damaged? save it again")
-    except DBAPIError as exc:  # the file's transaction was rolled back as a whole
+    except DBAPIError as exc:  # the file's savepoint was rolled back as a whole
         return ImportItem(path, "refused", detail=f"{path}: the store refused it ({exc.orig})")
     if not added.imported:
         return ImportItem(path, "duplicate", added.name, f"same text as {added.duplicate_of}")

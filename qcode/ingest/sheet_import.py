@@ -76,7 +76,9 @@ def import_sheets(
         placements.append((quote, prefer, _given(quote, prefer, corpus)
                            or corpus.place(quote.text, prefer)))
     report = SheetReport(dry_run=dry_run)
-    with project.session(rollback=dry_run) as session:
+    names = ", ".join(path.name for path in paths)
+    with project.step(f"import the coding sheet {names}", coder, dry_run=dry_run,
+                      backup_before="sheet-import") as session:
         batch = CodingBatch(session)
         for quote, prefer, placement in placements:
             for coding in quote.codings:

@@ -47,7 +47,7 @@ def export_qdc(project: Project, path: Path) -> CodebookSummary:
         InputError: The project has neither codes nor subdivisions; the schema needs
             at least one code.
     """
-    with project.session(rollback=True) as session:
+    with project.reading() as session:
         book = read_codebook(session)
     if not book.codes and not book.nodes:
         raise InputError("the codebook is empty: define codes or subdivisions first")

@@ -110,7 +110,8 @@ def import_qdc(project: Project, path: Path, dry_run: bool = False) -> ImportSum
         raise InputError(f"{path}: the root element is <{local(root.tag)}>, not <CodeBook>; "
                          "is it a .qdpx project? use `qcode import qdpx`")
     summary = ImportSummary(str(path), dry_run)
-    with project.session(rollback=dry_run) as session:
+    with project.step(f"import the codebook {path.name}", dry_run=dry_run,
+                      backup_before="qdc-import") as session:
         targets = import_codebook(session, root, summary)
         for set_element in _sets(root):
             keep_set_as_memo(session, set_element, targets, {}, summary)

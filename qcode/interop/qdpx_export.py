@@ -237,7 +237,7 @@ def export_qdpx(project: Project, path: Path) -> ExportSummary:
         What was written, with the unanchored quotes (written as Notes) listed.
     """
     summary = ExportSummary(str(path))
-    with project.session(rollback=True) as session:
+    with project.reading() as session:
         root, texts = _Writer(session, summary).project()
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     _write_zip(path, xml, texts)

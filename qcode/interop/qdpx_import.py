@@ -113,7 +113,8 @@ def import_qdpx(project: Project, path: Path, dry_run: bool = False,
             raise InputError(f"{path}: {archive.qde_name} holds <{local(root.tag)}>, not a "
                              "<Project>; export the project again")
         summary = ImportSummary(str(path), dry_run)
-        with project.session(rollback=dry_run) as session:
+        with project.step(f"import the REFI-QDA project {path.name}", coder, dry_run=dry_run,
+                          backup_before="qdpx-import") as session:
             _Importer(session, archive, root, summary, coder).run()
     return summary
 

@@ -129,7 +129,8 @@ def import_qualcoder(project: Project, path: Path, dry_run: bool = False,
     database = find_database(path)
     tables = read_tables(database)
     summary = ImportSummary(str(path), dry_run)
-    with project.session(rollback=dry_run) as session:
+    with project.step(f"import the QualCoder project {path.name}", coder, dry_run=dry_run,
+                      backup_before="qualcoder-import") as session:
         _Importer(session, tables, summary, coder).run()
     return summary
 

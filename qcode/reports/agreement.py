@@ -234,7 +234,7 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
     """
     if not 1 <= overlap <= 100:
         raise InputError(f"--overlap {overlap}: give a percentage from 1 to 100")
-    with project.session() as session:
+    with project.reading() as session:
         a_id, b_id = coder_ids(session, [coder_a, coder_b])
         code_ids = [lookup.code(session, name)[0].id for name in codes] or None
         found = load_scope(session, (a_id, b_id), sources, code_ids)

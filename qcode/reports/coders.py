@@ -23,7 +23,7 @@ def coders(project: Project) -> pd.DataFrame:
     who only imported sources is listed with zeros, so nobody's name goes missing.
     Rows are in name order.
     """
-    with project.session() as session:
+    with project.reading() as session:
         names = dict(session.execute(select(Coder.id, Coder.name)).all())
         codings = {
             coder_id: (n, quotes, first, last)

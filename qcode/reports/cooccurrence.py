@@ -51,7 +51,7 @@ def cooccurrence(project: Project, of: str = "subdivision", mode: str = "coding"
             .group_by(a.c.name, b.c.name)
         )
     own = select(items.c.name, func.count(distinct(items.c.coding_id))).group_by(items.c.name)
-    with project.session() as session:
+    with project.reading() as session:
         pairs = session.execute(query).all()
         totals = {name: n for name, n in session.execute(own).all()}
     names = sorted(totals, key=natural_key)

@@ -94,14 +94,14 @@ def mentions(
     """
     filters = filters or Filters()
     if filters.viewer is not None:
-        with project.session() as session:
+        with project.reading() as session:
             if not blind.hidden_sources(session, filters.viewer):
                 filters = replace(filters, viewer=None)  # nothing hidden: fast counts hold
     unit = unit or ("quotes" if distinct_quotes else "mentions")
     if across is None and unit == "mentions" and _tree_dimension(by) and _only_subtree(filters):
-        with project.session() as session:
+        with project.reading() as session:
             return _one_way(_tree_counts(session, by, filters), _label(by), decimals)
-    with project.session() as session:
+    with project.reading() as session:
         base = _base(session, filters)
         dims = [_dimension(session, base, by, filters, "a")]
         if across is not None:

@@ -25,7 +25,7 @@ from qcode.store.models import (
 def interview_order(project: Project) -> list[tuple[int, str, date | None]]:
     """(source id, name, date) in interview order: by the earliest date-typed case
     attribute of each source's cases (an "interview date"), then by name."""
-    with project.session() as session:
+    with project.reading() as session:
         dates = dict(
             session.execute(
                 select(SourceCase.source_id, func.min(CaseAttribute.value_date))
@@ -45,7 +45,7 @@ def saturation(project: Project) -> pd.DataFrame:
     """Per interview, in interview order: codes and subdivisions used there for the
     first time, and the running totals. Levelling-off totals suggest saturation."""
     order = interview_order(project)
-    with project.session() as session:
+    with project.reading() as session:
         code_use = session.execute(
             select(Quote.source_id, Coding.code_id)
             .join(Quote, Quote.id == Coding.quote_id)
@@ -87,7 +87,7 @@ def _by_source(pairs: object) -> dict[int, set[int]]:
 def codebook(project: Project) -> pd.DataFrame:
     """Every code: description, codings, quotes, sources, where it is filed most, and
     when it was first and last used."""
-    with project.session() as session:
+    with project.reading() as session:
         counts = session.execute(
             select(
                 Code.name, Code.description, func.count(Coding.id),

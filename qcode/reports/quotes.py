@@ -98,14 +98,14 @@ def _joined(query: Select[Any]) -> Select[Any]:
 
 def count_quotes(project: Project, wanted: QuoteFilter) -> int:
     """How many codings the filter lets through."""
-    with project.session() as session:
+    with project.reading() as session:
         query = _filtered(session, wanted, _joined(select(func.count()).select_from(Coding)))
         return int(session.scalar(query) or 0)
 
 
 def quote_page(project: Project, wanted: QuoteFilter, offset: int, limit: int) -> list[QuoteRow]:
     """One page of the filtered codings, by source, then position in the text."""
-    with project.session() as session:
+    with project.reading() as session:
         query = _filtered(session, wanted, _rows_query()).order_by(*_ORDER)
         return [QuoteRow(*row) for row in session.execute(query.offset(offset).limit(limit))]
 
@@ -116,7 +116,7 @@ def quote_order(project: Project, wanted: QuoteFilter) -> list[int]:
     Sorting 100,000 codings for every page costs a quarter to half a second a page;
     holding their ids (a few MB, not the table) makes each page a lookup by key.
     """
-    with project.session() as session:
+    with project.reading() as session:
         query = _filtered(session, wanted, _joined(select(Coding.id).select_from(Coding)))
         return list(session.scalars(query.order_by(*_ORDER)))
 
@@ -125,7 +125,7 @@ def quote_rows(project: Project, coding_ids: Sequence[int]) -> list[QuoteRow]:
     """The rows of these codings, in the order given."""
     if not coding_ids:
         return []
-    with project.session() as session:
+    with project.reading() as session:
         found = {row[0]: QuoteRow(*row) for row in session.execute(
             _rows_query().where(Coding.id.in_(coding_ids)))}
     return [found[i] for i in coding_ids if i in found]

@@ -519,7 +519,7 @@ def search(project: Project, query: SearchQuery, limit: int | None = None,
     if limit is not None and limit < 1:
         raise InputError(f"limit {limit}: give 1 or more hits, or no limit")
     indexed = search_index.ensure_index(project)
-    with project.session() as session:
+    with project.reading() as session:
         searcher = _Searcher(session, project.location, query, indexed)
         found = list(searcher.scan(limit))
         cases = _cases(session, [f.source_id for f in found])
@@ -567,7 +567,7 @@ def plan(project: Project, query: SearchQuery, unit: str = "hit") -> list[Planne
         raise InputError("give words to search for, or a speaker whose turns to code")
     indexed = search_index.ensure_index(project)
     planned: dict[tuple[int, int, int], PlannedSpan] = {}
-    with project.session() as session:
+    with project.reading() as session:
         searcher = _Searcher(session, project.location, query, indexed)
         for source in searcher.scan(None):
             units = TextUnits(source.text, source.turns, source.language)

@@ -118,7 +118,7 @@ def terms(project: Project, by: str = "subdivision", top: int = 10) -> pd.DataFr
 
 def _quotes(project: Project, by: str) -> list[_Quote]:
     default = project_summary(project).language
-    with project.session() as session:
+    with project.reading() as session:
         if by == "code":
             query = select(Code.name, Quote.text, Quote.source_id).join(
                 Coding, Coding.quote_id == Quote.id).join(Code, Code.id == Coding.code_id)
@@ -140,7 +140,7 @@ def _quotes(project: Project, by: str) -> list[_Quote]:
 def kwic(project: Project, term: str, width: int = 40) -> pd.DataFrame:
     """Keyword in context: every place in the sources where `term` (or its lemma) occurs."""
     default = project_summary(project).language
-    with project.session() as session:
+    with project.reading() as session:
         sources = session.execute(select(Source.id, Source.name, Source.text)).all()
         languages = source_languages(session)
     wanted = term.strip().lower()

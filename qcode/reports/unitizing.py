@@ -429,7 +429,7 @@ def unitizing(project: Project, coders: Sequence[str], sources: Sequence[str] = 
         InputError: Fewer than two coders, one named twice, or no code to compare under
             the subdivision.
     """
-    with project.session() as session:
+    with project.reading() as session:
         ids = coder_ids(session, coders)
         code_ids = [lookup.code(session, name)[0].id for name in codes] or None
         subdivision_name = None

@@ -25,5 +25,5 @@ def change_stamp(project: Project) -> tuple[object, ...]:
         select(func.count()).select_from(Code),
         select(func.count()).select_from(Subdivision),
     )
-    with project.session() as session:
+    with project.reading() as session:
         return tuple(session.execute(select(*(p.scalar_subquery() for p in parts))).one())

@@ -11,15 +11,15 @@ twice changes nothing the second time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, name_key, natural_key
-from qcode.services import backup, history
+from qcode.services import steps
 from qcode.services.cases import CaseRow, link_source, upsert_case
 from qcode.services.coding import CodingBatch, CodingRequest, add_coding
 from qcode.services.project import Project
@@ -90,18 +90,14 @@ def autocode(project: Project, spans: Sequence[AutoSpan], code: str, *,
                          "left out)")
     label = action_label(code, query or "chosen spans", len(spans))
     result = AutocodeResult(label=label)
-    if dry_run:
-        with project.session(rollback=True) as session:
-            _code_all(session, spans, code, subdivision, other_subdivisions, emphasis, notes,
-                      coder, result)
-        return result
     # A run that fails or codes nothing new leaves no copy behind and evicts none.
-    with (backup.guarded(project, "auto-code") if take_backup else nullcontext()) as made, \
-            history.action(project, label, coder) as session:
+    with project.step(label, coder, dry_run=dry_run,
+                      backup_before="auto-code" if take_backup else None) as session:
         _code_all(session, spans, code, subdivision, other_subdivisions, emphasis, notes,
                   coder, result)
-    if made is not None and made.path is not None and made.path.exists():
-        result.backup = str(made.path)
+        made = steps.backup_made(session)
+    if made is not None and Path(made).exists():
+        result.backup = made
     return result
 
 
@@ -173,8 +169,8 @@ def speaker_as_case(project: Project, speaker: str, case: str | None = None,
     key = clean_name(case or speaker)
     if not key:
         raise InputError("give the speaker whose sources to tie to a case")
-    with history.action(project, f"tie the sources of speaker {speaker!r} to case {key!r}",
-                        coder) as session:
+    with project.step(f"tie the sources of speaker {speaker!r} to case {key!r}",
+                      coder) as session:
         labels = speaker_labels(session, speaker)
         new_case = session.scalars(select(Case).where(Case.key == key)).first() is None
         found = upsert_case(session, CaseRow(key=key))

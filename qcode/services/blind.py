@@ -9,8 +9,7 @@ hidden any more; lifting removes the listing altogether.
 This is a guard against peeking by accident, not access control: whoever switches to
 another coder's name sees what that coder sees.
 
-The write functions work inside the caller's transaction (`history.action` in the
-TUI, so finishing can be undone; `Project.session()` in the CLI).
+The write functions work inside the caller's step, so finishing can be undone.
 """
 
 from __future__ import annotations
@@ -90,14 +89,14 @@ def statuses(session: Session, sources: Iterable[int] | None = None) -> list[Bli
 
 def blind_status(project: Project, sources: Sequence[str] = ()) -> list[BlindStatus]:
     """The blind sources of the project, or of the named ones (by name or id)."""
-    with project.session() as session:
+    with project.reading() as session:
         ids = [lookup.source(session, ref).id for ref in sources] if sources else None
         return statuses(session, ids)
 
 
 def source_status(project: Project, source_id: int) -> BlindStatus | None:
     """The blind status of one source, or None when it is not blind-coded."""
-    with project.session() as session:
+    with project.reading() as session:
         found = statuses(session, [source_id])
     return found[0] if found else None
 
@@ -135,7 +134,7 @@ def visible_to(session: Session, coder: str | None) -> ColumnElement[bool] | Non
 
 def hidden_names(project: Project, coder: str) -> list[str]:
     """Names of the sources where `coder` sees only their own codings, for the UI."""
-    with project.session() as session:
+    with project.reading() as session:
         ids = hidden_sources(session, coder)
         return [s.source for s in statuses(session, ids)] if ids else []
 

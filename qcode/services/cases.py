@@ -50,22 +50,27 @@ def apply_manifest(project: Project, rows: Sequence[CaseRow]) -> ManifestResult:
     without files is linked to every source whose file name starts with its key
     ("IP4_interview.txt" belongs to IP4, never to IP40).
     """
-    with project.session() as session:
-        sources = session.execute(select(Source.id, Source.original_filename, Source.name)).all()
-        links, unmatched = 0, []
-        for row in rows:
-            case = _upsert_case(session, row)
-            if row.files:
-                wanted = {f.casefold() for f in row.files}
-                ids = [s.id for s in sources if (s.original_filename or "").casefold() in wanted]
-                found = {(s.original_filename or "").casefold() for s in sources if s.id in ids}
-                unmatched += [f for f in row.files if f.casefold() not in found]
-            else:
-                starts = re.compile(rf"{re.escape(row.key)}(?![0-9A-Za-z])", re.IGNORECASE)
-                ids = [s.id for s in sources if starts.match(s.original_filename or s.name)]
-            for source_id in ids:
-                links += _link(session, source_id, case.id)
-        return ManifestResult(len(rows), links, unmatched)
+    with project.step(f"apply a participants list of {len(rows)} cases") as session:
+        return store_manifest(session, rows)
+
+
+def store_manifest(session: Session, rows: Sequence[CaseRow]) -> ManifestResult:
+    """`apply_manifest` inside the caller's step (an import applies it with its files)."""
+    sources = session.execute(select(Source.id, Source.original_filename, Source.name)).all()
+    links, unmatched = 0, []
+    for row in rows:
+        case = _upsert_case(session, row)
+        if row.files:
+            wanted = {f.casefold() for f in row.files}
+            ids = [s.id for s in sources if (s.original_filename or "").casefold() in wanted]
+            found = {(s.original_filename or "").casefold() for s in sources if s.id in ids}
+            unmatched += [f for f in row.files if f.casefold() not in found]
+        else:
+            starts = re.compile(rf"{re.escape(row.key)}(?![0-9A-Za-z])", re.IGNORECASE)
+            ids = [s.id for s in sources if starts.match(s.original_filename or s.name)]
+        for source_id in ids:
+            links += _link(session, source_id, case.id)
+    return ManifestResult(len(rows), links, unmatched)
 
 
 def _upsert_case(session: Session, row: CaseRow) -> Case:
@@ -125,7 +130,7 @@ def link_source(session: Session, source_id: int, case_id: int) -> bool:
 
 def list_cases(project: Project) -> list[CaseInfo]:
     """Every case with its sources and attribute values."""
-    with project.session() as session:
+    with project.reading() as session:
         cases = session.scalars(select(Case).order_by(Case.id)).all()
         names = dict(session.execute(select(Attribute.id, Attribute.name)).all())
         result = []

@@ -35,8 +35,7 @@ from sqlalchemy.orm import Session
 from qcode.anchor import Corpus, nearest
 from qcode.errors import QcodeError
 from qcode.names import name_key
-from qcode.services import lookup
-from qcode.services.backup import guarded
+from qcode.services import lookup, steps
 from qcode.services.project import Project
 from qcode.services.sources import content_hash, word_count
 from qcode.store.ddl import quote_bounds_statements
@@ -104,7 +103,7 @@ def _issue(kind: str, where: str, detail: str, fix: Fix | None = None) -> _Issue
 def check(project: Project) -> CheckReport:
     """Run every check; change nothing."""
     report = CheckReport()
-    with project.session(rollback=True) as session:
+    with project.reading() as session:
         report.findings = [i.finding for i in _collect(session, report.notes)]
     return report
 
@@ -116,11 +115,15 @@ def repair(project: Project) -> CheckReport:
     """
     report = CheckReport()
     notes: list[str] = []
-    with project.session(rollback=True) as session:
+    with project.reading() as session:
         wanted = any(i.fix for i in _collect(session, notes))
     if wanted:
-        with guarded(project, "repair") as made, project.session() as session:
-            report.backup = made.path
+        # Repairs mend rows in ways that cannot be replayed (raw SQL on damaged rows):
+        # history lists the step with the copy made before it.
+        with project.step("repair the project", undoable=False,
+                          backup_before="repair") as session:
+            made = steps.backup_made(session)
+            report.backup = Path(made) if made else None
             # The write lock first: nobody changes what was found before it is fixed.
             lookup.hold_sqlite_writer(session)
             for issue in _collect(session, []):

@@ -48,7 +48,7 @@ class CodebookEntry:
 def define_codes(project: Project, codes: Sequence[tuple[str, str | None]]) -> int:
     """Create the named codes (with descriptions) that do not exist yet."""
     created = 0
-    with project.session() as session:
+    with project.step(f"define {len(codes)} codes") as session:
         for name, description in codes:
             code, new = lookup.code(session, name, create=True)
             if new:
@@ -60,7 +60,7 @@ def define_codes(project: Project, codes: Sequence[tuple[str, str | None]]) -> i
 def define_subdivisions(project: Project, entries: Sequence[CodebookEntry]) -> int:
     """Create groups, factor groups and subdivisions along the paths given."""
     created = 0
-    with project.session() as session:
+    with project.step(f"define {len(entries)} subdivisions") as session:
         for entry in entries:
             parent = None
             for name, kind in (
@@ -79,7 +79,7 @@ def define_subdivisions(project: Project, entries: Sequence[CodebookEntry]) -> i
 
 
 def list_codes(project: Project) -> list[CodeInfo]:
-    with project.session() as session:
+    with project.reading() as session:
         counts = (
             select(Coding.code_id, func.count().label("n")).group_by(Coding.code_id).subquery()
         )
@@ -93,7 +93,7 @@ def list_codes(project: Project) -> list[CodeInfo]:
 
 def list_subdivisions(project: Project) -> list[SubdivisionInfo]:
     """The tree in depth-first order, each node with its own (not rolled-up) mentions."""
-    with project.session() as session:
+    with project.reading() as session:
         counts = dict(
             session.execute(
                 select(CodingSubdivision.subdivision_id, func.count()).group_by(
@@ -125,7 +125,7 @@ def list_subdivisions(project: Project) -> list[SubdivisionInfo]:
 
 def delete_code(project: Project, name: str) -> None:
     """Delete a code that has no codings; one with codings is refused, never orphaned."""
-    with project.session() as session:
+    with project.step(f"delete code {name!r}") as session:
         remove_code(session, name)
 
 
@@ -156,7 +156,7 @@ def factor_groups(project: Project) -> dict[str, str]:
 
 def code_placements(project: Project) -> list[tuple[int, str, int]]:
     """(subdivision id, code name, codings) for every code filed under a subdivision."""
-    with project.session() as session:
+    with project.reading() as session:
         rows = session.execute(
             select(CodingSubdivision.subdivision_id, Code.name, func.count())
             .join(Coding, Coding.id == CodingSubdivision.coding_id)

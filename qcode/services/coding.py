@@ -85,13 +85,19 @@ def code_span(project: Project, request: CodingRequest) -> CodingResult:
     """
     for attempt in range(RETRIES):
         try:
-            with project.session() as session:
+            with project.step(_label(request), request.coder) as session:
                 return add_coding(session, request)
         except DBAPIError as exc:
             if attempt == RETRIES - 1 or getattr(exc.orig, "sqlstate", None) not in (
                     _RETRY_STATES):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _label(request: CodingRequest) -> str:
+    where = (f"{request.source} {request.start}-{request.end}" if request.start is not None
+             else "an unanchored quote")
+    return f"code {where} as {request.code!r}"
 
 
 class CodingBatch:
@@ -332,7 +338,7 @@ def list_codings(project: Project, unanchored_only: bool = False,
     )
     if unanchored_only:
         query = query.where(Quote.anchor == "unanchored")
-    with project.session() as session:
+    with project.reading() as session:
         visible = blind.visible_to(session, viewer)
         if visible is not None:
             query = query.where(visible)
@@ -380,7 +386,7 @@ def anchor_coding(project: Project, coding_id: int, source_ref: str, start: int,
     If the span already has a quote, the codings join it (one already there is kept,
     not doubled) and the unanchored quote goes; otherwise the quote itself moves.
     """
-    with project.session() as session:
+    with project.step(f"anchor coding {coding_id} at {source_ref} {start}-{end}") as session:
         coding = session.get(Coding, coding_id)
         if coding is None:
             raise InputError(f"no coding {coding_id}; `qcode codings --unanchored` lists them")
@@ -416,7 +422,7 @@ def anchor_coding(project: Project, coding_id: int, source_ref: str, start: int,
 
 def coder_names(project: Project) -> list[str]:
     """The names of everyone who has coded, in name order."""
-    with project.session() as session:
+    with project.reading() as session:
         return list(session.scalars(
             select(Coder.name).where(Coder.id.in_(select(Coding.coder_id))).order_by(Coder.name)
         ))

@@ -1,7 +1,6 @@
 """Changing codings one at a time, as the workbench does: edit, recode, file, remove.
 
-Each function works inside the caller's transaction (`history.action` in the TUI, so it
-can be undone) and writes through ORM objects only, deleting child rows itself.
+Each function works inside the caller's step (`Project.step`), so it can be undone.
 """
 
 from __future__ import annotations
@@ -130,7 +129,7 @@ def source_spans(project: Project, source_id: int, coder: str | None = None,
     `viewer` is who looks: where they code the source blind and not everyone has
     finished, only their own codings are drawn (see `qcode.services.blind`).
     """
-    with project.session() as session:
+    with project.reading() as session:
         return spans_in(session, source_id, coder=coder, viewer=viewer)
 
 
@@ -176,11 +175,12 @@ def spans_in(session: Session, source_id: int, coding_ids: Sequence[int] | None 
 
 def recent_codes(project: Project, coder: str | None = None) -> list[str]:
     """Every code name, the coder's most recently used first, then the rest by name."""
-    with project.session() as session:
-        who = lookup.coder(session, coder)
+    with project.reading() as session:
+        who = lookup.known_coder(session, coder)  # a reader adds no coder
         last_used = (
             select(Coding.code_id, func.max(Coding.id).label("last"))
-            .where(Coding.coder_id == who.id).group_by(Coding.code_id).subquery()
+            .where(Coding.coder_id == (who.id if who else None))
+            .group_by(Coding.code_id).subquery()
         )
         rows = session.execute(
             select(Code.name, last_used.c.last)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from qcode.names import name_key
 from qcode.services import lookup
 from qcode.services.cases import CaseRow, link_source, upsert_case
-from qcode.services.project import Project
+from qcode.services.project import Project, describe_location
 from qcode.services.sources import free_source_name
 from qcode.store.models import (
     Attribute,
@@ -69,7 +69,9 @@ def merge(target: Project, other: Project, code_map: Mapping[str, str] | None = 
     """
     report = MergeReport()
     mapped = {name_key(k): v for k, v in (code_map or {}).items()}
-    with other.session() as theirs, target.session(rollback=dry_run) as ours:
+    with other.reading() as theirs, target.step(
+            f"merge in {describe_location(other.location)}", dry_run=dry_run,
+            backup_before="merge") as ours:
         _Merger(theirs, ours, mapped, report).run()
     return report
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
@@ -33,11 +33,12 @@ class Project:
     backup: str | None = field(default=None)
 
     @contextmanager
-    def session(self, rollback: bool = False) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error.
+    def transaction(self, rollback: bool = False) -> Iterator[Session]:
+        """One raw transaction, for the step machinery only (qcode.services.steps and
+        history): everything else writes through `step` and reads through `reading`.
 
-        With `rollback` it is always rolled back: a dry run sees every effect and
-        keeps none.
+        Committed when the block ends, rolled back on any error; with `rollback` it is
+        always rolled back.
         """
         with Session(self.engine, expire_on_commit=False) as session:
             with session.begin() as transaction:
@@ -45,13 +46,46 @@ class Project:
                 if rollback:
                     transaction.rollback()
 
+    def step(self, label: str, coder: str | None = None, *, dry_run: bool = False,
+             undoable: bool = True, backup_before: str | None = None,
+             ) -> AbstractContextManager[Session]:
+        """One user-visible change: a transaction recorded for undo (see
+        qcode.services.steps.step)."""
+        from qcode.services.steps import step
+
+        return step(self, label, coder, dry_run=dry_run, undoable=undoable,
+                    backup_before=backup_before)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction, always rolled back: what reports and lists use.
+
+        The database refuses any write in it (SQLite's query_only, PostgreSQL's READ
+        ONLY transaction), so a change can only come through a step.
+        """
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin() as transaction:
+                connection = session.connection()
+                raw: Any = connection.connection.dbapi_connection
+                sqlite = connection.dialect.name == "sqlite"
+                if sqlite:
+                    raw.execute("PRAGMA query_only = 1")
+                else:
+                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+                try:
+                    yield session
+                finally:
+                    if sqlite:  # the pooled connection must write again for the next user
+                        raw.execute("PRAGMA query_only = 0")
+                    transaction.rollback()
+
     def read(self, query: Callable[Concatenate[Session, P], T], *args: P.args,
              **kwargs: P.kwargs) -> T:
-        """Run a service function that takes a session, in its own short transaction.
+        """Run a service function that takes a session, in its own read-only transaction.
 
         For callers above the services (the TUI) that must not handle sessions.
         """
-        with self.session() as session:
+        with self.reading() as session:
             return query(session, *args, **kwargs)
 
     def close(self) -> None:
@@ -121,7 +155,7 @@ def _disposed_on_error(engine: Engine, failure: str) -> Iterator[None]:
 
 
 def project_summary(project: Project) -> ProjectSummary:
-    with project.session() as session:
+    with project.reading() as session:
         info = session.scalars(select(ProjectInfo)).one()
         return ProjectSummary(info.name, info.language, info.schema_version, project.location)
 

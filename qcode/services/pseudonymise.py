@@ -25,9 +25,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -35,7 +35,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qcode.errors import InputError, NotFoundError
-from qcode.services import backup, lookup, search_index
+from qcode.services import lookup, search_index, steps
 from qcode.services.project import Project
 from qcode.services.source_edit import EditResult, apply_edit, forget_steps_on
 from qcode.services.sources import free_source_name
@@ -213,7 +213,7 @@ def _refuse_loops(mappings: Sequence[Mapping], where: str) -> None:
 
 def stored_mappings(project: Project) -> list[Mapping]:
     """The mapping kept in the project, by original."""
-    with project.session() as session:
+    with project.reading() as session:
         return _stored(session)
 
 
@@ -261,13 +261,11 @@ def pseudonymise(project: Project, mappings: Sequence[Mapping] = (), *,
     checked = check_mappings(mappings)
     # Whatever can refuse does so before the backup: a bad map leaves no copy behind
     # and rotates no good one away.
-    with project.session(rollback=True) as session:
+    with project.step("check the pseudonym mapping", dry_run=True) as session:
         _mapping_table(session, checked)
     # A run that fails, or finds nothing to change, leaves no copy behind (`guarded`).
-    guard: AbstractContextManager[backup.BackupResult | None] = (
-        backup.guarded(project, "pseudonymise") if take_backup and not dry_run
-        else nullcontext())
-    with guard as made, project.session(rollback=dry_run) as session:
+    with project.step("pseudonymise the project", coder, dry_run=dry_run,
+                      backup_before="pseudonymise" if take_backup else None) as session:
         table = _mapping_table(session, checked)
         matcher = Matcher(table, ignore_case)
         who = lookup.coder(session, coder)
@@ -295,8 +293,9 @@ def pseudonymise(project: Project, mappings: Sequence[Mapping] = (), *,
         report.fields["unanchored quotes"] += _replace_in(
             session, "unanchored quotes", Quote.text, matcher, Quote.anchor == "unanchored")
         report.kept = _kept(session, matcher)
-    if made is not None and made.path is not None and made.path.exists():
-        report.backup = str(made.path)  # kept: the run changed the project
+        made = steps.backup_made(session)
+    if made is not None and Path(made).exists():
+        report.backup = made  # kept: the run changed the project
     return report
 
 
@@ -427,13 +426,13 @@ _RENAMES = {"code": "qcode rename-code", "subdivision": "qcode rename-subdivisio
 
 def names_kept(project: Project, ignore_case: bool = False) -> dict[str, list[str]]:
     """Case keys, code and subdivision names, coders... that hold a mapped original."""
-    with project.session() as session:
+    with project.reading() as session:
         return _kept(session, Matcher(_stored(session), ignore_case))
 
 
 def names_left(project: Project, ignore_case: bool = False) -> dict[str, int]:
     """Mapped originals still found in the sources' texts, with how often."""
-    with project.session() as session:
+    with project.reading() as session:
         matcher = Matcher(_stored(session), ignore_case)
         left: Counter[str] = Counter()
         for (value,) in session.execute(select(Source.text)):
@@ -449,7 +448,8 @@ def drop_mapping(project: Project) -> DropReport:
     texts in its storage until it merges it), and a .qcode file is then compacted
     (VACUUM), so the deleted rows are not left readable inside the file.
     """
-    with project.session() as session:
+    # Not undoable: taking it back would bring back the names it exists to remove.
+    with project.step("drop the pseudonym mapping", undoable=False) as session:
         table = _stored(session)
         if not table:
             raise NotFoundError("this project holds no pseudonym mapping; nothing to drop")
@@ -459,8 +459,8 @@ def drop_mapping(project: Project) -> DropReport:
                     if matcher.search(v.text) or matcher.search(v.quotes)]
         for version in versions:
             session.delete(version)
-        steps = [a for a in session.scalars(select(Action)) if matcher.search(a.changes)]
-        for step in steps:
+        dropped = [a for a in session.scalars(select(Action)) if matcher.search(a.changes)]
+        for step in dropped:
             session.delete(step)
         session.flush()
         labels = (_replace_in(session, "history labels", Action.label, matcher)
@@ -470,7 +470,7 @@ def drop_mapping(project: Project) -> DropReport:
             session.delete(row)
     indexed = search_index.rebuild_index(project)
     compacted = _compact(project)
-    return DropReport(len(table), len(versions), len(steps), compacted, labels, indexed, kept)
+    return DropReport(len(table), len(versions), len(dropped), compacted, labels, indexed, kept)
 
 
 def _compact(project: Project) -> bool:
@@ -494,7 +494,7 @@ def suggest(project: Project, limit: int | None = None) -> list[Suggestion]:
     spaCy pipeline for the project's language is installed, its named entities.
     Already mapped names are listed with their pseudonym.
     """
-    with project.session() as session:
+    with project.reading() as session:
         language = session.scalar(select(ProjectInfo.language)) or "en"
         texts = list(session.scalars(select(Source.text)))
         people = [*session.scalars(select(SpeakerTurn.speaker).distinct()),

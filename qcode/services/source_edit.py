@@ -174,7 +174,8 @@ def edit_source(project: Project, ref: str, new_text: str, reason: str = "edited
         pages: New page starts; by default the old ones move.
         origin: (format, file name) of a file the new text was read from.
     """
-    with project.session() as session:
+    why = "" if reason == "edited" else f" ({reason})"
+    with project.step(f"edit the text of {ref}{why}", coder) as session:
         source = lookup.source(session, ref)
         if based_on is not None and based_on != source.text:
             raise ConstraintError(f"{source.name} was changed by someone else while you "
@@ -415,9 +416,11 @@ def forget_steps_on(session: Session, source_ids: Iterable[int]) -> int:
     stale: list[int] = []
     for at in range(0, len(wanted), _FORGET_CHUNK):
         chunk = wanted[at:at + _FORGET_CHUNK]
-        # history writes compact JSON ("key":value, no spaces): a value ends at , or }.
-        patterns = [f'"{key}":{source_id}{end}' for source_id in chunk
-                    for key in ("source_id", "id") for end in (",", "}")]
+        # Records are compact JSON ("key":value, no spaces) whose rows start with their
+        # id: a row of a placed table names "source_id":N, a source row starts {"id":N.
+        patterns = [p for source_id in chunk for p in (
+            f'"source_id":{source_id},', f'"source_id":{source_id}}}',
+            f'"sources",{{"id":{source_id},', f'"sources",null,{{"id":{source_id},')]
         candidates = session.execute(select(Action.id, Action.changes).where(or_(
             *(Action.changes.contains(p, autoescape=True) for p in patterns))))
         stale += [action_id for action_id, changes in candidates
@@ -479,7 +482,7 @@ def restore_version(project: Project, ref: str, number: int,
     Restoring is an edit like any other: the text being replaced is saved as a new
     version first. Quotes made since that version move through the change.
     """
-    with project.session() as session:
+    with project.step(f"restore version {number} of {ref}", coder) as session:
         source = lookup.source(session, ref)
         version = session.scalars(select(SourceVersion).where(
             SourceVersion.source_id == source.id, SourceVersion.number == number)).first()
@@ -519,7 +522,7 @@ def _exact_places(version: SourceVersion) -> dict[int, tuple[int | None, int | N
 
 def list_versions(project: Project, ref: str) -> list[VersionInfo]:
     """The saved versions of a source, oldest first (each the text before an edit)."""
-    with project.session() as session:
+    with project.reading() as session:
         source = lookup.source(session, ref)
         rows = session.execute(
             select(SourceVersion, Coder.name).outerjoin(Coder, SourceVersion.coder_id == Coder.id)
@@ -530,7 +533,7 @@ def list_versions(project: Project, ref: str) -> list[VersionInfo]:
 
 def version_text(project: Project, ref: str, number: int) -> str:
     """The text of one saved version."""
-    with project.session() as session:
+    with project.reading() as session:
         source = lookup.source(session, ref)
         found = session.scalar(select(SourceVersion.text).where(
             SourceVersion.source_id == source.id, SourceVersion.number == number))
@@ -542,7 +545,7 @@ def version_text(project: Project, ref: str, number: int) -> str:
 
 def flagged_quotes(project: Project, source: str | None = None) -> list[FlaggedQuote]:
     """Quotes an edit changed (re-anchored, unanchored, kept apart), with their notes."""
-    with project.session() as session:
+    with project.reading() as session:
         query = (select(Quote, Source.name).outerjoin(Source, Quote.source_id == Source.id)
                  .where(Quote.review_note.is_not(None)).order_by(Source.name, Quote.start,
                                                                   Quote.id))
@@ -560,7 +563,7 @@ def clear_review(project: Project, quote_ids: Sequence[int] = (),
 
     With no ids, every flagged quote (of `source`, if given) is accepted.
     """
-    with project.session() as session:
+    with project.step("accept flagged quotes") as session:
         query = select(Quote).where(Quote.review_note.is_not(None))
         if quote_ids:
             found = {q.id: q for q in session.scalars(select(Quote).where(

@@ -74,15 +74,20 @@ def word_count(text: str) -> int:
 
 
 def add_source(project: Project, new: NewSource, coder: str | None = None) -> AddedSource:
-    """Store one source in its own transaction; the same text twice is skipped."""
+    """Store one source as its own step; the same text twice is skipped."""
+    with project.step(f"import {new.name}", coder) as session:
+        return store_source(session, new, coder)
+
+
+def store_source(session: Session, new: NewSource, coder: str | None = None) -> AddedSource:
+    """Add `new` inside the caller's step, unless the project has its text already."""
     if not new.text.strip():
         raise InputError(f"{new.name}: the text is empty; nothing to import")
     digest = content_hash(new.text)
-    with project.session() as session:
-        existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
-        if existing is not None:
-            return AddedSource(existing.name, imported=False, duplicate_of=existing.name)
-        return AddedSource(insert_source(session, new, coder).name, imported=True)
+    existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
+    if existing is not None:
+        return AddedSource(existing.name, imported=False, duplicate_of=existing.name)
+    return AddedSource(insert_source(session, new, coder).name, imported=True)
 
 
 def insert_source(session: Session, new: NewSource, coder: str | None = None) -> Source:
@@ -135,7 +140,7 @@ def free_source_name(session: Session, name: str) -> str:
 
 def list_sources(project: Project) -> list[SourceInfo]:
     """Every source with its size, turns, codings and cases (counted in SQL)."""
-    with project.session() as session:
+    with project.reading() as session:
         codings = (
             select(Quote.source_id, func.count(Coding.id).label("n"))
             .join(Coding, Coding.quote_id == Quote.id)
@@ -178,7 +183,7 @@ def list_sources(project: Project) -> list[SourceInfo]:
 
 def source_text(project: Project, ref: str) -> tuple[str, str]:
     """The stored text of a source (by id or name), exactly as every offset sees it."""
-    with project.session() as session:
+    with project.reading() as session:
         source = lookup.source(session, ref)
         return source.name, source.text
 
@@ -189,13 +194,13 @@ def source_turns(project: Project, ref: str) -> list[Turn]:
 
 def source_pages(project: Project, ref: str) -> list[int]:
     """Where each page of the original starts in the stored text (empty if unpaged)."""
-    with project.session() as session:
+    with project.reading() as session:
         return [page.start for page in lookup.source(session, ref).pages]
 
 
 def all_texts(project: Project) -> list[tuple[str, str, str | None, list[str]]]:
     """(name, text, original file name, case keys) of every source, for anchoring."""
-    with project.session() as session:
+    with project.reading() as session:
         cases = lookup.cases_by_source(session)
         return [
             (name, text, filename, cases.get(source_id, []))
@@ -208,7 +213,7 @@ def all_texts(project: Project) -> list[tuple[str, str, str | None, list[str]]]:
 def coding_coverage(project: Project) -> dict[int, float]:
     """Per source id, the share of its characters inside at least one coded quote."""
     covered: dict[int, int] = {}
-    with project.session() as session:
+    with project.reading() as session:
         lengths = dict(session.execute(select(Source.id, Source.length)).all())
         rows = session.execute(
             select(Quote.source_id, Quote.start, Quote.end)
@@ -238,7 +243,7 @@ class SourceDocument:
 
 
 def open_source(project: Project, ref: str) -> SourceDocument:
-    with project.session() as session:
+    with project.reading() as session:
         source = lookup.source(session, ref)
         turns = [Turn(t.start, t.end, t.speaker, t.begin_seconds, t.end_seconds)
                  for t in source.turns]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -75,6 +76,9 @@ class ProjectInfo(Base):
     language: Mapped[str] = mapped_column(String(20), default="en")
     schema_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Counts every step, undo and redo taken (qcode.services.steps): a screen showing
+    # revision N is current while the project is still at N.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Coder(Base):
@@ -439,11 +443,13 @@ class Memo(Base):
 
 
 class Action(Base):
-    """One undoable step a coder took (code a span, merge two codes...), with its changes.
+    """One step a coder took (code a span, merge two codes, import a file), with its changes.
 
     `changes` holds the rows the step inserted, updated and deleted (JSON), so undo and
     redo can replay it backwards or forwards after a restart or a crash. `state` is
     'done' or 'undone'; a new step drops its coder's undone ones (no redo after that).
+    A step that cannot be replayed row by row (a schema upgrade, a repair) has
+    `undoable` false and names in `backup` the copy made before it.
     """
 
     __tablename__ = "actions"
@@ -457,6 +463,8 @@ class Action(Base):
     changes: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(10), default="done")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undoable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    backup: Mapped[str | None] = mapped_column(String(1000))
 
 
 class SourceVersion(Base):

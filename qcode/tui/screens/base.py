@@ -70,7 +70,7 @@ class WorkbenchScreen(Screen[None]):
         project, coder = self.project, self.coder
 
         def job() -> T:
-            with history.action(project, label, coder) as session:
+            with project.step(label, coder) as session:
                 return step(session)
 
         def done(result: T) -> None:
