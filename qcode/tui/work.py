@@ -35,7 +35,6 @@ def in_background(widget: Widget, job: Callable[[], T], done: Callable[[T], None
             else:
                 result = job()
         except QcodeError as exc:
-            import sys, traceback; traceback.print_exc(); print('DEBUG', repr(exc), file=sys.stderr)
             app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
             return
         except Exception as exc:
