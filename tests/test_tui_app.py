@@ -133,4 +133,16 @@ async def test_other_coders_new_codings_show_up_by_themselves(
             if len(view.spans) > before:
                 break
         assert [s.coder for s in view.spans if s.code == "Gratitude"] == ["ben"]
+        # Ben takes it back from his shell: the step's undo shows here by itself too.
+        from click.testing import CliRunner
+
+        from qcode.cli.main import cli
+        undone = CliRunner().invoke(cli, ["undo", demo_copy, "--coder", "ben"])
+        assert undone.exit_code == 0 and "undid" in undone.stderr, undone.output
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            await pilot.pause()
+            if len(view.spans) == before:
+                break
+        assert [s for s in view.spans if s.code == "Gratitude"] == []
         assert not app.errors

@@ -24,7 +24,7 @@ from qcode.tui.screens.search import SearchScreen
 from qcode.tui.screens.sources import SourcesScreen
 
 THEMES = ("textual-dark", "textual-light")
-POLL_SECONDS = 3.0
+POLL_SECONDS = 1.0
 
 
 
@@ -109,27 +109,32 @@ class QcodeApp(App[None]):
         if self.ask_coder:  # the first start on this machine: whose coding is this?
             self.action_switch_coder()
         self.call_after_refresh(_settle_heap)
-        # On a shared project others code at the same time: look for their work every
-        # few seconds and redraw the screen in front when the store changed.
-        self._stamp: tuple[object, ...] | None = None
+        # Steps taken elsewhere (another coder, a script, `qcode` in another terminal)
+        # move the project's revision on: look at it every second and redraw the
+        # screen in front when it moved.
+        self._revision: int | None = None
         seconds = float(os.environ.get("QCODE_POLL_SECONDS", POLL_SECONDS))
         if seconds > 0:
             self.set_interval(seconds, self._poll)
 
     def _poll(self) -> None:
-        from qcode.services.activity import change_stamp
+        from qcode.services.steps import revision
         from qcode.tui.work import in_background
 
         project = self.project
 
-        def seen(stamp: tuple[object, ...]) -> None:
-            changed = self._stamp is not None and stamp != self._stamp
-            self._stamp = stamp
+        def seen(now: int) -> None:
+            changed = self._revision is not None and now != self._revision
+            self._revision = now
             screen = self.screen
             if changed and hasattr(screen, "reload"):
                 screen.reload()
 
-        in_background(self.screen, lambda: change_stamp(project), seen, group="poll")
+        in_background(self.screen, lambda: revision(project), seen, group="poll")
+
+    def saw_revision(self, now: int) -> None:
+        """The screen has drawn the project at revision `now` (after its own step)."""
+        self._revision = now
 
     def action_switch_coder(self) -> None:
         """Ask who codes from now on; remembered for the next start."""

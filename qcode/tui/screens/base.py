@@ -11,7 +11,7 @@ from textual.screen import Screen
 
 from qcode.services import history
 from qcode.services.project import Project
-from qcode.tui.messages import ProjectChanged
+from qcode.services.steps import revision
 from qcode.tui.work import in_background
 
 if TYPE_CHECKING:
@@ -69,16 +69,18 @@ class WorkbenchScreen(Screen[None]):
         """Run `step` as one undoable action in the background, then reload."""
         project, coder = self.project, self.coder
 
-        def job() -> T:
+        def job() -> tuple[T, int]:
             with project.step(label, coder) as session:
-                return step(session)
+                result = step(session)
+            return result, revision(project)
 
-        def done(result: T) -> None:
-            # The change on screen first; the toast and other screens' news after it.
+        def done(outcome: tuple[T, int]) -> None:
+            result, now = outcome
+            # The change on screen first, then the toast.
             if after is not None:
                 after(result)
             self.notify(message or label[:1].upper() + label[1:])
-            self.app.post_message(ProjectChanged(label))
+            self.workbench.saw_revision(now)
             self.reload()
 
         in_background(self, job, done, writes=True, group="write")
@@ -86,16 +88,18 @@ class WorkbenchScreen(Screen[None]):
     def _replay(self, backwards: bool) -> None:
         project, coder = self.project, self.coder
 
-        def job() -> history.ActionInfo | None:
-            return history.undo(project, coder) if backwards else history.redo(project, coder)
+        def job() -> tuple[history.ActionInfo | None, int]:
+            found = history.undo(project, coder) if backwards else history.redo(project, coder)
+            return found, revision(project)
 
-        def done(result: history.ActionInfo | None) -> None:
+        def done(outcome: tuple[history.ActionInfo | None, int]) -> None:
+            result, now = outcome
             verb = "undo" if backwards else "redo"
             if result is None:
                 self.notify(f"Nothing to {verb}")
                 return
             self.notify(f"{'Undid' if backwards else 'Redid'} {result.label}")
-            self.app.post_message(ProjectChanged(verb))
+            self.workbench.saw_revision(now)
             self.reload()
 
         in_background(self, job, done, writes=True, group="write")

@@ -28,7 +28,6 @@ from qcode.services.pseudonymise import (
     suggest,
 )
 from qcode.services.pseudonymise import pseudonymise as apply_mapping
-from qcode.tui.messages import ProjectChanged
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.work import in_background
@@ -194,7 +193,6 @@ class PseudonymsScreen(WorkbenchScreen):
             kept = kept_line(report.kept)
             if kept:
                 self.notify(kept[:1].upper() + kept[1:], severity="warning", timeout=15)
-            self.app.post_message(ProjectChanged("pseudonymise"))
             self.reload()
 
         in_background(self, lambda: apply_mapping(project, mappings, coder=coder), done,

@@ -27,7 +27,6 @@ from qcode.services.autocode import AutocodeResult, AutoSpan, autocode
 from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import usual_filing
 from qcode.services.coding_edit import recent_codes
-from qcode.tui.messages import ProjectChanged
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
 from qcode.tui.work import in_background
@@ -233,7 +232,6 @@ class SearchScreen(WorkbenchScreen):
             skipped = f"; {result.duplicates} had it already" if result.duplicates else ""
             self.notify(f"Auto-coded {result.coded} span{'s' if result.coded != 1 else ''} "
                         f"with {code}{skipped} (u undoes all)")
-            self.app.post_message(ProjectChanged("auto-code"))
 
         in_background(self, job, done, writes=True, group="write")
 

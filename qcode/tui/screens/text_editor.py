@@ -17,7 +17,6 @@ from textual.widgets import Footer, Header, Label, TextArea
 
 from qcode.errors import QcodeError
 from qcode.services.source_edit import EditResult, draft_note, edit_source, with_draft
-from qcode.tui.messages import ProjectChanged
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.work import in_background
 
@@ -122,7 +121,6 @@ def edit_text(reader: ReaderScreen) -> None:
             return
         reader.notify(result.summary(), title="Text saved", timeout=10,
                       severity="warning" if result.flagged else "information")
-        reader.app.post_message(ProjectChanged("edit text"))
         if reader.app.screen is reader:
             reader.app.switch_screen(ReaderScreen(result.source, offset=offset))
 
