@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def assert_revision1_data_intact(location: str) -> None:
             code_span(project, CodingRequest(source="IP1", start=0, end=10_000, code="x"))
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
 def test_an_older_file_upgrades_with_its_data_and_a_backup(tmp_path: Path, revision: str) -> None:
     path = sqlite_project_at(revision, tmp_path / "old.qcode")
     before = dump(path)
@@ -87,6 +88,23 @@ def test_an_older_file_upgrades_with_its_data_and_a_backup(tmp_path: Path, revis
     assert_revision1_data_intact(str(path))
     with open_project(path) as again:  # already current: no second backup
         assert again.backup is None
+
+
+def test_the_upgrade_is_a_step_in_history_that_names_its_backup(tmp_path: Path) -> None:
+    path = sqlite_project_at("0005", tmp_path / "old.qcode")
+    with open_project(path):
+        pass
+    listed = CliRunner().invoke(cli, ["history", str(path), "--everyone", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [step] = json.loads(listed.stdout)
+    assert step["step"] == f"upgrade the project from schema 0005 to {head_revision()}"
+    assert (step["state"], step["backup"]) == ("cannot be undone", f"{path}.bak-0005")
+    before = dump(path)
+    undone = CliRunner().invoke(cli, ["undo", str(path)])
+    assert undone.exit_code != 0
+    assert undone.stderr.count("\n") == 1 and f"{path}.bak-0005" in undone.stderr
+    assert "cannot undo 'upgrade the project" in undone.stderr
+    assert dump(path) == before
 
 
 def test_the_cli_says_where_the_backup_is(tmp_path: Path) -> None:

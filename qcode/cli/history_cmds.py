@@ -18,9 +18,11 @@ _CODER = click.option("--coder", help="Whose steps (default: $QCODE_CODER or you
 @project_argument
 @_CODER
 def undo(project: str, coder: str | None) -> None:
-    """Take back your last step (a coding, an auto-coding run, a codebook change...).
+    """Take back your last step (a coding, an import, a merge, a codebook change...).
 
-    Refused, changing nothing, when someone's later work changed the same rows.
+    Steps from the workbench, from commands and from Python are all in one history.
+    Refused, changing nothing, when someone's later work changed the same rows or
+    depends on them.
 
     \b
     Example:
@@ -53,23 +55,32 @@ def redo(project: str, coder: str | None) -> None:
 @click.command("history")
 @project_argument
 @_CODER
+@click.option("--everyone", is_flag=True, help="Every coder's steps, not only yours.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the latest steps.")
 @output_options
-def history_(project: str, coder: str | None, limit: int, fmt: str, as_json: bool) -> None:
-    """List your latest steps, newest first, and whether each is done or undone.
+def history_(project: str, coder: str | None, everyone: bool, limit: int, fmt: str,
+             as_json: bool) -> None:
+    """List the latest steps, newest first: what, who, when, done or undone.
+
+    Every change is a step, whether made in the workbench, by a command or from
+    Python. A step that cannot be undone row by row (a repair, a schema upgrade)
+    says so and names the copy made before it.
 
     \b
     Example:
       qcode history study.qcode --limit 5
+      qcode history study.qcode --everyone --json
     """
     from qcode.services.history import history
 
     with opened(project) as store:
-        steps = history(store, coder, limit)
-    rows = [{"id": s.id, "step": s.label, "state": s.state,
-             "when": s.created_at.isoformat(timespec="seconds")} for s in steps]
-    emit(rows, ["id", "step", "state", "when"], chosen_format(fmt, as_json))
+        steps = history(store, coder, limit, everyone=everyone)
+    rows = [{"id": s.id, "step": s.label, "coder": s.coder,
+             "state": s.state if s.undoable else "cannot be undone",
+             "when": s.created_at.isoformat(timespec="seconds"), "backup": s.backup or ""}
+            for s in steps]
+    emit(rows, ["id", "step", "coder", "state", "when", "backup"], chosen_format(fmt, as_json))
 
 
 COMMANDS = [undo, redo, history_]

@@ -14,10 +14,9 @@ from qcode.ingest.formats import READERS
 from qcode.ingest.limits import check_file_size, check_text
 from qcode.ingest.manifest import read_manifest
 from qcode.services.cases import ManifestResult, store_manifest
-from qcode.services.lookup import hold_sqlite_writer
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, store_source
-from qcode.services.steps import relabel
+from qcode.services.steps import relabel, savepoint
 
 Progress = Callable[[int, int, Path], None]
 
@@ -103,8 +102,7 @@ def _import_one(session: Session, path: Path, coder: str | None) -> ImportItem:
         check_file_size(path, "transcript")  # before reading: a 2 GB file is refused at once
         document = read(path)
         check_text(document.text, str(path))
-        hold_sqlite_writer(session)  # a savepoint must not open the transaction itself
-        with session.begin_nested():
+        with savepoint(session):
             added = store_source(session, NewSource(
                 name=path.stem, text=document.text, format=fmt, original_filename=path.name,
                 encoding=document.encoding, turns=document.turns, pages=document.pages,

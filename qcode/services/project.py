@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from qcode.errors import ProjectError
 from qcode.services.backup import backup_before_upgrade
 from qcode.store.engine import is_url, make_engine, sqlite_path
-from qcode.store.migrate import create_schema, ensure_current, is_empty
+from qcode.store.migrate import create_schema, ensure_current, head_revision, is_empty
 from qcode.store.models import ProjectInfo
 
 P = ParamSpec("P")
@@ -48,13 +48,13 @@ class Project:
 
     def step(self, label: str, coder: str | None = None, *, dry_run: bool = False,
              undoable: bool = True, backup_before: str | None = None,
-             ) -> AbstractContextManager[Session]:
+             backup: str | None = None) -> AbstractContextManager[Session]:
         """One user-visible change: a transaction recorded for undo (see
         qcode.services.steps.step)."""
         from qcode.services.steps import step
 
         return step(self, label, coder, dry_run=dry_run, undoable=undoable,
-                    backup_before=backup_before)
+                    backup_before=backup_before, backup=backup)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -136,9 +136,16 @@ def open_project(location: str | Path) -> Project:
             raise ProjectError(
                 f"{shown} is empty, not a qcode project; create one with `qcode init`"
             )
-        backup = ensure_current(
+        upgraded = ensure_current(
             engine, None if path is None else partial(backup_before_upgrade, path))
-    return Project(location, engine, backup)
+    project = Project(location, engine, upgraded[1] if upgraded else None)
+    if upgraded is not None:
+        # A schema upgrade is a step of its own in the history, one that cannot be
+        # undone row by row: it names the copy of the file made before it.
+        with project.step(f"upgrade the project from schema {upgraded[0]} to "
+                          f"{head_revision()}", undoable=False, backup=upgraded[1]):
+            pass
+    return project
 
 
 @contextmanager

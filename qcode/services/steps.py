@@ -291,14 +291,16 @@ def same_row(stored: Row | None, recorded: Row | None) -> bool:
 
 @contextmanager
 def step(project: Project, label: str, coder: str | None = None, *, dry_run: bool = False,
-         undoable: bool = True, backup_before: str | None = None) -> Iterator[Session]:
+         undoable: bool = True, backup_before: str | None = None,
+         backup: str | None = None) -> Iterator[Session]:
     """One step: a transaction whose row changes are recorded for undo, then committed.
 
     `dry_run` rolls everything back and records nothing, so a preview sees every effect
     and keeps none. `backup_before` names a bulk operation: a .qcode file is backed up
     first (qcode.services.backup.guarded) and the step names that copy. A step with
     `undoable` false (a repair, a copy) is recorded as history but not replayed; undo
-    stops there and names its backup. A step that changed nothing leaves no record.
+    stops there and names its backup (`backup` names a copy made beforehand, as a
+    schema upgrade does). A step that changed nothing leaves no record.
     """
     from qcode.services.backup import guarded
 
@@ -306,6 +308,8 @@ def step(project: Project, label: str, coder: str | None = None, *, dry_run: boo
     with guard as made, project.transaction(rollback=dry_run) as session:
         if made is not None and made.path is not None:
             session.info[_BACKUP] = str(made.path)
+        elif backup is not None:
+            session.info[_BACKUP] = backup
         recorder = _Recorder()
         if undoable:
             recorder.attach(session)
@@ -327,6 +331,15 @@ def backup_made(session: Session) -> str | None:
     """The copy the step of this session made before it began (None: no copy)."""
     found = session.info.get(_BACKUP)
     return str(found) if found else None
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A part of a step that fails alone: its changes, and their record, roll back and
+    the rest of the step goes on (an import's refused file among good ones)."""
+    lookup.hold_sqlite_writer(session)  # a savepoint must not open the transaction itself
+    with session.begin_nested():
+        yield
 
 
 def relabel(session: Session, label: str) -> None:

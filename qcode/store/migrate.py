@@ -74,8 +74,10 @@ def build_schema(connection: Connection, name: str, language: str) -> None:
     command.stamp(_config(connection), head)
 
 
-def ensure_current(engine: Engine, backup: Callable[[str], Path] | None) -> str | None:
-    """Bring an existing project to head. Returns the backup's path if one was made.
+def ensure_current(engine: Engine, backup: Callable[[str], Path] | None
+                   ) -> tuple[str, str | None] | None:
+    """Bring an existing project to head. Returns None when it was current already,
+    else the revision it had and the backup's path (None when none was made).
 
     `backup(revision)` copies the SQLite file before anything changes and returns the
     copy's path (None for servers, where the upgrade runs in one transaction instead).
@@ -99,5 +101,5 @@ def ensure_current(engine: Engine, backup: Callable[[str], Path] | None) -> str 
     made = backup(current) if backup is not None else None
     with engine.begin() as connection:
         command.upgrade(_config(connection), "head")
-    return str(made) if made else None
+    return current, (str(made) if made else None)
 
