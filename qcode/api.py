@@ -1,11 +1,15 @@
-"""The Python API for scripts and notebooks: open a project, get DataFrames.
+"""The Python API for scripts and notebooks: open a project, get DataFrames, change it.
 
     >>> from qcode import api
     >>> with api.open("demo.qcode") as study:
     ...     table = api.mentions(study, by="group")
+    ...     coding = api.code(study, "IP3_interview", 120, 245, "Self-management")
+    ...     api.undo(study)
 
-Every function returns a pandas DataFrame with stable column names; counting happens
-in the database.
+Reading functions return a pandas DataFrame with stable column names; counting happens
+in the database. Writing functions are steps, exactly as the workbench's keys and the
+`qcode` commands are: each one is in `qcode history` and `api.undo` takes it back.
+Each returns what it created.
 """
 
 from __future__ import annotations
@@ -23,9 +27,27 @@ from qcode.reports.progress import codebook, saturation
 from qcode.reports.terms import kwic, terms
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, open_project
+from qcode.writes import (
+    code,
+    create_code,
+    create_subdivision,
+    history,
+    import_files,
+    link,
+    memo,
+    merge_codes,
+    redo,
+    remove_coding,
+    rename_code,
+    rename_subdivision,
+    set_attributes,
+    undo,
+)
 
-__all__ = ["Filters", "Project", "agreement", "codebook", "coders", "codings", "cooccurrence",
-           "kwic", "mentions", "open", "saturation", "terms"]
+__all__ = ["Filters", "Project", "agreement", "code", "codebook", "coders", "codings",
+           "cooccurrence", "create_code", "create_subdivision", "history", "import_files",
+           "kwic", "link", "memo", "mentions", "merge_codes", "open", "redo", "remove_coding",
+           "rename_code", "rename_subdivision", "saturation", "set_attributes", "terms", "undo"]
 
 
 def open(location: str | Path) -> Project:  # noqa: A001 - reads as api.open(...)

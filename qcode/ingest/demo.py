@@ -46,19 +46,18 @@ def build_demo(location: str, progress: Callable[[str], None] | None = None) -> 
     project = init_project(location, name=DEMO_NAME, language="en")
     try:
         say("importing 12 transcripts")
-        report = import_paths(
-            project, [folder / "transcripts"], folder / "participants.csv", DEMO_CODER
-        )
+        # A new project has nothing to lose: no backups before its first steps.
+        report = import_paths(project, [folder / "transcripts"], folder / "participants.csv",
+                              DEMO_CODER, take_backup=False)
         refused = [item for item in report.items if item.status == "refused"]
         if refused:
             raise InputError(f"demo transcript refused: {refused[0].detail}")
         say("loading the codebook")
-        define_subdivisions(project, _codebook(folder / "codebook.csv"))
-        define_codes(project, _codes(folder / "codes.csv"))
+        define_subdivisions(project, _codebook(folder / "codebook.csv"), DEMO_CODER)
+        define_codes(project, _codes(folder / "codes.csv"), DEMO_CODER)
         say("importing the coding sheets")
-        sheets = import_sheets(
-            project, sorted(folder.glob("sheet/*.csv"), key=_case_order), DEMO_CODER
-        )
+        sheets = import_sheets(project, sorted(folder.glob("sheet/*.csv"), key=_case_order),
+                               DEMO_CODER, take_backup=False)
         return DemoSummary(
             location, len(report.items), report.manifest.cases if report.manifest else 0,
             sheets.codings, sheets.anchored, sheets.unanchored, report,

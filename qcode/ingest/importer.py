@@ -59,17 +59,20 @@ def import_paths(
     participants: Path | None = None,
     coder: str | None = None,
     progress: Progress | None = None,
+    take_backup: bool = True,
 ) -> ImportReport:
     """Import every transcript under `paths`, then link cases from `participants`.
 
-    One step, backed up first: `qcode undo` takes the whole import back. The manifest
+    One step, backed up first (unless `take_backup` is off: a new project has nothing
+    to lose): `qcode undo` takes the whole import back. The manifest
     is read before anything is stored, so a bad manifest changes nothing. A refused
     file is reported and the others go in (each file is a savepoint of the step).
     """
     cases = read_manifest(participants) if participants is not None else None
     files = collect_files(paths)
     report = ImportReport()
-    with project.step(f"import {len(files)} files", coder, backup_before="import") as session:
+    with project.step(f"import {len(files)} files", coder,
+                      backup_before="import" if take_backup else None) as session:
         for n, path in enumerate(files, start=1):
             report.items.append(_import_one(session, path, coder))
             if progress is not None:

@@ -56,9 +56,11 @@ class SheetReport:
 
 
 def import_sheets(
-    project: Project, paths: Sequence[Path], coder: str | None = None, dry_run: bool = False
+    project: Project, paths: Sequence[Path], coder: str | None = None, dry_run: bool = False,
+    take_backup: bool = True,
 ) -> SheetReport:
-    """Import the coding sheets at `paths` in one transaction (none at all on dry run)."""
+    """Import the coding sheets at `paths` as one step, backed up first unless
+    `take_backup` is off (nothing at all on a dry run)."""
     quotes = [quote for path in paths for quote in read_sheet(path)]
     texts = all_texts(project)
     if not texts:
@@ -78,7 +80,7 @@ def import_sheets(
     report = SheetReport(dry_run=dry_run)
     names = ", ".join(path.name for path in paths)
     with project.step(f"import the coding sheet {names}", coder, dry_run=dry_run,
-                      backup_before="sheet-import") as session:
+                      backup_before="sheet-import" if take_backup else None) as session:
         batch = CodingBatch(session)
         for quote, prefer, placement in placements:
             for coding in quote.codings:

@@ -45,10 +45,11 @@ class CodebookEntry:
     description: str | None = None
 
 
-def define_codes(project: Project, codes: Sequence[tuple[str, str | None]]) -> int:
+def define_codes(project: Project, codes: Sequence[tuple[str, str | None]],
+                 coder: str | None = None) -> int:
     """Create the named codes (with descriptions) that do not exist yet."""
     created = 0
-    with project.step(f"define {len(codes)} codes") as session:
+    with project.step(f"define {len(codes)} codes", coder) as session:
         for name, description in codes:
             code, new = lookup.code(session, name, create=True)
             if new:
@@ -57,10 +58,11 @@ def define_codes(project: Project, codes: Sequence[tuple[str, str | None]]) -> i
     return created
 
 
-def define_subdivisions(project: Project, entries: Sequence[CodebookEntry]) -> int:
+def define_subdivisions(project: Project, entries: Sequence[CodebookEntry],
+                        coder: str | None = None) -> int:
     """Create groups, factor groups and subdivisions along the paths given."""
     created = 0
-    with project.step(f"define {len(entries)} subdivisions") as session:
+    with project.step(f"define {len(entries)} subdivisions", coder) as session:
         for entry in entries:
             parent = None
             for name, kind in (

@@ -84,8 +84,11 @@ def _apply_all(session: Session, changes: list[Change], backwards: bool,
     """
     order = reversed(list(enumerate(changes))) if backwards else enumerate(changes)
     kept: dict[int, Change] = {}
-    for (table_name, kind), run in groupby(order, key=lambda item: (
-            item[1].table, _effect(item[1].kind, backwards))):
+    # Inserts and deletes of a table go in runs; updates one by one, as a row may be
+    # updated twice in a step (a move, then a renumbering) and each must see the last.
+    for (table_name, kind, _one), run in groupby(order, key=lambda item: (
+            item[1].table, _effect(item[1].kind, backwards),
+            item[0] if item[1].kind == "update" else None)):
         items = list(run)
         table = steps.table_named(table_name)
         for index, after in zip((i for i, _ in items), _apply_run(
