@@ -284,8 +284,10 @@ def counts(path: Path, *models: Any) -> tuple[int, ...]:
 # -- kill -9 ---------------------------------------------------------------------------------
 
 
-def test_killing_qcode_import_leaves_each_transcript_whole_or_absent(
+def test_killing_qcode_import_keeps_the_whole_step_and_its_history_or_none(
         tmp_path: Path) -> None:
+    """A folder import is one step: after a kill, every transcript (whole, with its
+    turns) and the step in the history are there, or none of them."""
     folder = tmp_path / "transcripts"
     folder.mkdir()
     expected: dict[str, tuple[str, int]] = {}
@@ -307,25 +309,26 @@ def test_killing_qcode_import_leaves_each_transcript_whole_or_absent(
     full.parent.mkdir()
     shutil.copy(base, full)
     writing = measured(command(full), full, env)
-    assert counts(full, Source) == (len(expected),)
+    assert counts(full, Source, Action) == (len(expected), 1)
 
     def plans(path: Path) -> list[Plan]:
-        """After the k-th transcript is stored, k spread over the folder, plus a random
-        part of the time one transcript takes."""
-        files = len(expected)
-        plans = []
-        for n, seed in enumerate(SEEDS):
-            k = 1 + int((files - 2) * (n + random.Random(seed).random()) / len(SEEDS))
-            plans.append(when(stored(path, "sources", k), seed, jitter=writing / files))
-        return plans
+        return [when(backup_made(path), SEEDS[0], jitter=writing / 2),
+                when(backup_made(path), SEEDS[1], wait=writing / 2, jitter=writing / 2),
+                when(stored(path, "sources"), SEEDS[2])]
 
     for path, run in killed_copies(base, tmp_path, command, plans, env):
         assert run.killed or run.returncode == 0, run.stderr
-        with open_project(path) as project, project.transaction() as session:
+        with open_project(path) as project, project.reading() as session:
             sources = session.execute(select(Source.name, Source.text, func.count(
                 SpeakerTurn.id)).outerjoin(SpeakerTurn).group_by(Source.id)).all()
-        for name, text, turns in sources:
-            assert (text, turns) == expected[name], f"{name} is not whole"
+            steps = session.scalars(select(Action.label)).all()
+        if sources:
+            assert {name for name, _, _ in sources} == set(expected)
+            for name, text, turns in sources:
+                assert (text, turns) == expected[name], f"{name} is not whole"
+            assert steps == [f"import {len(expected)} transcripts"]
+        else:
+            assert steps == []
         assert_sound(path)
 
 
