@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -117,12 +116,6 @@ def import_qdpx(project: Project, path: Path, dry_run: bool = False,
                           backup_before="qdpx-import") as session:
             _Importer(session, archive, root, summary, coder).run()
     return summary
-
-
-@dataclass
-class _Placed:
-    source: Source
-    text: str
 
 
 class _Importer:

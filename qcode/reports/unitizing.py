@@ -84,7 +84,6 @@ Value = str | None
 GAP: Value = None
 CODED = "(coded)"
 COMBINED = " + "
-COMPARED_CODES = "(compared codes)"
 _DEEPEST = 10_000
 
 CODE_COLUMNS = ["code", "source", "characters", "units", "d_observed", "d_expected",

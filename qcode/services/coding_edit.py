@@ -1,4 +1,4 @@
-"""Changing codings one at a time, as the workbench does: edit, recode, file, remove.
+"""Changing codings one at a time, as the workbench does: edit, file, remove.
 
 Each function works inside the caller's step (`Project.step`), so it can be undone.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from qcode.errors import ConstraintError, NotFoundError
+from qcode.errors import NotFoundError
 from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -85,22 +85,6 @@ def update_coding(
                                       is_primary=primary))
     session.flush()
     return created
-
-
-def recode(session: Session, coding_id: int, code_name: str) -> bool:
-    """Give a coding another code (created if new); True when the code is new."""
-    coding = _coding(session, coding_id)
-    code, new = lookup.code(session, code_name, create=True)
-    taken = session.scalar(
-        select(func.count()).where(Coding.quote_id == coding.quote_id, Coding.code_id == code.id,
-                                   Coding.coder_id == coding.coder_id, Coding.id != coding.id)
-    )
-    if taken:
-        raise ConstraintError(f"this quote is already coded {code.name!r}; remove this coding "
-                              f"instead")
-    coding.code_id = code.id
-    session.flush()
-    return new
 
 
 def remove_coding(session: Session, coding_id: int) -> None:

@@ -118,15 +118,6 @@ def delete_memo(session: Session, memo_id: int) -> MemoInfo:
     return info
 
 
-def get_memo(session: Session, memo_id: int) -> MemoInfo:
-    """One memo by id.
-
-    Raises:
-        NotFoundError: The memo does not exist.
-    """
-    return _info(session, _memo(session, memo_id))
-
-
 def list_memos(session: Session, target_kind: str | None = None, search: str | None = None,
                target: Target | None = None) -> list[MemoInfo]:
     """Memos in the order they were written, optionally narrowed down.
