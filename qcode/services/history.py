@@ -9,7 +9,7 @@ history names the backup made before it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import groupby
 
@@ -109,7 +109,7 @@ def _apply_run(session: Session, table: Table, effect: str, changes: list[Change
     """Replay changes of one table with one effect; yields each change's new record."""
     verb = "undo" if backwards else "redo"
     pairs = [((c.after, c.before) if backwards else (c.before, c.after)) for c in changes]
-    keys = {steps.key_of(table, have if effect == "delete" else want)  # type: ignore[arg-type]
+    keys = {steps.key_of(table, have if effect == "delete" else want)
             for have, want in pairs}
     current = steps.rows_by_key(session, table, keys)
     changed = ConstraintError(f"cannot {verb} {label!r}: later work changed the same "
@@ -140,10 +140,10 @@ def _apply_run(session: Session, table: Table, effect: str, changes: list[Change
         if change.kind != "insert":
             yield change
         elif backwards:  # the row is gone: keep its values for a redo
-            yield steps.with_after(change, current[steps.key_of(table, have)])  # type: ignore[arg-type]
+            yield replace(change, after=current[steps.key_of(table, have)])
         else:
             assert change.after is not None
-            yield steps.with_after(change, steps.compact(table, change.after))
+            yield replace(change, after=steps.compact(table, change.after))
 
 
 def _tree_order(rows: list[steps.Row], leaves_first: bool) -> list[steps.Row]:
@@ -192,17 +192,9 @@ def _refuse_dependents(session: Session, table: Table, keys: set[steps.Key], ver
 
 
 def _delete_keys(session: Session, table: Table, keys: Iterable[steps.Key]) -> None:
-    columns = list(table.primary_key.columns)
-    ordered = list(keys)
     tree = "parent_id" in table.c  # one by one, in the order given
-    for i in range(0, len(ordered), 1 if tree else 500):
-        chunk = ordered[i:i + (1 if tree else 500)]
-        if len(columns) == 1:
-            session.execute(delete(table).where(columns[0].in_([k[0] for k in chunk])))
-        else:
-            for key in chunk:
-                session.execute(delete(table).where(
-                    *[c == v for c, v in zip(columns, key, strict=True)]))
+    for where in steps.key_batches(table, keys, 1 if tree else 500):
+        session.execute(delete(table).where(where))
 
 
 def history(project: Project, coder: str | None = None, limit: int = 20,

@@ -18,17 +18,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Result, Table, delete, event, func, inspect, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Result,
+    Table,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
 from qcode.services import lookup
+from qcode.services.backup import guarded
 from qcode.services.project import Project
 from qcode.store.models import Action, Base, Coder, ProjectInfo
 
@@ -111,10 +123,13 @@ class _Recorder:
             for key, row in rows_by_key(session, table_named(name), keys).items():
                 self._before[(name, key)] = row
         # Rows the database itself will delete along with their parents.
+        deleted: dict[str, list[Key]] = {}
         for obj in session.deleted:
             table, key = _identity(obj)
             if key is not None and table.name not in _UNRECORDED:
-                self._before.update(_cascade(session, table, [key]))
+                deleted.setdefault(table.name, []).append(key)
+        for name, doomed in deleted.items():
+            self._before.update(_cascade(session, table_named(name), doomed))
 
     def after_flush(self, session: Session, _ctx: UOWTransaction) -> None:
         inserted: dict[str, set[Key]] = {}
@@ -153,11 +168,10 @@ class _Recorder:
         chosen = select(table)
         if statement.whereclause is not None:
             chosen = chosen.where(statement.whereclause)
-        before = {(table.name, _key_of(table, row)): dict(row)
+        before = {(table.name, key_of(table, row)): dict(row)
                   for row in state.session.execute(chosen).mappings()}
-        if isinstance(statement, Delete):
-            for (_, key) in list(before):
-                before.update(_cascade(state.session, table, [key]))
+        if isinstance(statement, Delete) and before:
+            before.update(_cascade(state.session, table, [key for _, key in before]))
         result = state.invoke_statement()
         self.changes.extend(_settle(state.session, [], before))
         return result
@@ -204,7 +218,7 @@ def _cascade(session: Session, parent: Table, keys: list[Key]) -> dict[tuple[str
                 column.in_([key[0] for key in keys]))).mappings().all()
             child_keys = []
             for row in rows:
-                key = _key_of(child, row)
+                key = key_of(child, row)
                 found.setdefault((child.name, key), dict(row))
                 child_keys.append(key)
             if child_keys:
@@ -227,31 +241,32 @@ def _identity(obj: object) -> tuple[Table, Key | None]:
     return table, (tuple(key) if all(k is not None for k in key) else None)
 
 
-def _key_of(table: Table, row: Any) -> Key:
+def key_of(table: Table, row: Any) -> Key:
+    """A row's primary key, from anything indexed by column name."""
     return tuple(row[c.name] for c in table.primary_key.columns)
 
 
-def key_of(table: Table, row: Row) -> Key:
-    return _key_of(table, row)
-
-
 def _sort_key(table: str, row: Row | None) -> Key:
-    return _key_of(table_named(table), row) if row else ()
+    return key_of(table_named(table), row) if row else ()
+
+
+def key_batches(table: Table, keys: Iterable[Key], size: int = 500
+                ) -> Iterator[ColumnElement[bool]]:
+    """WHERE conditions picking the rows of these keys, `size` keys at a time."""
+    columns = list(table.primary_key.columns)
+    ordered = list(keys)
+    for i in range(0, len(ordered), size):
+        chunk = ordered[i:i + size]
+        yield (columns[0].in_([k[0] for k in chunk]) if len(columns) == 1
+               else tuple_(*columns).in_(chunk))
 
 
 def rows_by_key(session: Session, table: Table, keys: set[Key]) -> dict[Key, Row]:
     """The stored rows of `table` with these primary keys, read in batches."""
-    columns = list(table.primary_key.columns)
     found: dict[Key, Row] = {}
-    ordered = sorted(keys, key=repr)
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i:i + 500]
-        if len(columns) == 1:
-            where = columns[0].in_([k[0] for k in chunk])
-        else:
-            where = tuple_(*columns).in_(chunk)
+    for where in key_batches(table, sorted(keys, key=repr)):
         for row in session.execute(select(table).where(where)).mappings():
-            found[_key_of(table, row)] = dict(row)
+            found[key_of(table, row)] = dict(row)
     return found
 
 
@@ -302,8 +317,6 @@ def step(project: Project, label: str, coder: str | None = None, *, dry_run: boo
     stops there and names its backup (`backup` names a copy made beforehand, as a
     schema upgrade does). A step that changed nothing leaves no record.
     """
-    from qcode.services.backup import guarded
-
     guard = guarded(project, backup_before) if backup_before and not dry_run else nullcontext()
     with guard as made, project.transaction(rollback=dry_run) as session:
         if made is not None and made.path is not None:
@@ -389,10 +402,6 @@ def dump(changes: list[Change]) -> str:
 def load(text: str) -> list[Change]:
     return [Change(kind, table, _decode(table, before), _decode(table, after))
             for kind, table, before, after in json.loads(text)]
-
-
-def with_after(change: Change, after: Row | None) -> Change:
-    return replace(change, after=after)
 
 
 def _encode(row: Row | None) -> Row | None:
