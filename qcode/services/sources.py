@@ -14,6 +14,7 @@ from qcode.errors import InputError
 from qcode.names import natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
+from qcode.services.steps import table_named
 from qcode.store.models import Coding, Quote, Source, SourcePage, SpeakerTurn
 
 
@@ -111,16 +112,18 @@ def insert_source(session: Session, new: NewSource, coder: str | None = None) ->
     )
     session.add(source)
     session.flush()
-    # Thousands of turns per transcript: one executemany, not an ORM object each.
+    # Thousands of turns per transcript: one Core executemany on the table (by column
+    # names), not an ORM object each, nor the ORM's bulk path.
     if new.turns:
-        session.execute(insert(SpeakerTurn), [
-            {"source_id": source.id, "start": t.start, "end": t.end, "speaker": t.speaker,
-             "begin_seconds": t.begin_seconds, "end_seconds": t.end_seconds}
+        session.execute(insert(table_named(SpeakerTurn.__tablename__)), [
+            {"source_id": source.id, "start_offset": t.start, "end_offset": t.end,
+             "speaker": t.speaker, "begin_seconds": t.begin_seconds,
+             "end_seconds": t.end_seconds}
             for t in new.turns
         ])
     if new.pages:
-        session.execute(insert(SourcePage), [
-            {"source_id": source.id, "number": n, "start": at}
+        session.execute(insert(table_named(SourcePage.__tablename__)), [
+            {"source_id": source.id, "number": n, "start_offset": at}
             for n, at in enumerate(new.pages, 1)
         ])
     return source

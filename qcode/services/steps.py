@@ -8,10 +8,10 @@ information are committed together or not at all; after a crash the history is w
 Every committed step also moves the project's revision on by one, which is how an open
 workbench learns that something changed (`revision`).
 
-Inserted rows are recorded by key and a digest of their values, not the values
-themselves: an import of ten thousand transcripts would otherwise store its texts
-twice. Undo checks the digest, deletes the row and only then keeps its values in the
-record, for a redo.
+Inserted rows with long texts are recorded without them, by a digest of their values:
+an import of ten thousand transcripts would otherwise store its texts twice. Undo
+checks the digest, deletes the row and only then keeps its values in the record, for
+a redo.
 """
 
 from __future__ import annotations
@@ -157,11 +157,13 @@ class _Recorder:
         if isinstance(statement, Insert):
             if statement._returning:  # noqa: SLF001 - the caller's columns would change
                 raise AssertionError("a recorded INSERT must not ask for RETURNING itself")
-            result = state.invoke_statement(
-                statement=statement.returning(*table.primary_key.columns))
+            # The stored rows come back with the insert: nothing to read again.
+            result = state.invoke_statement(statement=statement.returning(*table.columns))
             frozen = result.freeze()
-            keys = {tuple(row) for row in frozen.data}
-            self.changes.extend(_inserts(state.session, table, keys))
+            names = [c.name for c in table.columns]
+            self.changes.extend(Change("insert", table.name, None,
+                                       compact(table, dict(zip(names, row, strict=True))))
+                                for row in frozen.data)
             return frozen()
         if isinstance(state.parameters, list):
             raise AssertionError("a recorded UPDATE/DELETE takes one set of values, not many")
@@ -272,18 +274,26 @@ def rows_by_key(session: Session, table: Table, keys: set[Key]) -> dict[Key, Row
 
 def digest(row: Row) -> str:
     """A short fingerprint of a stored row's values, to tell whether it changed since."""
-    body = json.dumps(_encode({k: v for k, v in row.items() if k != DIGEST}),
-                      sort_keys=True, ensure_ascii=False, default=str)
+    body = json.dumps({k: v for k, v in row.items() if k != DIGEST},
+                      sort_keys=True, ensure_ascii=False, default=_iso)
     return hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
 
 
-def compact(table: Table, row: Row) -> Row:
-    """An inserted row as the record keeps it: its digest and every value but text.
+# Longer texts of an inserted row (a transcript, a quote) are left to its digest.
+_KEPT_TEXT = 80
 
-    Keys and references stay readable (an edit finds the steps on its source by
-    them); texts, where the size and the names are, are left to the digest.
+
+def compact(table: Table, row: Row) -> Row:
+    """An inserted row as the record keeps it: whole, or without its long texts.
+
+    Keys, references and short values stay as they are (an edit finds the steps on
+    its source by them, and a small row is compared whole); a long text, where an
+    import's size is, is dropped and the row's digest kept instead.
     """
-    kept = {name: value for name, value in row.items() if not isinstance(value, str)}
+    if not any(isinstance(value, str) and len(value) > _KEPT_TEXT for value in row.values()):
+        return row
+    kept = {name: value for name, value in row.items()
+            if not (isinstance(value, str) and len(value) > _KEPT_TEXT)}
     return {**kept, **{c.name: row[c.name] for c in table.primary_key.columns},
             DIGEST: digest(row)}
 
@@ -394,8 +404,8 @@ def revision(project: Project) -> int:
 
 def dump(changes: list[Change]) -> str:
     return json.dumps(
-        [[c.kind, c.table, _encode(c.before), _encode(c.after)] for c in changes],
-        ensure_ascii=False, separators=(",", ":"),
+        [[c.kind, c.table, c.before, c.after] for c in changes],
+        ensure_ascii=False, separators=(",", ":"), default=_iso,
     )
 
 
@@ -404,10 +414,12 @@ def load(text: str) -> list[Change]:
             for kind, table, before, after in json.loads(text)]
 
 
-def _encode(row: Row | None) -> Row | None:
-    if row is None:
-        return None
-    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+def _iso(value: object) -> str:
+    """Dates and times as JSON holds them (json.dumps asks only for what it cannot
+    write itself, so the rows need no pass of their own first)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a stored value")
 
 
 def _decode(table_name: str, row: Row | None) -> Row | None:
