@@ -193,12 +193,11 @@ def test_the_same_link_twice_is_refused_but_another_coder_may_make_it(study: Pro
 
 
 def test_update_and_quotes_change_what_the_listing_shows(study: Project) -> None:
-    key, subsidy, layout = (quote_of(study, p) for p in (KEY, SUBSIDY, LAYOUT))
+    key, subsidy = (quote_of(study, p) for p in (KEY, SUBSIDY))
     with study.transaction() as session:
         made = axial.link(session, "Cost", "Design", "cause", note="first idea",
                           quotes=[key])
-        axial.add_link_quotes(session, made.id, [key, subsidy, layout])
-        axial.remove_link_quotes(session, made.id, [layout])
+        axial.add_link_quotes(session, made.id, [key, subsidy])
         axial.update_link(session, made.id, relation="contradiction", directed=False)
     (now,) = links_now(study)
     assert (now.relation, now.directed, now.note) == ("contradiction", False, "first idea")
@@ -206,9 +205,6 @@ def test_update_and_quotes_change_what_the_listing_shows(study: Project) -> None
     with study.transaction() as session:
         cleared = axial.update_link(session, made.id, note="")
     assert cleared.note is None and cleared.relation == "contradiction"
-    with pytest.raises(InputError) as refused, study.transaction() as session:
-        axial.remove_link_quotes(session, made.id, [layout])
-    assert f"quote {layout} does not support link {made.id}" in one_line(refused)
     with pytest.raises(NotFoundError) as missing, study.transaction() as session:
         axial.update_link(session, 999, note="x")
     assert one_line(missing) == "no axial link 999; `qcode links` lists them"

@@ -17,9 +17,11 @@ from qcode.errors import ProjectError
 from qcode.ingest.demo import demo_dir
 from qcode.services import backup as backups
 from qcode.services.check import check
+from qcode.services.codebook_edit import create_code
 from qcode.services.coding import CodingRequest, code_span
-from qcode.services.project import init_project, open_project
+from qcode.services.project import Project, init_project, open_project
 from qcode.services.sources import list_sources
+from qcode.services.steps import backup_made
 from qcode.store.models import Coding, CodingSubdivision
 
 
@@ -79,12 +81,20 @@ def test_a_backup_taken_while_a_coder_writes_is_a_whole_project(demo_copy: str,
     assert before <= counts[0] <= counts[-1] <= before + len(written)
 
 
+def bulk_step(project: Project, operation: str, n: int = 0) -> Path | None:
+    """A bulk step that changes something, as an import does: the copy made first stays."""
+    with project.step(f"{operation} {n}", backup_before=operation) as session:
+        create_code(session, f"Made by {operation} {n}")
+        made = backup_made(session)
+    return Path(made) if made else None
+
+
 def test_automatic_backups_keep_the_newest_five_and_never_remove_manual_ones(
         demo_copy: str) -> None:
     path = Path(demo_copy)
     manual = backups.backup(path).path
     with open_project(path) as project:
-        made = [backups.before_bulk(project, "import").path for _ in range(7)]
+        made = [bulk_step(project, "import", n) for n in range(7)]
     folder = backups.backups_dir(path)
     assert manual is not None and manual.parent == folder
     assert all(p is not None and "-before-import" in p.name for p in made)
@@ -100,7 +110,7 @@ def test_a_killed_backup_leaves_no_copy_under_a_backups_name(demo_copy: str) -> 
     half = folder / f".{path.stem}-20250101-000000-before-import.qcode.partial"
     half.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     with open_project(path) as project:
-        backups.before_bulk(project, "merge")
+        bulk_step(project, "merge")
     assert not half.exists()
     (only,) = backups.list_backups(path)
     assert only.name.endswith("-before-merge.qcode") and codings_in(only) == codings_in(path)
@@ -189,7 +199,7 @@ def test_a_project_on_postgresql_says_backups_are_the_servers_job(pg_database: s
     with init_project(pg_database) as project:
         add_text(project)
         code_phrase(project, "chose the layout themselves", "Layout")
-        assert backups.before_bulk(project, "import").path is None
+        assert bulk_step(project, "import") is None
     result = run("backup", pg_database)
     assert result.exit_code == 0 and result.stderr.count("\n") == 1
     assert "pg_dump" in result.stderr

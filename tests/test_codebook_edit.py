@@ -243,14 +243,6 @@ def test_create_rename_recolour_describe_a_code(project: Project) -> None:
     assert found["Crowding"].color  # a palette colour by default
 
 
-def test_code_subdivisions_most_used_first(study: Project) -> None:
-    with study.transaction() as session:
-        assert edit.code_subdivisions(session, "Autonomy") == [
-            ("Participation", 3), ("Costs", 1), ("Empowerment", 1)]
-        assert edit.code_subdivisions(session, "Self-management") == [
-            ("Empowerment", 1), ("Self-determination", 1)]
-
-
 # --- re-filing codings -------------------------------------------------------------
 
 

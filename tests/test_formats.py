@@ -14,7 +14,7 @@ from qcode.errors import InputError
 from qcode.ingest.formats import READERS, Document
 from qcode.ingest.importer import import_paths
 from qcode.services.project import Project
-from qcode.services.sources import Turn, source_pages, source_text, source_turns
+from qcode.services.sources import Turn, open_source, source_pages, source_text
 
 
 def read(path: Path) -> Document:
@@ -210,5 +210,5 @@ def test_imported_pdf_keeps_its_page_starts_and_subtitles_their_times(
     text = source_text(project, "IP1")[1]
     assert source_pages(project, "IP1") == [0, text.index("IP1: page two.")]
     assert source_pages(project, "IP5") == []
-    (turn,) = source_turns(project, "IP5")
+    (turn,) = open_source(project, "IP5").turns
     assert (turn.speaker, turn.begin_seconds, turn.end_seconds) == ("Ana", 1.0, 2.0)

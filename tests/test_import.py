@@ -16,7 +16,7 @@ from qcode.ingest.formats import Document
 from qcode.ingest.importer import import_paths
 from qcode.services.coding import CodingRequest, code_span, list_codings
 from qcode.services.project import Project, init_project
-from qcode.services.sources import Turn, list_sources, source_text, source_turns
+from qcode.services.sources import Turn, list_sources, open_source, source_text
 
 TEXT = "Interviewer: Where do you live?\n\nIP1: In Loma Alta – since 2009.\n\n" \
        "Interviewer: And water?\n\nIP1: Twice a week, if we are lucky. 😅\n"
@@ -37,7 +37,7 @@ def test_imported_text_lists_back_exactly(project: Project, tmp_path: Path) -> N
     assert stored == TEXT  # BOM gone, CRLF now LF, emoji one code point
     (info,) = list_sources(project)
     assert (info.characters, info.encoding, info.turns) == (len(TEXT), "utf-8-sig", 4)
-    turns = source_turns(project, name)
+    turns = open_source(project, name).turns
     assert [stored[t.start:t.end] for t in turns][1] == "In Loma Alta – since 2009."
 
 

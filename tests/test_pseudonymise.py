@@ -21,7 +21,7 @@ from qcode.services.memos import add_memo, list_memos
 from qcode.services.project import Project, open_project
 from qcode.services.pseudonymise import Mapping, drop_mapping, pseudonymise, stored_mappings
 from qcode.services.source_edit import flagged_quotes, list_versions
-from qcode.services.sources import NewSource, add_source, source_text, source_turns
+from qcode.services.sources import NewSource, add_source, open_source, source_text
 from qcode.store.models import Pseudonym, Quote
 
 TEXT = ("Interview with Maria Lopez, Instituto de Vivienda\n\n"
@@ -102,7 +102,7 @@ def test_the_map_replaces_names_and_every_quote_keeps_its_words_exactly(
                                                                   "manual")
         assert rows["code 0"].notes == "compare with a colleague"
         assert flagged_quotes(project) == []  # asked-for changes are not for review
-        assert {t.speaker for t in source_turns(project, "IP1_interview")} == {
+        assert {t.speaker for t in open_source(project, "IP1_interview").turns} == {
             "IP1", "Interviewer"}
         [version] = list_versions(project, "IP1_interview")
         assert (version.reason, version.characters) == ("pseudonymised", len(TEXT))

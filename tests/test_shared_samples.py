@@ -7,7 +7,7 @@ from conftest import shared_samples
 from qcode.ingest.importer import import_paths
 from qcode.ingest.text import decode_transcript
 from qcode.services.project import Project
-from qcode.services.sources import list_sources, source_text, source_turns
+from qcode.services.sources import list_sources, open_source, source_text
 
 
 def test_code_review_transcripts_import_exactly(project: Project) -> None:
@@ -24,7 +24,7 @@ def test_qualcoder_transcript_speaker_tags(project: Project) -> None:
     path = shared_samples("qualcoder-examples", "transcript.txt")
     import_paths(project, [path])
     name, text = source_text(project, "transcript")
-    turns = source_turns(project, name)
+    turns = open_source(project, name).turns
     assert {t.speaker for t in turns} >= {"id1", "id2", "id3"}
     assert text[turns[0].start:turns[0].end].startswith("hello, I like the course.")
 

@@ -28,7 +28,7 @@ from qcode.services.source_edit import (
     list_versions,
     restore_version,
 )
-from qcode.services.sources import NewSource, Turn, add_source, source_pages, source_turns
+from qcode.services.sources import NewSource, Turn, add_source, open_source, source_pages
 from qcode.store import engine as store_engine
 from qcode.store.models import Coding, Quote, Source
 
@@ -179,7 +179,7 @@ def test_turns_and_pages_move_with_the_text(project: Project) -> None:
     add_source(project, NewSource("S", text, "pdf", turns=turns, pages=pages))
     new = text.replace("In the north.", "In the far north, near the border.")
     edit_source(project, "S", new)
-    moved = source_turns(project, "S")
+    moved = open_source(project, "S").turns
     assert [(t.start, t.end, t.speaker) for t in moved] == [
         (*span_of(new, "Where?"), "Interviewer"),
         (*span_of(new, "In the far north, near the border."), "IP2"),
@@ -381,7 +381,7 @@ def test_qcode_replace_reads_a_docx_with_its_speakers(study: str, tmp_path: Path
     with open_project(study) as project:
         for phrase, (start, end, _anchor, text) in quotes_of(project).items():
             assert (start, end, text) == (*span_of(new, phrase), phrase)
-        assert [t.speaker for t in source_turns(project, SOURCE)] == [
+        assert [t.speaker for t in open_source(project, SOURCE).turns] == [
             "Interviewer", "IP4", "Interviewer", "IP4"]
     (listed,) = json.loads(run("sources", study, "--json").stdout)
     assert listed["format"] == "docx"

@@ -169,30 +169,6 @@ def add_link_quotes(session: Session, link_id: int, quote_ids: Iterable[int]) ->
     return _info(session, row)
 
 
-def remove_link_quotes(session: Session, link_id: int, quote_ids: Iterable[int]) -> LinkInfo:
-    """Take supporting quotes off a link; the quotes themselves stay.
-
-    Raises:
-        NotFoundError: The link does not exist.
-        InputError: A quote does not support this link.
-    """
-    row = _link(session, link_id)
-    wanted = list(dict.fromkeys(quote_ids))
-    attached = {
-        attachment.quote_id: attachment
-        for attachment in session.scalars(
-            select(AxialLinkQuote).where(AxialLinkQuote.link_id == row.id))
-    }
-    missing = [q for q in wanted if q not in attached]
-    if missing:
-        raise InputError(f"quote {missing[0]} does not support link {row.id}; "
-                         f"`qcode links` shows the quotes of each link")
-    for quote_id in wanted:
-        session.delete(attached[quote_id])
-    session.flush()
-    return _info(session, row)
-
-
 def update_link(session: Session, link_id: int, relation: str | None = None,
                 note: str | None = None, directed: bool | None = None) -> LinkInfo:
     """Change a link's relation, note or direction; None leaves a value as it is.

@@ -94,20 +94,6 @@ def backup(project_or_path: Project | str | Path, dest: str | Path | None = None
     return BackupResult(target)
 
 
-def before_bulk(project: Project, operation: str) -> BackupResult:
-    """The automatic backup before a bulk operation, rotated at once.
-
-    Keeps the newest KEEP_AUTOMATIC automatic backups of the project. A backup that
-    cannot be made stops the operation before it changes anything. Prefer `guarded`,
-    which leaves the rotation alone when the operation changes nothing.
-    """
-    made = _automatic_copy(project, operation)
-    source = _source_file(project)
-    if source is None:
-        return made
-    return BackupResult(made.path, rotate(source))
-
-
 @contextmanager
 def guarded(project: Project, operation: str) -> Iterator[BackupResult]:
     """Back the project up before a bulk operation run inside this block.

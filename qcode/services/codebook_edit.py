@@ -280,25 +280,6 @@ def move_codings(session: Session, code_name: str, from_subdivision: str,
     return len(codings)
 
 
-def code_subdivisions(session: Session, code_name: str) -> list[tuple[str, int]]:
-    """Where a code has been filed so far: (subdivision, codings), most used first.
-
-    Raises:
-        NotFoundError: No code is called `code_name`.
-    """
-    code, _ = lookup.code(session, code_name)
-    used = func.count(CodingSubdivision.coding_id)
-    rows = session.execute(
-        select(Subdivision.name, used)
-        .join(CodingSubdivision, CodingSubdivision.subdivision_id == Subdivision.id)
-        .join(Coding, Coding.id == CodingSubdivision.coding_id)
-        .where(Coding.code_id == code.id)
-        .group_by(Subdivision.id, Subdivision.name)
-        .order_by(used.desc(), Subdivision.name)
-    ).all()
-    return [(name, count) for name, count in rows]
-
-
 def usual_filing(session: Session, code_name: str) -> tuple[str | None, list[str]]:
     """Where a code is usually filed: its most used primary subdivision, then the
     subdivisions it was filed under besides (most used first). New codes: (None, [])."""

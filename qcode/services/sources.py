@@ -191,10 +191,6 @@ def source_text(project: Project, ref: str) -> tuple[str, str]:
         return source.name, source.text
 
 
-def source_turns(project: Project, ref: str) -> list[Turn]:
-    return open_source(project, ref).turns
-
-
 def source_pages(project: Project, ref: str) -> list[int]:
     """Where each page of the original starts in the stored text (empty if unpaged)."""
     with project.reading() as session:
