@@ -22,6 +22,13 @@ def clean_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def text_or_none(value: str | None) -> str | None:
+    """A free text as it is stored (a note, a description, an emphasis): its ends
+    trimmed, and None when nothing but whitespace is left."""
+    trimmed = value.strip() if value else ""
+    return trimmed or None
+
+
 _DIGITS = re.compile(r"(\d+)")
 
 

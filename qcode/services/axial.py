@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConstraintError, InputError, NotFoundError
-from qcode.names import clean_name, name_key
+from qcode.names import clean_name, name_key, text_or_none
 from qcode.services import lookup
 from qcode.store.models import (
     RELATIONS,
@@ -142,7 +142,7 @@ def link(session: Session, from_ref: str, to_ref: str, relation: str, note: str 
             f"{who.name}; change it, or remove it first with `qcode unlink`"
         )
     quote_ids = _existing_quotes(session, quotes)
-    row = AxialLink(relation=named, directed=directed, note=_text(note), coder_id=who.id)
+    row = AxialLink(relation=named, directed=directed, note=text_or_none(note), coder_id=who.id)
     _set_end(row, "from", start)
     _set_end(row, "to", end)
     session.add(row)
@@ -188,7 +188,7 @@ def update_link(session: Session, link_id: int, relation: str | None = None,
     if relation is not None:
         row.relation = _relation(relation)
     if note is not None:
-        row.note = _text(note)
+        row.note = text_or_none(note)
     if directed is not None:
         row.directed = directed
     session.flush()
@@ -494,10 +494,6 @@ def _arrow(relation: str, directed: bool) -> str:
 
 def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
-
-
-def _text(value: str | None) -> str | None:
-    return value.strip() if value and value.strip() else None
 
 
 def _utc(moment: datetime) -> datetime:

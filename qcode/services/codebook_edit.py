@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from qcode.errors import ConstraintError, InputError
-from qcode.names import clean_name, name_key
+from qcode.names import clean_name, name_key, text_or_none
 from qcode.services import lookup
 from qcode.store.models import (
     SUBDIVISION_KINDS,
@@ -84,7 +84,7 @@ def create_code(session: Session, name: str, description: str | None = None,
     code, _ = lookup.code(session, name, create=True)
     if colour is not None:
         code.color = colour
-    code.description = _text(description)
+    code.description = text_or_none(description)
     session.flush()
     return code.id
 
@@ -130,7 +130,7 @@ def describe_code(session: Session, name: str, description: str | None) -> None:
         NotFoundError: No code is called `name`.
     """
     code, _ = lookup.code(session, name)
-    code.description = _text(description)
+    code.description = text_or_none(description)
     session.flush()
 
 
@@ -333,7 +333,8 @@ def create_subdivision(session: Session, name: str, parent: str | None = None,
                               f"use it, or choose another name")
     above = lookup.subdivision(session, parent)[0] if parent is not None else None
     node = Subdivision(name=clean_name(name), name_key=key, kind=kind, parent=above,
-                       description=_text(description), position=_next_position(session, above))
+                       description=text_or_none(description),
+                       position=_next_position(session, above))
     session.add(node)
     session.flush()
     return node.id
@@ -432,7 +433,7 @@ def describe_subdivision(session: Session, name: str, description: str | None) -
         NotFoundError: No node is called `name`.
     """
     node, _ = lookup.subdivision(session, name)
-    node.description = _text(description)
+    node.description = text_or_none(description)
     session.flush()
 
 
@@ -507,10 +508,6 @@ def _colour(color: str) -> str:
     if not _COLOUR.fullmatch(value):
         raise InputError(f"colour {color!r} is not #rrggbb; give six hex digits, e.g. #4363d8")
     return value.lower()
-
-
-def _text(value: str | None) -> str | None:
-    return value.strip() if value and value.strip() else None
 
 
 def _kind(kind: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import ConstraintError, InputError
-from qcode.names import name_key, natural_key
+from qcode.names import name_key, natural_key, text_or_none
 from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -256,8 +256,8 @@ def add_coding(
         quote=quote,
         code=code,
         coder=coder,
-        emphasis=_blank_to_none(request.emphasis),
-        notes=_blank_to_none(request.notes),
+        emphasis=text_or_none(request.emphasis),
+        notes=text_or_none(request.notes),
     )
     session.add(coding)
     coded[(code.id, coder.id)] = coding
@@ -312,10 +312,6 @@ def _file_under(
             CodingSubdivision(subdivision=subdivision, is_primary=is_primary)
         )
     return created
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    return value if value and value.strip() else None
 
 
 def list_codings(project: Project, unanchored_only: bool = False,

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import NotFoundError
+from qcode.names import text_or_none
 from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -64,8 +65,8 @@ def update_coding(
     Returns the names of subdivisions that had to be created.
     """
     coding = _coding(session, coding_id)
-    coding.emphasis = emphasis.strip() if emphasis and emphasis.strip() else None
-    coding.notes = notes.strip() if notes and notes.strip() else None
+    coding.emphasis = text_or_none(emphasis)
+    coding.notes = text_or_none(notes)
     # Old links go first: the one-primary index must never see two at once.
     for link in list(coding.subdivisions):
         session.delete(link)
