@@ -63,6 +63,7 @@ from qcode.interop.refi_read import (
 from qcode.names import clean_name
 from qcode.services import axial, lookup, memos
 from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case
+from qcode.services.coding import create_coding, file_coding
 from qcode.services.memos import MemoInfo
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, Turn, content_hash, insert_source
@@ -70,7 +71,6 @@ from qcode.store.models import (
     Case,
     Coder,
     Coding,
-    CodingSubdivision,
     Quote,
     Source,
 )
@@ -669,31 +669,22 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
     existing = session.scalars(select(Coding).where(
         Coding.quote_id == quote.id, Coding.code_id == target.code.id,
         Coding.coder_id == coder.id)).first()
+    home = [(target.filed_under, True)] if target.filed_under is not None else []
     if existing is not None:
         # The same code in two branches of the tree (a code already in the project
         # under that name): one coding, filed under both branches.
-        filed = {m.subdivision_id for m in existing.subdivisions}
-        if target.filed_under is not None and target.filed_under.id not in filed:
-            existing.subdivisions.append(
-                CodingSubdivision(subdivision=target.filed_under,
-                                  is_primary=not existing.subdivisions))
+        before = len(existing.subdivisions)
+        file_coding(existing, home)
+        if len(existing.subdivisions) > before:
             summary.add("codings filed under a second branch")
         return None
-    coding = Coding(quote=quote, code=target.code, coder=coder, notes=notes,
-                    emphasis=emphasis)
-    # In the session before the filing lookups below, whose autoflush would otherwise
-    # meet a coding that its quote already lists but the session does not know.
-    session.add(coding)
-    if filing is not None:
-        for name, primary in filing:
-            node, _ = lookup.subdivision(session, name, create=True)
-            coding.subdivisions.append(CodingSubdivision(subdivision=node,
-                                                         is_primary=primary))
-    elif target.filed_under is not None:
-        coding.subdivisions.append(
-            CodingSubdivision(subdivision=target.filed_under, is_primary=True))
+    places = home if filing is None else [
+        (lookup.subdivision(session, name, create=True)[0], primary)
+        for name, primary in filing]
+    coding = create_coding(session, quote, target.code, coder, emphasis=emphasis, notes=notes,
+                           filing=places)
     summary.add("codings")
-    if notes:
+    if coding.notes:
         summary.add("coding notes")
     return coding
 

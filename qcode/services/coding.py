@@ -252,16 +252,10 @@ def add_coding(
             f"this quote ({request.start}-{request.end}) is already coded {code.name!r} "
             f"by {coder.name} (coding {getattr(duplicate, 'id', duplicate)})"
         )
-    coding = Coding(
-        quote=quote,
-        code=code,
-        coder=coder,
-        emphasis=text_or_none(request.emphasis),
-        notes=text_or_none(request.notes),
-    )
-    session.add(coding)
+    filing, created = _filing(batch, request.subdivision, request.other_subdivisions)
+    coding = create_coding(session, quote, code, coder, emphasis=request.emphasis,
+                           notes=request.notes, filing=filing)
     coded[(code.id, coder.id)] = coding
-    created = _file_under(batch, coding, request.subdivision, request.other_subdivisions)
     if single:
         session.flush()
     return CodingResult(coding.id, source.name if source else None, new_code, created)
@@ -294,24 +288,62 @@ def _unanchored_quote(session: Session, source: Source | None, sheet_text: str) 
     return found
 
 
-def _file_under(
-    batch: CodingBatch, coding: Coding, primary: str | None, others: Sequence[str]
-) -> list[str]:
-    created: list[str] = []
-    seen: set[int] = set()
+def _filing(batch: CodingBatch, primary: str | None, others: Sequence[str]
+            ) -> tuple[list[tuple[Subdivision, bool]], list[str]]:
+    """The subdivisions named, found or made, and the names of those made new."""
     names = [(primary, True)] if primary and primary.strip() else []
     names += [(name, False) for name in others if name.strip()]
+    filing: list[tuple[Subdivision, bool]] = []
+    created: list[str] = []
     for name, is_primary in names:
         subdivision, new = batch.subdivision(name)
         if new:
             created.append(subdivision.name)
-        if subdivision.id in seen:  # "other" repeating the primary adds no mention
+        filing.append((subdivision, is_primary))
+    return filing, created
+
+
+def create_coding(session: Session, quote: Quote, code: Code, coder: Coder, *,
+                  emphasis: str | None = None, notes: str | None = None,
+                  filing: Sequence[tuple[Subdivision, bool]] = (),
+                  created_at: datetime | None = None,
+                  updated_at: datetime | None = None) -> Coding:
+    """The one place a coding is made: quote, code, coder, its texts, and its filing.
+
+    Every front end and importer comes here (through `add_coding` or directly, when it
+    has already resolved the rows: REFI-QDA, QualCoder, merge). `created_at` and
+    `updated_at` keep another copy's times (a merge).
+    """
+    coding = Coding(quote=quote, code=code, coder=coder, emphasis=text_or_none(emphasis),
+                    notes=text_or_none(notes))
+    if created_at is not None:
+        coding.created_at = created_at
+    if updated_at is not None:
+        coding.updated_at = updated_at
+    # In the session before any filing lookup, whose autoflush would otherwise meet a
+    # coding that its quote already lists but the session does not know.
+    session.add(coding)
+    file_coding(coding, filing)
+    return coding
+
+
+def file_coding(coding: Coding, filing: Sequence[tuple[Subdivision, bool]]) -> None:
+    """File `coding` under subdivisions it is not filed under yet (one mention each).
+
+    A subdivision named twice ("other" repeating the primary) counts once, and only
+    the first becomes primary when the coding has none yet.
+    """
+    seen = {link.subdivision_id if link.subdivision_id is not None else link.subdivision.id
+            for link in coding.subdivisions}
+    has_primary = any(link.is_primary for link in coding.subdivisions)
+    for subdivision, is_primary in filing:
+        if subdivision.id in seen:
             continue
         seen.add(subdivision.id)
-        coding.subdivisions.append(
-            CodingSubdivision(subdivision=subdivision, is_primary=is_primary)
-        )
-    return created
+        primary = is_primary and not has_primary
+        has_primary = has_primary or primary
+        coding.subdivisions.append(CodingSubdivision(subdivision=subdivision,
+                                                     is_primary=primary))
 
 
 def list_codings(project: Project, unanchored_only: bool = False,

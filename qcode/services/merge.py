@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qcode.names import name_key
 from qcode.services import lookup
 from qcode.services.cases import CaseRow, link_source, upsert_case
+from qcode.services.coding import create_coding
 from qcode.services.project import Project, describe_location
 from qcode.services.sources import free_source_name
 from qcode.store.models import (
@@ -33,7 +34,6 @@ from qcode.store.models import (
     Code,
     Coder,
     Coding,
-    CodingSubdivision,
     Memo,
     Quote,
     Source,
@@ -251,15 +251,13 @@ class _Merger:
                         f"coding {mine.id} ({coding.code.name!r} by {coding.coder.name}) has "
                         f"other emphasis or notes in the other copy; kept these")
                 continue
-            mine = Coding(quote_id=quote_id, code_id=code_id, coder_id=coder_id,
-                          emphasis=coding.emphasis, notes=coding.notes,
-                          created_at=coding.created_at, updated_at=coding.updated_at)
-            self.ours.add(mine)
-            self.ours.flush()
-            for filed in coding.subdivisions:
-                self.ours.add(CodingSubdivision(
-                    coding_id=mine.id, subdivision_id=self.subdivisions[filed.subdivision_id],
-                    is_primary=filed.is_primary))
+            ours = self.ours
+            create_coding(
+                ours, ours.get_one(Quote, quote_id), ours.get_one(Code, code_id),
+                ours.get_one(Coder, coder_id), emphasis=coding.emphasis, notes=coding.notes,
+                filing=[(ours.get_one(Subdivision, self.subdivisions[filed.subdivision_id]),
+                         filed.is_primary) for filed in coding.subdivisions],
+                created_at=coding.created_at, updated_at=coding.updated_at)
         self.ours.flush()
 
     def _links(self) -> None:
