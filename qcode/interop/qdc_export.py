@@ -17,8 +17,8 @@ from lxml import etree
 
 import qcode
 from qcode.errors import InputError
-from qcode.interop.qdpx_export import SET_PREFIX, read_codebook, set_description, write_codes
-from qcode.interop.refi import CODEBOOK_NS
+from qcode.interop.qdpx_export import read_codebook, set_description, write_codes
+from qcode.interop.refi import CODEBOOK_NS, SET_PREFIX
 from qcode.services.project import Project
 
 

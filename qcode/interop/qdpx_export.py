@@ -57,7 +57,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import qcode
-from qcode.interop.refi import PROJECT_NS, project_namespace, stable_guid
+from qcode.interop.refi import (
+    EMPHASIS_NOTE,
+    FILING_NOTE,
+    PROJECT_NS,
+    SET_PREFIX,
+    SHEET_TEXT_NOTE,
+    project_namespace,
+    stable_guid,
+)
 from qcode.names import natural_key
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -79,14 +87,9 @@ from qcode.store.models import (
 )
 
 VARIABLE_TYPES = {"text": "Text", "number": "Float", "date": "Date", "category": "Text"}
-# Note names the importer reads back (qcode's own conventions, documented in the guide).
-EMPHASIS_NOTE = "Emphasis"
 NOTES_NOTE = "Notes"
-FILING_NOTE = "Subdivisions"
-SHEET_TEXT_NOTE = "Quote as written"
 UNANCHORED_NOTE = "Unanchored quote"
 SUPPORTS_LINK = "supports"
-SET_PREFIX = "Also filed under: "
 _COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

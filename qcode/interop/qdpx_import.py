@@ -43,12 +43,7 @@ from qcode.interop.qdc_import import (
     import_codebook,
     keep_set_as_memo,
 )
-from qcode.interop.qdpx_export import (
-    EMPHASIS_NOTE,
-    FILING_NOTE,
-    SET_PREFIX,
-    SHEET_TEXT_NOTE,
-)
+from qcode.interop.refi import EMPHASIS_NOTE, FILING_NOTE, SET_PREFIX, SHEET_TEXT_NOTE
 from qcode.interop.refi_read import (
     QdpxArchive,
     child,

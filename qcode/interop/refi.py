@@ -7,6 +7,13 @@ import uuid
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 
+# Names of the Notes qcode writes and reads back (its own conventions, in the guide),
+# so a qcode project comes back from a .qdpx as it went out.
+EMPHASIS_NOTE = "Emphasis"
+FILING_NOTE = "Subdivisions"
+SHEET_TEXT_NOTE = "Quote as written"
+SET_PREFIX = "Also filed under: "
+
 # Stable GUIDs: the same project exports the same GUIDs every time, derived from a
 # namespace per project (its name and creation time) and each row's kind and id.
 _QCODE = uuid.UUID("6f1c3f0e-2a55-4c1e-9a53-7d4f0c2b9e11")
