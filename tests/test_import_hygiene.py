@@ -61,3 +61,15 @@ def test_each_layer_imports_only_the_layers_beneath_it() -> None:
                 wrong += [f"{path.relative_to(PACKAGE)} imports {n}" for n in names
                           if n.startswith(forbidden)]
     assert wrong == []
+
+
+def test_no_importer_imports_an_exporter() -> None:
+    """Readers and writers of a format share only interop/refi.py, never each other."""
+    wrong = []
+    readers = [*(PACKAGE / "interop").glob("*_import.py"), *(PACKAGE / "ingest").rglob("*.py")]
+    for path in sorted(readers):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and (
+                    node.module.endswith("_export") or node.module.startswith("qcode.export")):
+                wrong.append(f"{path.relative_to(PACKAGE)} imports {node.module}")
+    assert wrong == []
