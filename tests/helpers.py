@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from sqlalchemy import select
 
 from qcode.services.coding import CodingRequest, CodingResult, code_span
-from qcode.services.project import Project
+from qcode.services.project import Project, open_project
 from qcode.services.sources import NewSource, Turn, add_source
+from qcode.store.models import Base
 
 # The fuzz run (QCODE_HYPOTHESIS=fuzz) tries ten times the examples of the CI run.
 _EXAMPLE_SCALE = 10 if os.environ.get("QCODE_HYPOTHESIS") == "fuzz" else 1
@@ -46,3 +50,22 @@ def code_phrase(project: Project, phrase: str, code: str = "Self-management",
     start, end = span_of(TRANSCRIPT, phrase)
     return code_span(project, CodingRequest(source=source, start=start, end=end, code=code,
                                             **extra))  # type: ignore[arg-type]
+
+
+# Not compared: the step log itself and the revision that counts steps; and coders,
+# who stay once they have done something (their steps in the history point at them).
+_NOT_SNAPSHOT = {"actions", "coders"}
+
+
+def snapshot(location: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the project (but the step log), for before/after."""
+    with open_project(location) as project, project.reading() as session:
+        tables = {}
+        for table in Base.metadata.sorted_tables:
+            if table.name in _NOT_SNAPSHOT:
+                continue
+            columns = [c for c in table.columns if not (table.name == "project"
+                                                        and c.name == "revision")]
+            rows = session.execute(select(*columns)).all()
+            tables[table.name] = sorted((tuple(r) for r in rows), key=repr)
+        return tables

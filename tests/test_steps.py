@@ -10,37 +10,19 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from helpers import snapshot
 
 from qcode import api
 from qcode.cli.main import cli
 from qcode.services.copy import copy_project
-from qcode.services.project import Project, open_project
-from qcode.store.models import Base
+from qcode.services.project import Project
 
-# Not compared: the step log itself and the revision that counts steps; and coders,
-# who stay once they have done something (their steps in the history point at them).
-SKIPPED = {"actions", "coders"}
 SOURCE = "IP4_social_worker_agency"
 SENTENCE = "I'm grateful for that."
 BLIND = "IP5_housing_ngo"  # coded blind by the tester and ben in the template
-
-
-def snapshot(location: str) -> dict[str, list[tuple[Any, ...]]]:
-    with open_project(location) as project, project.reading() as session:
-        tables = {}
-        for table in Base.metadata.sorted_tables:
-            if table.name in SKIPPED:
-                continue
-            columns = [c for c in table.columns if not (table.name == "project"
-                                                        and c.name == "revision")]
-            rows = session.execute(select(*columns)).all()
-            tables[table.name] = sorted((tuple(r) for r in rows), key=repr)
-        return tables
 
 
 def cli_ok(*args: str) -> str:
