@@ -284,10 +284,8 @@ def counts(path: Path, *models: Any) -> tuple[int, ...]:
 # -- kill -9 ---------------------------------------------------------------------------------
 
 
-def test_killing_qcode_import_keeps_the_whole_step_and_its_history_or_none(
-        tmp_path: Path) -> None:
-    """A folder import is one step: after a kill, every transcript (whole, with its
-    turns) and the step in the history are there, or none of them."""
+def transcripts(tmp_path: Path) -> tuple[Path, dict[str, tuple[str, int]]]:
+    """A folder of 24 transcripts (the demo's, twice), and each one's text and turns."""
     folder = tmp_path / "transcripts"
     folder.mkdir()
     expected: dict[str, tuple[str, int]] = {}
@@ -298,6 +296,29 @@ def test_killing_qcode_import_keeps_the_whole_step_and_its_history_or_none(
                             encoding="utf-8")
             document = READERS[".txt"][1](path)
             expected[path.stem] = (document.text, len(document.turns))
+    return folder, expected
+
+
+def assert_import_whole_or_absent(location: str, expected: dict[str, tuple[str, int]]) -> None:
+    """Every transcript, whole with its turns, and the step in the history; or nothing."""
+    with open_project(location) as project, project.reading() as session:
+        sources = session.execute(select(Source.name, Source.text, func.count(
+            SpeakerTurn.id)).outerjoin(SpeakerTurn).group_by(Source.id)).all()
+        steps = session.scalars(select(Action.label)).all()
+    if sources:
+        assert {name for name, _, _ in sources} == set(expected)
+        for name, text, turns in sources:
+            assert (text, turns) == expected[name], f"{name} is not whole"
+        assert steps == [f"import {len(expected)} transcripts"]
+    else:
+        assert steps == []
+
+
+def test_killing_qcode_import_keeps_the_whole_step_and_its_history_or_none(
+        tmp_path: Path) -> None:
+    """A folder import is one step: after a kill, every transcript (whole, with its
+    turns) and the step in the history are there, or none of them."""
+    folder, expected = transcripts(tmp_path)
     base = tmp_path / "study.qcode"
     init_project(str(base)).close()
     env = child_env(tmp_path)
@@ -318,18 +339,48 @@ def test_killing_qcode_import_keeps_the_whole_step_and_its_history_or_none(
 
     for path, run in killed_copies(base, tmp_path, command, plans, env):
         assert run.killed or run.returncode == 0, run.stderr
-        with open_project(path) as project, project.reading() as session:
-            sources = session.execute(select(Source.name, Source.text, func.count(
-                SpeakerTurn.id)).outerjoin(SpeakerTurn).group_by(Source.id)).all()
-            steps = session.scalars(select(Action.label)).all()
-        if sources:
-            assert {name for name, _, _ in sources} == set(expected)
-            for name, text, turns in sources:
-                assert (text, turns) == expected[name], f"{name} is not whole"
-            assert steps == [f"import {len(expected)} transcripts"]
-        else:
-            assert steps == []
+        assert_import_whole_or_absent(str(path), expected)
         assert_sound(path)
+
+
+def writing_on_server(url: str) -> Callable[[], bool]:
+    """Another connection's transaction on that database has written a row."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def happened() -> bool:
+        with psycopg.connect(plain) as db:
+            row = db.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND "
+                             "backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
+                             (database,)).fetchone()
+        return bool(row and row[0])
+    return happened
+
+
+@pytest.mark.store
+def test_killing_an_import_into_postgresql_keeps_all_of_it_and_its_history_or_none(
+        tmp_path: Path) -> None:
+    from conftest import new_pg_database
+
+    folder, expected = transcripts(tmp_path)
+    env = child_env(tmp_path)
+    with new_pg_database() as full:
+        init_project(full).close()
+        started = time.monotonic()
+        done = run_process(qcode("import", full, str(folder)), env)
+        assert done.returncode == 0, done.stderr
+        assert_import_whole_or_absent(full, expected)
+        took = time.monotonic() - started
+    for seed in SEEDS:
+        with new_pg_database() as url:
+            init_project(url).close()
+            run = run_process(qcode("import", url, str(folder)), env,
+                              when(writing_on_server(url), seed, jitter=took / 2))
+            assert run.killed or run.returncode == 0, run.stderr
+            assert_import_whole_or_absent(url, expected)
 
 
 def test_killing_qcode_sheet_import_keeps_the_whole_sheet_or_none_of_it(

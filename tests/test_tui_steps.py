@@ -11,6 +11,7 @@ from test_tui_codebook import open_codebook, point_at
 from textual.pilot import Pilot
 from tui_helpers import app_for, open_source, settle
 
+from qcode.services.copy import copy_project
 from qcode.tui.screens.codebook import CodebookScreen, Entry
 from qcode.tui.screens.reader import ReaderScreen
 
@@ -73,21 +74,32 @@ ACTIONS: list[tuple[str, Keys]] = [
 ]
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def study(request: pytest.FixtureRequest, demo_copy: str) -> str:
+    """The demo in a .qcode file, or copied into a PostgreSQL database."""
+    if request.param == "sqlite":
+        return demo_copy
+    database: str = request.getfixturevalue("pg_database")
+    copy_project(demo_copy, database)
+    return database
+
+
+@pytest.mark.store
 @pytest.mark.parametrize("name, keys", ACTIONS, ids=[name for name, _ in ACTIONS])
-async def test_u_and_U_replay_a_workbench_step_exactly(demo_copy: str, name: str,
+async def test_u_and_U_replay_a_workbench_step_exactly(study: str, name: str,
                                                        keys: Keys) -> None:
-    before = snapshot(demo_copy)
-    app = app_for(demo_copy)
+    before = snapshot(study)
+    app = app_for(study)
     async with app.run_test(size=(120, 40)) as pilot:
         await keys(pilot)
         await settle(pilot)
-        after = snapshot(demo_copy)
+        after = snapshot(study)
         assert after != before, f"{name} changed nothing"
         assert isinstance(app.screen, ReaderScreen | CodebookScreen)
         await pilot.press("u")
         await settle(pilot)
-        assert snapshot(demo_copy) == before
+        assert snapshot(study) == before
         await pilot.press("U")
         await settle(pilot)
-        assert snapshot(demo_copy) == after
+        assert snapshot(study) == after
         assert not app.errors
