@@ -30,8 +30,11 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 _ELISION = r"\(\s*(?:\.\s*){2,}\)|\(\s*…\s*\)|\[\s*(?:\.\s*){2,}\]|\[\s*…\s*\]|…|(?:\.\s*){3,}"
-_SQUARE = re.compile(rf"{_ELISION}|\[[^\]]*\]")
-_ROUND = re.compile(rf"{_ELISION}|\[[^\]]*\]|\([^)]*\)")
+# A researcher's words in brackets are short. Bounded, so a quote full of "[" with no
+# "]" costs time in proportion to its length (unbounded, each "[" would scan the rest).
+_BRACKETED = 300
+_SQUARE = re.compile(rf"{_ELISION}|\[[^\]]{{0,{_BRACKETED}}}\]")
+_ROUND = re.compile(rf"{_ELISION}|\[[^\]]{{0,{_BRACKETED}}}\]|\([^)]{{0,{_BRACKETED}}}\)")
 _WORD = re.compile(r"\w+")
 _FOLD = str.maketrans(
     {

@@ -37,7 +37,8 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # <mergeCell ref="A2:A3"/>, its only attribute; read by pattern because parsing a whole
 # large sheet again as XML, only for the few merges at its end, would double the time.
-_MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref="([A-Za-z]{1,3})(\d{1,7})'
+# Bounded attribute run: a tag that never closes must not make every later tag rescan.
+_MERGE = re.compile(rb'<(?:[\w.-]{1,40}:)?mergeCell\s[^>]{0,400}?\bref="([A-Za-z]{1,3})(\d{1,7})'
                     rb'(?::([A-Za-z]{1,3})(\d{1,7}))?"')
 
 

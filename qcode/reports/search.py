@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -42,6 +43,8 @@ from qcode.services.sources import Turn
 from qcode.store.models import Case, ProjectInfo, Source, SourceCase, SpeakerTurn
 
 MODES = ("word", "lemma", "fuzzy", "regex")
+# How long a --regex pattern may take on one transcript before it is stopped.
+REGEX_SECONDS = 5.0
 UNITS = ("hit", "sentence", "turn", "paragraph")
 DEFAULT_CUTOFF = 85  # rapidfuzz ratio: "famlies" finds "families", "fame" does not
 CONTEXT = 40  # characters of context on each side of a hit
@@ -214,13 +217,24 @@ def _match_expression(alternatives: list[list[Word]]) -> str:
                        for words in alternatives)
 
 
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> Any:
+    """The researcher's own pattern, compiled by `regex` (which can stop a search that
+    backtracks without end: `re` cannot be interrupted)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return regex.compile(pattern)
+    except regex.error as exc:
         raise InputError(f"{pattern!r} is not a regular expression: {exc.msg} at position "
                          f"{exc.pos}; put a \\ before special characters, or leave out "
                          "--regex to search for words") from None
+
+
+def _regex_spans(pattern: Any, text: str, source: str) -> list[tuple[int, int]]:
+    try:
+        return [m.span() for m in pattern.finditer(text, timeout=REGEX_SECONDS)]
+    except TimeoutError:
+        raise InputError(f"the pattern {pattern.pattern!r} took over {REGEX_SECONDS:g} s on "
+                         f"{source} (it tries the same text again and again); write it more "
+                         "simply, e.g. without a repeat inside a repeat") from None
 
 
 # -- vocabularies for lemma and fuzzy search --------------------------------------------
@@ -339,8 +353,9 @@ class _Searcher:
         self.speakers = self._speakers()
         if not query.text.strip() and query.speaker:
             return  # every turn of a speaker: no words to look for
+        self._regex: Any = None
         if query.mode == "regex":
-            self._patterns[""] = _regex(query.text)
+            self._regex = _regex(query.text)
         else:
             self._prepare(_parse(query.text))
 
@@ -426,15 +441,16 @@ class _Searcher:
         if missing:
             raise NotFoundError(f"no case {missing[0]!r}; `qcode cases` lists them")
 
-    def spans(self, source_id: int, text: str, turns: list[Turn]) -> list[tuple[int, int]]:
+    def spans(self, source_id: int, text: str, turns: list[Turn],
+              name: str | None = None) -> list[tuple[int, int]]:
         """Every hit in one text, in order, inside the wanted speaker's turns."""
-        if not self._patterns:  # no words: every turn of the speaker is a hit
+        if not self._patterns and self._regex is None:  # every turn of the speaker is a hit
             assert self.speakers is not None
             units = TextUnits(text, turns).spans("turn")
             return [(a, b) for turn, (a, b) in zip(turns, units, strict=True)
                     if turn.speaker in self.speakers and a < b]
         if self.query.mode == "regex":
-            found = [m.span() for m in self._patterns[""].finditer(text)]
+            found = _regex_spans(self._regex, text, name or f"source {source_id}")
         else:
             pattern = self._patterns.get("") or self._patterns[
                 self.languages.get(source_id, self.default)]
@@ -464,7 +480,7 @@ class _Searcher:
             turns = _turns(self.session, ids)
             for source_id, name in chunk:
                 text, language = texts[source_id]
-                spans = self.spans(source_id, text, turns.get(source_id, []))
+                spans = self.spans(source_id, text, turns.get(source_id, []), name)
                 if not spans:
                     continue
                 if limit is not None and taken >= limit:

@@ -19,8 +19,7 @@ from qcode.services.sources import Turn
 
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
-_VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
-_TAG = re.compile(r"</?[^>]+>")
+_LONGEST_NAME = 100
 _PREFIX = re.compile(r"^([^\W\d_][^:\n]{0,40}?):\s+")
 
 
@@ -59,15 +58,39 @@ def _cues(text: str) -> list[_Cue]:
         assert match is not None
         begin, end = _seconds(*match.groups()[:4]), _seconds(*match.groups()[4:])
         body = " ".join(line.strip() for line in lines[timing + 1:] if line.strip())
-        voice = _VOICE.search(body)
-        speaker = voice.group(1).strip() if voice else ""
-        body = " ".join(_TAG.sub("", body).split())
+        body, speaker = _untagged(body)
+        body = " ".join(body.split())
         prefix = _PREFIX.match(body)
         if not speaker and prefix:
             speaker, body = prefix.group(1).strip(), body[prefix.end():]
         if body:
             cues.append(_Cue(begin, end, speaker, body))
     return cues
+
+
+def _untagged(body: str) -> tuple[str, str]:
+    """A cue's text without its tags (<i>, <c.loud>, <v Name>), and the first voice's name.
+
+    One pass with str.find, not a regular expression: a tag that never closes, or a
+    million of them, costs time in proportion to the text (a pattern such as
+    `<[^>]+>` would try the rest of the text again from every "<").
+    """
+    kept: list[str] = []
+    speaker = ""
+    at = 0
+    while (opening := body.find("<", at)) != -1:
+        closing = body.find(">", opening + 1)
+        if closing == -1:
+            break  # an unclosed "<" is text
+        kept.append(body[at:opening])
+        tag = body[opening + 1:closing]
+        if not speaker and tag[:1] == "v" and (tag[1:2].isspace() or tag[1:2] == "."):
+            _, _, name = tag.partition(" ") if " " in tag else tag.partition("\t")
+            # A "name" longer than a line of text is not a speaker's name.
+            speaker = name.strip() if len(name) <= _LONGEST_NAME else ""
+        at = closing + 1
+    kept.append(body[at:])
+    return "".join(kept), speaker
 
 
 def _document(path: Path, cues: list[_Cue]) -> Document:

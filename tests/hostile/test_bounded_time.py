@@ -1,0 +1,97 @@
+"""Inputs built to make a pattern try the same text again and again end in time.
+
+Each runs `qcode` in a child process that must finish within TIME_LIMIT (a pattern that
+backtracks on these inputs would run for hours), and ends as every hostile input must:
+imported exactly, or refused in one line with the project unchanged; `qcode check` is
+clean either way. Rows of issue 15's table: the .srt with a 2 MB tag, the .vtt with a
+1 MB voice tag; and the researcher's own --regex pattern that never ends.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hostile import make
+from hostile.check import check_clean, dump, new_project, one_line_refusal, run_process
+
+TIME_LIMIT = 20.0  # seconds on this 2-core machine; linear work takes well under one
+CUE = "00:00:01.000 --> 00:00:02.000\n"
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    return new_project(tmp_path)
+
+
+ADVERSARIAL = {
+    # every "<" opens a tag that never closes
+    "open_tags.srt": "1\n" + CUE.replace(".", ",") + "IP1: " + "<" * 2_000_000 + "\n",
+    # one 1 MB voice tag whose name is all spaces and letters, closed at the very end
+    "long_voice.vtt": "WEBVTT\n\n" + CUE + "<v " + " a" * 500_000 + ">hello\n",
+    # a voice tag that never closes, then a million more "<v "
+    "voices.vtt": "WEBVTT\n\n" + CUE + "<v " * 300_000 + "said\n",
+    # a prefix-like run with no colon, and whitespace runs between block breaks
+    "runs.srt": "1\n" + CUE.replace(".", ",") + "A" + " b" * 500_000 + "\n" + " \n" * 100_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_a_caption_file_built_to_backtrack_imports_in_time(study: Path, tmp_path: Path,
+                                                            name: str) -> None:
+    path = make.captions(tmp_path, name, ADVERSARIAL[name])
+    before = dump(study)
+    result = run_process("import", study, path, "--json", timeout=TIME_LIMIT)
+    if result.returncode == 0:
+        [row] = json.loads(result.stdout)
+        assert row["status"] == "imported", row
+        text = run_process("text", study, row["source"], timeout=TIME_LIMIT).stdout
+        assert text.strip() and len(text) <= len(ADVERSARIAL[name])
+    else:
+        one_line_refusal(result.stderr, result.returncode, name)
+        assert dump(study) == before
+    check_clean(study)
+
+
+def test_a_voice_name_longer_than_a_line_is_no_speaker(study: Path, tmp_path: Path) -> None:
+    path = make.captions(tmp_path, "long_voice.vtt", ADVERSARIAL["long_voice.vtt"])
+    result = run_process("import", study, path, timeout=TIME_LIMIT)
+    assert result.returncode == 0, result.stderr
+    text = run_process("text", study, "long_voice", timeout=TIME_LIMIT).stdout
+    assert text == "hello"
+
+
+def test_a_regex_that_never_ends_is_stopped_in_one_line(study: Path, tmp_path: Path) -> None:
+    path = tmp_path / "IP1.txt"
+    path.write_text("IP1: " + "x" * 5000 + "!\n", encoding="utf-8")
+    assert run_process("import", study, path).returncode == 0
+    assert run_process("search", study, "x").returncode == 0  # the index, built once
+    result = run_process("search", study, r"(x+x+)+y", "--regex", timeout=TIME_LIMIT)
+    line = one_line_refusal(result.stderr, result.returncode, "IP1", "took over")
+    assert "more simply" in line
+
+
+PATTERN_CASES = {
+    # a quote full of "[" and "(" that never close, split as the sheet importer does
+    "anchor brackets": "from qcode.anchor import _ROUND, _SQUARE\n"
+                       "quote = '[(' * 200_000 + 'end'\n"
+                       "assert _SQUARE.split(quote) and _ROUND.split(quote)",
+    # a worksheet whose mergeCell tags never close
+    "xlsx merges": "from qcode.ingest.xlsxfile import _MERGE\n"
+                   "data = b'<mergeCell ' * 200_000 + b'ref=\"A1\"'\n"
+                   "list(_MERGE.finditer(data))",
+    # speaker labels: a timestamp then a long run of spaces, on many lines
+    "turn labels": "from qcode.ingest.turns import find_turns\n"
+                   "find_turns(('[00:01] ' + ' ' * 5_000 + '\\n') * 400)",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATTERN_CASES))
+def test_patterns_over_user_text_take_linear_time(name: str) -> None:
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", PATTERN_CASES[name]], check=True,
+                   timeout=TIME_LIMIT)
