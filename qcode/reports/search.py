@@ -221,8 +221,9 @@ def _regex(pattern: str) -> Any:
     """The researcher's own pattern, compiled by `regex` (which can stop a search that
     backtracks without end: `re` cannot be interrupted)."""
     try:
+        re.compile(pattern)  # its messages point at where the pattern goes wrong
         return regex.compile(pattern)
-    except regex.error as exc:
+    except (re.error, regex.error) as exc:
         raise InputError(f"{pattern!r} is not a regular expression: {exc.msg} at position "
                          f"{exc.pos}; put a \\ before special characters, or leave out "
                          "--regex to search for words") from None
@@ -350,10 +351,10 @@ class _Searcher:
         self.match: str | None = None
         self.more = False  # set when a limit stopped the scan early
         self._patterns: dict[str, re.Pattern[str]] = {}
+        self._regex: Any = None
         self.speakers = self._speakers()
         if not query.text.strip() and query.speaker:
             return  # every turn of a speaker: no words to look for
-        self._regex: Any = None
         if query.mode == "regex":
             self._regex = _regex(query.text)
         else:
