@@ -7,19 +7,22 @@ Text from researchers and other programs may start like a spreadsheet formula
 ("=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)"). A spreadsheet program opening a CSV
 file runs such a cell (CSV injection), so every CSV cell holding text is
 *neutralised* as OWASP advises: a leading apostrophe, which Excel and LibreOffice
-take as "this is text" and do not show. Workbooks need no apostrophe: their text
-cells are written as string cells (`XLSX_OPTIONS`, `excel_writer`), which no
-program evaluates. qcode's own CSV readers take the apostrophe off again
-(`unneutralise`), so an exported sheet reads back to exactly the stored text.
+take as "this is text" and do not show; also when spaces or control characters come
+before the "=", and rows end with CRLF so a line break inside a cell stays inside it.
+Workbooks need no apostrophe: their text cells are written as string cells
+(`XLSX_OPTIONS`, `excel_writer`), which no program evaluates. qcode's own CSV readers
+take the apostrophe off again (`unneutralise`), so an exported sheet reads back to
+exactly the stored text.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +31,12 @@ if TYPE_CHECKING:
 # CSV injection guidance: = + - @, and tab and carriage return, which some programs
 # skip before looking).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Whitespace and control characters a program may skip before it looks for "=".
+_LEADING = re.compile(r"[\s\x00-\x1f\x7f]*")
+# Rows end with CRLF (RFC 4180): the csv module then quotes every cell holding a CR or
+# an LF, so no line break inside a cell can start a row of its own in a spreadsheet
+# (with LF endings a bare CR was written unquoted, and what followed it ran).
+CSV_LINE_END = "\r\n"
 # A signed plain number ("-3", "+2.5") is read as that number and runs nothing.
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 # xlsxwriter options: text is always a string cell, never a formula, number or link.
@@ -66,7 +75,10 @@ def _formula_like(text: str) -> bool:
     # Checked after any leading apostrophes, so that text which itself starts with
     # "'=" gains one more and reads back unchanged (see `unneutralise`).
     bare = text.lstrip("'")
-    return bare.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(bare)
+    if _PLAIN_NUMBER.fullmatch(bare.strip()):
+        return False
+    skipped = len(bare) - len(_LEADING.sub("", bare, count=1))
+    return bare.startswith(FORMULA_STARTS) or bare[skipped:].startswith(FORMULA_STARTS[:4])
 
 
 def neutralise(text: str) -> str:
@@ -85,6 +97,11 @@ def csv_text(value: Any) -> str:
     if isinstance(value, bool | int | float | date | datetime) or value is None:
         return text
     return neutralise(text)
+
+
+def csv_writer(handle: IO[str]) -> Any:
+    """A csv.writer for a file or buffer opened with newline="": CRLF rows, as above."""
+    return csv.writer(handle, lineterminator=CSV_LINE_END)
 
 
 def csv_value(value: Any) -> Any:

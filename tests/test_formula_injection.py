@@ -163,3 +163,76 @@ def test_neutralised_text_never_starts_a_formula_and_reads_back(text: str) -> No
     assert cell == text or cell == "'" + text
     if cell.startswith(FORMULA_STARTS):
         assert _number(cell)
+
+
+# Any text at all, with the characters that break rows or hide a formula over-represented.
+CELL_TEXT = st.text(st.one_of(st.characters(exclude_categories=["Cs"]),
+                              st.sampled_from("=+-@'\t\r\n \x00\x0b\x1f\u00a0\u2028")),
+                    max_size=40)
+
+
+def _as_a_spreadsheet_reads(data: str) -> list[list[str]]:
+    """Rows as a spreadsheet program splits them: a CR, an LF or a CRLF outside quotes
+    ends a row (Python's csv reader on a newline="" stream does the same)."""
+    return list(csv.reader(io.StringIO(data, newline="")))
+
+
+def _runs_as_formula(cell: str) -> bool:
+    """Whether a program skipping leading spaces and controls would see a formula."""
+    bare = cell.lstrip("".join(map(chr, range(33))) + "\x7f\u00a0\u2028")
+    return bare.startswith(("=", "+", "-", "@")) and not _number(bare)
+
+
+def _both_writers(text: str) -> list[str]:
+    """One row, `text` then "after", as the listings write CSV and as the export does."""
+    from qcode.cells import CSV_LINE_END, csv_text, csv_value, csv_writer
+
+    listing = io.StringIO(newline="")
+    csv_writer(listing).writerow([csv_text(text), "after"])
+    exported = io.StringIO(newline="")
+    import pandas as pd
+    pd.DataFrame({"a": [text], "b": ["after"]}).map(csv_value).to_csv(
+        exported, index=False, header=False, lineterminator=CSV_LINE_END)
+    return [listing.getvalue(), exported.getvalue()]
+
+
+def _kept_in_its_cell_and_harmless(text: str) -> None:
+    for data in _both_writers(text):
+        rows = _as_a_spreadsheet_reads(data)
+        assert len(rows) == 1 and rows[0][1] == "after", (text, data)
+        cell = rows[0][0]
+        assert unneutralise(cell) == text
+        assert cell.startswith("'") or not _runs_as_formula(cell), (text, cell)
+
+
+@given(text=CELL_TEXT)
+def test_every_csv_writer_keeps_any_text_in_its_cell_and_harmless(text: str) -> None:
+    """One rule for every CSV qcode writes: the listing writer and the export's."""
+    _kept_in_its_cell_and_harmless(text)
+
+
+@pytest.mark.parametrize("text", ["see IP3\r=cmd|' /C calc'!A0", "  =1+1", "\x00@SUM(A1)",
+                                  "\t\t-2+3", "\n=HYPERLINK(\"x\")"])
+def test_a_formula_after_a_line_break_or_spaces_cannot_run(text: str) -> None:
+    _kept_in_its_cell_and_harmless(text)
+
+
+def test_a_note_with_a_bare_carriage_return_stays_in_its_cell(tmp_path: Path) -> None:
+    """The issue's case: "see IP3" CR "=cmd..." in a note, through `codings --format
+    csv` and `export csv`, opened as a spreadsheet: one row per coding, nothing runs."""
+    study = new_project(tmp_path)
+    transcript = tmp_path / "IP1.txt"
+    transcript.write_text("IP1: the rent was high.\n", encoding="utf-8")
+    succeeded(run("import", study, transcript))
+    succeeded(run("code", "--notes=see IP3\r=cmd|' /C calc'!A0", "--", study, "IP1", 5, 23,
+                  "Rent"))
+    listed = run("codings", study, "--format", "csv")
+    succeeded(listed)
+    succeeded(run("export", "csv", study, tmp_path / "csv"))
+    with open(tmp_path / "csv" / "codings.csv", encoding="utf-8", newline="") as handle:
+        exported = handle.read()
+    for data in (listed.stdout, exported):
+        rows = _as_a_spreadsheet_reads(data)
+        assert len(rows) == 2, rows  # the header and the one coding
+        assert not any(_runs_as_formula(cell) for row in rows for cell in row)
+        assert "see IP3\r=cmd|' /C calc'!A0" in rows[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -17,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from qcode.cells import cell_text, csv_text, markdown_table
+from qcode.cells import cell_text, csv_text, csv_writer, markdown_table
 
 FORMATS = ("table", "csv", "json", "markdown")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,7 +46,7 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
                               default=_json_value), file=file)
     elif fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer)
         # CSV goes into spreadsheets: text that would run as a formula is neutralised,
         # in the header too (attribute names are columns).
         writer.writerow([csv_text(str(c)) for c in columns])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qcode.cells import csv_value, markdown_table
+from qcode.cells import CSV_LINE_END, csv_value, markdown_table
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
 from qcode.services.cases import list_cases
@@ -71,7 +71,8 @@ def export_csv(project: Project, folder: Path) -> list[Path]:
     for name, table in tables(project).items():
         path = folder / f"{name}.csv"
         table = table.map(csv_value).rename(columns=lambda c: csv_value(str(c)))
-        table.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
+        table.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL,
+                     lineterminator=CSV_LINE_END)
         written.append(path)
     return written
 
