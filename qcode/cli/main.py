@@ -38,6 +38,15 @@ class QcodeGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:
+            # The machine refused (disk full, permission, too many open files): one plain
+            # line, as for any error the user can act on.
+            if _debug(ctx):
+                raise
+            from qcode.files import machine_error
+
+            click.echo(f"qcode: error: {machine_error(exc)}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("qcode: interrupted; the last unfinished step was rolled back", err=True)
             ctx.exit(130)

@@ -10,6 +10,7 @@ import click
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
 from qcode.errors import InputError
+from qcode.files import written_text
 
 if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
     from qcode.services.pseudonymise import Mapping
@@ -149,7 +150,7 @@ def _export(project: str, path: Path) -> None:
         found = stored_mappings(p)
     if not found:
         raise InputError("this project holds no pseudonym mapping; nothing to export")
-    with path.open("w", encoding="utf-8", newline="") as out:
+    with written_text(path) as out:
         emit([{"original": m.original, "pseudonym": m.pseudonym, "kind": m.kind or ""}
               for m in found], list(_HEADER), "csv", file=out)
     note(f"wrote {len(found)} names to {path}: it is the key to the real names, keep it safe")

@@ -11,6 +11,7 @@ from qcode.cells import excel_value, excel_writer
 from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
+from qcode.files import written, written_text
 from qcode.services.codebook import factor_groups, list_subdivisions
 
 # pandas and matplotlib load only when a report runs, so `qcode --help`, listings and
@@ -103,7 +104,8 @@ def write_table(table: Any, fmt: str, output: Path | None) -> None:
     if fmt == "xlsx":
         if output is None:
             raise InputError("--format xlsx writes a file: add --output report.xlsx")
-        with excel_writer(output) as workbook:  # text stays text, never a formula
+        # Text stays text, never a formula; the file is whole or not there.
+        with written(output) as temporary, excel_writer(temporary) as workbook:
             table.map(excel_value).to_excel(workbook, index=False, sheet_name="report")
         note(f"wrote {output}")
         return
@@ -112,7 +114,7 @@ def write_table(table: Any, fmt: str, output: Path | None) -> None:
     if output is None:
         emit(rows, columns, fmt)
         return
-    with output.open("w", encoding="utf-8", newline="") as handle:
+    with written_text(output) as handle:
         emit(rows, columns, fmt, file=handle)
     note(f"wrote {output}")
 

@@ -15,6 +15,7 @@ from qcode.cli.common import opened, project_argument
 from qcode.cli.output import emit, note
 from qcode.cli.report_cmds import table_output, write_table
 from qcode.errors import InputError
+from qcode.files import written, written_text
 from qcode.names import clean_name
 
 # pandas loads only when a command runs (see report_cmds), so `qcode --help` stays quick.
@@ -211,7 +212,7 @@ def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ..
         shown = [s for s in every if s.key == "disagreements"]
     else:
         shown = [s for s in every if s.key != "disagreements" and (only is None or s.key == only)]
-    with output.open("w", encoding="utf-8", newline="") if output else nullcontext() as handle:
+    with written_text(output) if output else nullcontext() as handle:
         if fmt == "json":
             document: dict[str, Any] = {"coders": _letters([clean_name(n) for n in names])}
             if pairwise:
@@ -266,7 +267,8 @@ def _write_workbook(sections: list[_Section], scope: list[str], output: Path) ->
         [{"table": s.key, "title": s.title, "method": s.method} for s in sections]
         + [{"table": "scope", "title": "", "method": line} for line in scope],
         columns=["table", "title", "method"])
-    with excel_writer(output) as workbook:  # text stays text, never a formula
+    # Text stays text, never a formula; the file is whole or not there.
+    with written(output) as temporary, excel_writer(temporary) as workbook:
         for section in sections:
             section.table.map(excel_value).to_excel(workbook, index=False,
                                                     sheet_name=section.key)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from qcode.cells import CSV_LINE_END, csv_value, markdown_table
+from qcode.files import written, written_text
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
 from qcode.services.cases import list_cases
@@ -67,14 +68,15 @@ def _summaries(project: Project) -> dict[str, pd.DataFrame]:
 
 def export_csv(project: Project, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    paths = []
     for name, table in tables(project).items():
         path = folder / f"{name}.csv"
         table = table.map(csv_value).rename(columns=lambda c: csv_value(str(c)))
-        table.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL,
-                     lineterminator=CSV_LINE_END)
-        written.append(path)
-    return written
+        with written(path) as temporary:
+            table.to_csv(temporary, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL,
+                         lineterminator=CSV_LINE_END)
+        paths.append(path)
+    return paths
 
 
 def export_markdown(project: Project, folder: Path) -> Path:
@@ -99,7 +101,8 @@ def export_markdown(project: Project, folder: Path) -> Path:
         lines += [f"## {top}", "", _markdown(inside), "", f"![{top}]({picture})", ""]
     lines += ["## Saturation", "", _markdown(saturation(project)), ""]
     path = folder / "report.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    with written_text(path) as handle:
+        handle.write("\n".join(lines))
     return path
 
 

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from qcode import files
 from qcode.cells import XLSX_OPTIONS, join_lists
 from qcode.export.files import tables as project_tables
 from qcode.names import natural_key
@@ -70,6 +71,17 @@ def export_xlsx(project: Project, path: Path) -> dict[str, int]:
         for key in row.cases or ["(no case)"]:
             by_case.setdefault(key, []).append(cells)
     tables = project_tables(project, with_codings=False)
+    with files.written(path) as temporary:
+        return _write_book(temporary, codings, by_case, tables)
+
+
+# Sheets every workbook has; a case's sheet never takes one of these names.
+_FIXED_SHEETS = ("Coding", "Codebook", "Cases", "Mentions by group", "Mentions by subdivision")
+
+
+def _write_book(path: Path, codings: list[_CodingCells],
+                by_case: dict[str, list[_CodingCells]], tables: dict[str, Any]
+                ) -> dict[str, int]:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **XLSX_OPTIONS})
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#DDE3EE", "border": 1}),
@@ -80,7 +92,7 @@ def export_xlsx(project: Project, path: Path) -> dict[str, int]:
     try:
         written["Coding"] = _coding_sheet(book, "Coding", codings, formats)
         for key in sorted(by_case, key=natural_key):
-            name = _sheet_name(key, set(written))
+            name = _sheet_name(key, set(written) | set(_FIXED_SHEETS))
             written[name] = _coding_sheet(book, name, by_case[key], formats)
         written["Codebook"] = _table_sheet(book, "Codebook", tables["codebook"], formats)
         written["Cases"] = _table_sheet(book, "Cases", tables["cases"], formats)

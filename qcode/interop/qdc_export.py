@@ -8,8 +8,6 @@ project export uses, so a codebook and a project from one study match.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from lxml import etree
 
 import qcode
 from qcode.errors import InputError
+from qcode.files import written
 from qcode.interop.qdpx_export import read_codebook, set_description, write_codes
 from qcode.interop.refi import CODEBOOK_NS, SET_PREFIX
 from qcode.services.project import Project
@@ -66,12 +65,6 @@ def export_qdc(project: Project, path: Path) -> CodebookSummary:
                 etree.SubElement(element, _tag("MemberCode")).set(
                     "guid", book.guid("code", code_id))
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    handle, temporary = tempfile.mkstemp(prefix=".qdc-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(xml)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with written(path) as temporary:
+        temporary.write_bytes(xml)
     return CodebookSummary(str(path), len(book.codes), len(book.nodes), len(sets))

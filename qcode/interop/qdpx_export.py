@@ -40,9 +40,7 @@ re-export against what they imported before.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import uuid
 import zipfile
 from collections import Counter
@@ -57,6 +55,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import qcode
+from qcode.files import written
 from qcode.interop.refi import (
     EMPHASIS_NOTE,
     FILING_NOTE,
@@ -248,19 +247,11 @@ def export_qdpx(project: Project, path: Path) -> ExportSummary:
 
 
 def _write_zip(path: Path, xml: bytes, texts: Iterable[tuple[str, str]]) -> None:
-    # Written beside the target and renamed: a failed export never leaves half a file
-    # where an earlier good one was.
-    handle, temporary = tempfile.mkstemp(prefix=".qdpx-", dir=path.parent or Path("."))
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("project.qde", xml)
-            for guid, text in texts:
-                archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with written(path) as temporary, zipfile.ZipFile(
+            temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml)
+        for guid, text in texts:
+            archive.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
 
 
 def _tag(name: str) -> str:

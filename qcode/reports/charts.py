@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from qcode.errors import InputError  # noqa: E402
+from qcode.files import written
 
 CHART_TYPES = (".png", ".svg", ".pdf")  # the CLI lists the same without importing this
 _PALETTE = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#9a6324",
@@ -127,7 +128,8 @@ def save(figure: Figure, path: Path) -> None:
     if not path.parent.exists():
         raise InputError(f"{path.parent} does not exist; create it first")
     try:
-        figure.savefig(path, dpi=150)
+        with written(path) as temporary:
+            figure.savefig(temporary, dpi=150, format=path.suffix.lower().lstrip("."))
     finally:
         plt.close(figure)
 
