@@ -523,7 +523,9 @@ def _set_source(source_id: int, **values: Any) -> Fix:
 
 def _turns_and_pages(session: Session) -> list[_Issue]:
     issues = []
-    text_length = func.length(Source.text)
+    # The stored length, not length(text) once per turn: a transcript of 20,000 turns
+    # would be counted 20,000 times. `_sources` checks the stored length itself.
+    text_length = Source.length
     turns = session.execute(
         select(SpeakerTurn.id, SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.speaker,
                Source.name, text_length.label("n"))
