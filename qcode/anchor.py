@@ -50,6 +50,8 @@ MIN_SCORE = 90.0  # a fuzzy match below this is too weak to place
 TIE_MARGIN = 2.0  # two places scoring within this of each other are ambiguous
 _FUZZY_REGIONS = 5  # how many voted regions get a full alignment
 _COMMON = 500  # a word found more often than this says nothing about where a quote is
+_ALIGN_WHOLE = 1000  # characters of a quote aligned whole; a longer one by its two ends
+_ALIGN_END = 200  # characters of each end of a long quote that find its place
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -215,12 +217,37 @@ class Corpus:
             item = self.texts[key]
             lo = max(0, bin_ * 100 - 100)
             hi = min(len(item.folded), bin_ * 100 + len(spoken) + 200)
-            match = fuzz.partial_ratio_alignment(spoken, item.folded[lo:hi])
-            if match is not None and match.dest_end > match.dest_start:
-                start, end = _whole_words(item.folded, lo + match.dest_start, lo + match.dest_end)
+            aligned = _align(spoken, item.folded[lo:hi])
+            if aligned is not None:
+                start, end = _whole_words(item.folded, lo + aligned[0], lo + aligned[1])
                 begin, stop = item.span(start, end)
-                found.append(Candidate(key, begin, stop, round(match.score, 1), "fuzzy"))
+                found.append(Candidate(key, begin, stop, round(aligned[2], 1), "fuzzy"))
         return found
+
+
+def _align(spoken: str, window: str) -> tuple[int, int, float] | None:
+    """Where in `window` the quote `spoken` fits best, and how well (0-100).
+
+    A partial alignment costs the product of the two lengths over every placement, so
+    a quote of thousands of words would take minutes: a long quote's place is found
+    from its opening and closing words, then the whole is scored against that span.
+    """
+    if len(spoken) <= _ALIGN_WHOLE:
+        match = fuzz.partial_ratio_alignment(spoken, window)
+        if match is None or match.dest_end <= match.dest_start:
+            return None
+        return match.dest_start, match.dest_end, match.score
+    head = fuzz.partial_ratio_alignment(spoken[:_ALIGN_END], window)
+    if head is None or head.dest_end <= head.dest_start:
+        return None
+    # Where an end did not align from its very first (last) character, widen by what
+    # was left over, so a slip in the opening words does not cut them off.
+    start = max(0, head.dest_start - head.src_start)
+    tail = fuzz.partial_ratio_alignment(spoken[-_ALIGN_END:], window[start:])
+    if tail is None or tail.dest_end <= tail.dest_start:
+        return None
+    end = min(len(window), start + tail.dest_end + (_ALIGN_END - tail.src_end))
+    return start, end, fuzz.ratio(spoken, window[start:end])
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -109,3 +109,26 @@ def test_check_of_a_transcript_with_20000_turns_ends_in_time(study: Path,
     assert imported.returncode == 0, imported.stderr
     checked = run_process("check", study, timeout=TIME_LIMIT)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("words", [1000, 5000])
+def test_a_long_quote_that_fits_nowhere_is_kept_unanchored_in_time(
+        study: Path, tmp_path: Path, words: int) -> None:
+    """The words of a transcript shuffled into one long quote: every word matches
+    somewhere, so the fuzzy search aligns it again and again (47 s / 730 s)."""
+    import random
+
+    from qcode.ingest.demo import demo_dir
+
+    transcript = sorted((demo_dir() / "transcripts").glob("*.txt"))[0]
+    assert run_process("import", study, transcript).returncode == 0
+    spoken = transcript.read_text(encoding="utf-8").replace('"', "").split()
+    random.Random(words).shuffle(spoken)
+    quote = " ".join((spoken * (words // len(spoken) + 1))[:words])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f'quote,code\n"{quote}",Shuffled\n', encoding="utf-8")
+    result = run_process("sheet", "import", study, sheet, "--json", timeout=TIME_LIMIT)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["anchored"], report["unanchored"]) == (0, 1), report
+    check_clean(study)
