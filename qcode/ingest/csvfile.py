@@ -8,6 +8,7 @@ from pathlib import Path
 
 from qcode.cells import unneutralise
 from qcode.errors import InputError
+from qcode.ingest.limits import check_rows
 from qcode.ingest.text import decode_transcript
 
 
@@ -22,8 +23,12 @@ def read_csv(path: Path) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[list[str]] = []
     try:
-        return [[unneutralise(cell) for cell in row] for row in reader]
+        for row in reader:
+            check_rows(len(rows), str(path))  # the header is a row too
+            rows.append([unneutralise(cell) for cell in row])
+        return rows
     except csv.Error as exc:  # mostly a cell over 128 kB: a quote mark left open
         raise InputError(
             f"{path}, line {reader.line_num}: {exc}; is a quote mark (\") left open "

@@ -11,6 +11,7 @@ InputError that names the file and says what to do; docs/guide.md lists the caps
 
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -31,6 +32,26 @@ _RATIO_FLOOR = 16 * 2**20
 # that is encrypted (RuntimeError) or whose data is cut or garbled (EOFError, zlib.error).
 ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
               NotImplementedError, RuntimeError)
+
+
+# Rows of one sheet or CSV table (coding sheets, participants): the study coded 950.
+MAX_ROWS = 100_000
+ROWS_VARIABLE = "QCODE_MAX_ROWS"
+
+
+def max_rows() -> int:
+    """MAX_ROWS, or what the researcher set in QCODE_MAX_ROWS for a bigger table."""
+    given = os.environ.get(ROWS_VARIABLE, "").strip().replace("_", "").replace(",", "")
+    return int(given) if given.isdigit() and int(given) > 0 else MAX_ROWS
+
+
+def check_rows(count: int, where: str) -> None:
+    """Refuse a table as its rows are read, once there are more than `max_rows()`."""
+    limit = max_rows()
+    if count > limit:
+        raise InputError(f"{where}: more than {limit:,} rows; is it the right file? split "
+                         f"it, or set {ROWS_VARIABLE} to read more (e.g. {ROWS_VARIABLE}="
+                         f"{limit * 5})")
 
 
 def check_file_size(path: Path, what: str = "file") -> None:

@@ -28,7 +28,7 @@ import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
 from qcode.errors import InputError, reason
-from qcode.ingest.limits import ZIP_ERRORS, check_archive, check_file_size
+from qcode.ingest.limits import ZIP_ERRORS, check_archive, check_file_size, check_rows
 
 # Cells (empty ones inside a row included) one workbook may hold: a 100,000-coding
 # export of qcode has about 2.5 million.
@@ -54,6 +54,7 @@ def read_workbook(path: Path, what: str = "workbook") -> list[SheetValues]:
     """Every sheet of the .xlsx at `path` as values; one InputError for any problem."""
     check_file_size(path, what)
     check_archive(path, "an Excel workbook (.xlsx)")
+    _count_rows(path)
     sheets, formulas = _read(path, data_only=False)
     if formulas:
         # The saved results, read only when there are formulas: most sheets have none.
@@ -114,6 +115,7 @@ def _read_cells(path: Path, data_only: bool
             sheet.reset_dimensions()
             rows: list[list[Any]] = []
             for r, row in enumerate(sheet.iter_rows()):
+                check_rows(r, f"{path}, sheet {sheet.title!r}")  # r rows so far, the header too
                 cells += len(row)
                 if cells > MAX_CELLS:
                     raise InputError(
@@ -131,6 +133,31 @@ def _read_cells(path: Path, data_only: bool
     finally:
         book.close()
     return sheets, formulas
+
+
+def _count_rows(path: Path) -> None:
+    """Refuse a sheet of too many rows before openpyxl opens it: without a stated size
+    it reads the whole sheet once only to measure it (35 s for a million rows). The
+    rows are counted in the packed stream, a megabyte at a time."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                name = info.filename.casefold()
+                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                    continue
+                rows, carry = 0, b""
+                with archive.open(info) as part:
+                    while chunk := part.read(2**20):
+                        # "<row" or a prefixed "<x:row ": a row element opens. The last
+                        # three bytes go on with the next chunk: too short to hold a
+                        # whole mark, long enough to join one cut in two.
+                        data = carry + chunk
+                        rows += data.count(b"<row") + data.count(b":row ")
+                        carry = data[-3:]
+                        check_rows(rows - 1, f"{path}, {posixpath.basename(info.filename)}")
+    except ZIP_ERRORS as exc:
+        raise InputError(f"{path}: cannot read this workbook ({reason(exc)}); "
+                         "open it in Excel or LibreOffice and save it again") from exc
 
 
 def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:

@@ -541,10 +541,10 @@ def _turns_and_pages(session: Session) -> list[_Issue]:
                text_length.label("n"))
         .join(Source, Source.id == SourcePage.source_id).where(SourcePage.start > text_length)
     ).all()
-    for row in pages:
-        issues.append(_issue("page", f"page {row.number} of {row.name}",
-                             f"starts at {row.start}, past the end ({row.n} characters)",
-                             _drop_page(row.source_id, row.number)))
+    for page in pages:
+        issues.append(_issue("page", f"page {page.number} of {page.name}",
+                             f"starts at {page.start}, past the end ({page.n} characters)",
+                             _drop_page(page.source_id, page.number)))
     return issues
 
 

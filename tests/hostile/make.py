@@ -330,6 +330,48 @@ def workbook(folder: Path, name: str, rows: Sequence[Sequence[object]],
     return path
 
 
+def long_workbook(folder: Path, name: str, header: Sequence[str], row: Sequence[str],
+                  rows: int) -> Path:
+    """An .xlsx of `rows` numbered copies of `row` under `header`, as raw XML in a zip:
+    a million rows in a second or two, where a workbook library takes minutes."""
+    def cells(values: Sequence[str]) -> str:
+        return "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values)
+
+    # Each row numbered, so the sheet packs as real ones do (ten times, not a thousand).
+    body = f"<row>{cells(header)}</row>" + "".join(
+        f"<row>{cells([f'{v} {n}' for v in row])}</row>" for n in range(rows))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006"
+    parts = {
+        "[Content_Types].xml":
+            f'<Types xmlns="{pkg}/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels":
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml":
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels":
+            f'<Relationships xmlns="{pkg}/relationships"><Relationship Id="rId1" '
+            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{body}'
+                                    "</sheetData></worksheet>",
+    }
+    path = folder / name
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for part, xml in parts.items():
+            archive.writestr(part, xml)
+    return path
+
+
 def merged_hidden_sheet(folder: Path, quotes: tuple[str, str]) -> Path:
     """A coding sheet as researchers leave them: a quote merged over two rows (two
     codes on it), a hidden row, a hidden column, and a blank row in between."""

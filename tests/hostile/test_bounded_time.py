@@ -132,3 +132,51 @@ def test_a_long_quote_that_fits_nowhere_is_kept_unanchored_in_time(
     report = json.loads(result.stdout)
     assert (report["anchored"], report["unanchored"]) == (0, 1), report
     check_clean(study)
+
+
+def _million_rows(tmp_path: Path, name: str, header: list[str], row: list[str]) -> Path:
+    """A million rows in a workbook; in a CSV file 300,000 (a million would pass the
+    10 million characters qcode reads of any text file, refused for that first)."""
+    if name.endswith(".csv"):
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8") as out:
+            out.write(",".join(header) + "\n")
+            out.writelines(f"{row[0]} {n},{row[1]}\n" for n in range(300_000))
+        return path
+    return make.long_workbook(tmp_path, name, header, row, 1_000_000)
+
+
+@pytest.mark.parametrize("name", ["sheet.xlsx", "sheet.csv"])
+def test_a_coding_sheet_of_a_million_rows_is_refused_in_time(study: Path, tmp_path: Path,
+                                                              name: str) -> None:
+    path = _million_rows(tmp_path, name, ["quote", "code"], ["the rent was high", "Rent"])
+    before = dump(study)
+    result = run_process("sheet", "import", study, path, timeout=TIME_LIMIT)
+    one_line_refusal(result.stderr, result.returncode, name, "100,000 rows", "QCODE_MAX_ROWS")
+    assert dump(study) == before
+
+
+def test_a_participants_file_of_a_million_rows_is_refused_in_time(study: Path,
+                                                                   tmp_path: Path) -> None:
+    transcript = tmp_path / "IP1.txt"
+    transcript.write_text("IP1: the rent was high.\nIP1: again.\n", encoding="utf-8")
+    people = _million_rows(tmp_path, "people.xlsx", ["case", "group"], ["IP", "NGO"])
+    before = dump(study)
+    result = run_process("import", study, transcript, "--participants", people,
+                         timeout=TIME_LIMIT)
+    one_line_refusal(result.stderr, result.returncode, "people.xlsx", "QCODE_MAX_ROWS")
+    assert dump(study) == before
+
+
+def test_qcode_max_rows_raises_the_limit(study: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    transcript = tmp_path / "IP1.txt"
+    transcript.write_text("IP1: the rent was high.\nIP1: again.\n", encoding="utf-8")
+    assert run_process("import", study, transcript).returncode == 0
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("quote,code\n" + "the rent was high,Rent\n" * 150, encoding="utf-8")
+    monkeypatch.setenv("QCODE_MAX_ROWS", "100")
+    refused = run_process("sheet", "import", study, sheet)
+    one_line_refusal(refused.stderr, refused.returncode, "sheet.csv", "more than 100 rows")
+    monkeypatch.setenv("QCODE_MAX_ROWS", "1000")
+    assert run_process("sheet", "import", study, sheet).returncode == 0
