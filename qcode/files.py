@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -92,6 +94,24 @@ def written_text(target: Path) -> Iterator[IO[str]]:
     with written(target) as temporary, temporary.open("w", encoding="utf-8",
                                                       newline="") as handle:
         yield handle
+
+
+@contextmanager
+def private_folder() -> Iterator[Path]:
+    """A temporary folder of this run, named qcode-PID-... in the system's temp folder.
+
+    Folders of earlier runs that were killed before they could remove theirs (their
+    process is gone) are removed first, so a kill leaves nothing behind for long.
+    """
+    base = Path(tempfile.gettempdir())
+    with suppress(OSError):
+        for left in base.glob("qcode-*-*"):
+            pid = left.name.split("-")[1]
+            mine = pid == str(os.getpid())  # this run's, perhaps in use by another thread
+            if left.is_dir() and pid.isdigit() and not mine and not _running(int(pid)):
+                shutil.rmtree(left, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"qcode-{os.getpid()}-") as folder:
+        yield Path(folder)
 
 
 def remove_leftovers(target: Path) -> None:

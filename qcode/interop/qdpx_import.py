@@ -25,7 +25,6 @@ dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import)
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -35,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, QcodeError
+from qcode.files import private_folder
 from qcode.ingest.formats.document import Document
 from qcode.ingest.text import decode_transcript, normalise_newlines
 from qcode.interop.qdc_import import (
@@ -284,13 +284,16 @@ class _Importer:
         return raw, decoded.text
 
     def _with_file(self, entry: str, reader: Callable[[Path], Document]) -> Document | None:
-        """Run a file reader on an archive entry written to a private temporary file."""
-        with tempfile.TemporaryDirectory() as folder:
-            target = Path(folder) / Path(entry).name
+        """Run a file reader on an archive entry written to a private temporary file.
+
+        A file the reader refuses is noted with the reason and read as no text."""
+        with private_folder() as folder:
+            target = folder / Path(entry).name
             target.write_bytes(self.archive.read(entry))
             try:
                 return reader(target)
-            except QcodeError:
+            except QcodeError as exc:
+                self.summary.notes.append(str(exc).replace(str(target), entry))
                 return None
 
     def _pdf(self, element: Element, name: str) -> None:

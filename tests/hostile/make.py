@@ -263,6 +263,43 @@ def pdf_cyclic_pages(folder: Path) -> Path:
     return path
 
 
+def pdf_million_pages(folder: Path) -> Path:
+    """A tiny PDF whose page tree claims a million pages: a Pages node of 1,000 kids,
+    each the same Pages node of 1,000 kids, each the same page."""
+    content = b"BT /F1 12 Tf 72 712 Td (IP1: the rent was high) Tj ET"
+    path = folder / "million_pages.pdf"
+    path.write_bytes(_raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + b" ".join([b"3 0 R"] * 1000) + b"] /Count 1000000 >>",
+        b"<< /Type /Pages /Parent 2 0 R /Kids [" + b" ".join([b"4 0 R"] * 1000)
+        + b"] /Count 1000 >>",
+        b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 5 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]))
+    return path
+
+
+def pdf_heavy_pages(folder: Path, pages: int = 40) -> Path:
+    """A PDF of about 120 kB whose pages each draw 60 MB of text operators (one stream
+    shared by every page): extracting them all took two minutes."""
+    import zlib
+
+    ops = b"BT /F1 12 Tf 72 712 Td " + b"(IP1: rent) Tj " * 4_000_000 + b"ET"
+    stream = zlib.compress(ops, 9)
+    content, font = 3 + pages, 4 + pages
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+               + b"] /Count %d >>" % pages]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content, font)] * pages
+    objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+                   + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    path = folder / "heavy_pages.pdf"
+    path.write_bytes(_raw_pdf(objects))
+    return path
+
+
 def pdf_flate_bomb(folder: Path) -> Path:
     """A page whose content stream inflates from a few kB to hundreds of MB."""
     import zlib

@@ -180,3 +180,35 @@ def test_qcode_max_rows_raises_the_limit(study: Path, tmp_path: Path,
     one_line_refusal(refused.stderr, refused.returncode, "sheet.csv", "more than 100 rows")
     monkeypatch.setenv("QCODE_MAX_ROWS", "1000")
     assert run_process("sheet", "import", study, sheet).returncode == 0
+
+
+@pytest.mark.parametrize("maker", [make.pdf_million_pages, make.pdf_heavy_pages],
+                         ids=["million pages", "heavy pages"])
+def test_a_pdf_built_to_stall_readers_ends_in_time(study: Path, tmp_path: Path,
+                                                   maker: object) -> None:
+    path = maker(tmp_path)  # type: ignore[operator]
+    before = dump(study)
+    result = run_process("import", study, path, timeout=TIME_LIMIT)
+    one_line_refusal(result.stderr, result.returncode, path.name)
+    assert dump(study) == before
+
+
+@pytest.mark.parametrize("maker", [make.pdf_million_pages, make.pdf_heavy_pages],
+                         ids=["million pages", "heavy pages"])
+def test_the_same_pdf_inside_a_qdpx_ends_in_time_and_leaves_no_folder(
+        study: Path, tmp_path: Path, maker: object) -> None:
+    import tempfile
+
+    pdf = maker(tmp_path)  # type: ignore[operator]
+    xml = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+           'name="p"><Sources><PDFSource guid="e2000000-0000-4000-8000-000000000001" '
+           'name="IP6" path="internal://ip6.pdf"/></Sources></Project>')
+    archive = make.qdpx(tmp_path, "hostile.qdpx", xml, {"sources/ip6.pdf": pdf.read_bytes()})
+    # What a killed earlier import left (its process is gone): removed by the next one.
+    left = Path(tempfile.mkdtemp(prefix="qcode-4194303-"))
+    result = run_process("import", "qdpx", study, archive, "--json", timeout=TIME_LIMIT)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert "ip6.pdf" in json.dumps(summary)  # the reason is said, naming the entry
+    check_clean(study)
+    assert not left.exists()

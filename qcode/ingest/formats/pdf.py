@@ -5,11 +5,41 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 from qcode.errors import InputError, reason
 from qcode.ingest.formats.document import Document
+from qcode.ingest.limits import check_text_length
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
+
+# A transcript page draws a few kilobytes of text; 10,000 pages is a 200-hour transcript.
+MAX_PAGES = 10_000
+MAX_PAGE_CONTENT = 4 * 2**20
+
+
+def _page_texts(path: Path, reader: Any) -> list[str]:
+    """Each page's text, the limits checked before the work grows: the pages the file
+    claims, what each page draws (decoded first, extracted only when plausible), and the
+    text gathered so far."""
+    claimed = len(reader.pages)
+    if claimed > MAX_PAGES:
+        raise InputError(f"{path}: the PDF claims {claimed:,} pages, more than the "
+                         f"{MAX_PAGES:,} qcode reads; is it a transcript? split it into parts")
+    pages: list[str] = []
+    total = 0
+    for number, page in enumerate(reader.pages, start=1):
+        contents = page.get_contents()
+        drawn = len(contents.get_data()) if contents is not None else 0
+        if drawn > MAX_PAGE_CONTENT:
+            raise InputError(f"{path}: page {number} draws {drawn / 2**20:,.0f} MB of "
+                             "content, where a page of text draws kilobytes; the file is "
+                             "damaged or made to stall readers: print it as PDF again")
+        text = normalise_newlines(page.extract_text() or "").strip()
+        total += len(text)
+        check_text_length(total, str(path))
+        pages.append(text)
+    return pages
 
 
 def read_pdf(path: Path) -> Document:
@@ -26,8 +56,7 @@ def read_pdf(path: Path) -> Document:
             reader = PdfReader(str(path))
             if reader.is_encrypted:
                 raise InputError(f"{path}: the PDF is password-protected; save an unlocked copy")
-            pages = [normalise_newlines(page.extract_text() or "").strip()
-                     for page in reader.pages]
+            pages = _page_texts(path, reader)
     except InputError:
         raise
     except Exception as exc:  # a damaged PDF makes pypdf raise almost any kind of error
