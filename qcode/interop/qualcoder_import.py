@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 
 from qcode.anchor import Corpus, nearest_occurrence
 from qcode.errors import InputError
+from qcode.ingest.limits import MAX_TEXT_CHARS
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
 from qcode.interop.qdc_import import CodeTarget, ImportSummary, TreeEntry, import_tree
@@ -147,6 +148,9 @@ def read_tables(database: Path) -> dict[str, list[dict[str, Any]]]:
     except sqlite3.Error as exc:
         raise InputError(f"{database}: cannot open it ({exc}); {todo}") from exc
     try:
+        # No value may be longer than a source's text can be (bytes of UTF-8), whatever
+        # the file does to make one: SQLite refuses to build it, so memory stays bounded.
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4 * MAX_TEXT_CHARS)
         connection.row_factory = sqlite3.Row
         present = {row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -156,6 +160,7 @@ def read_tables(database: Path) -> dict[str, list[dict[str, Any]]]:
                              f"{', '.join(missing)}); {todo}; nothing was imported")
         tables = {}
         for name in (*TABLES, *(t for t in _OPTIONAL if t in present)):
+            _refuse_computed_columns(connection, database, name)
             cursor = connection.execute(f'SELECT * FROM "{name}"')
             columns = {column[0] for column in cursor.description}
             lacking = [c for c in COLUMNS.get(name, ()) if c not in columns]
@@ -167,11 +172,26 @@ def read_tables(database: Path) -> dict[str, list[dict[str, Any]]]:
             tables[name] = [dict(row) for row in cursor]
             _check_values(database, name, tables[name])
         return tables
+    except sqlite3.DataError as exc:  # a value past the length limit set above
+        raise InputError(f"{database}: a value longer than {MAX_TEXT_CHARS:,} characters "
+                         f"({exc}); no QualCoder project holds one: the file is damaged or "
+                         "made to exhaust memory; nothing was imported") from exc
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{database}: not a QualCoder project ({exc}); {todo}; "
                          "nothing was imported") from exc
     finally:
         connection.close()
+
+
+def _refuse_computed_columns(connection: sqlite3.Connection, database: Path,
+                             table: str) -> None:
+    """QualCoder stores its values; a column computed on every read (a generated column)
+    can make gigabytes out of nothing, so such a file is refused before any is read."""
+    for row in connection.execute(f'PRAGMA table_xinfo("{table}")'):
+        if row["hidden"] in (2, 3):  # generated: VIRTUAL or STORED
+            raise InputError(f"{database}: table {table}, column {row['name']} is computed "
+                             "when read, which QualCoder never writes; the file is not "
+                             "QualCoder's or was made to exhaust memory; nothing was imported")
 
 
 def _check_values(database: Path, table: str, rows: list[dict[str, Any]]) -> None:
@@ -187,6 +207,10 @@ def _check_values(database: Path, table: str, rows: list[dict[str, Any]]) -> Non
                 damage = "holds binary data, not text"
             elif isinstance(value, str) and "\0" in value:
                 damage = f"holds a NUL character (at character {value.index(chr(0))})"
+            elif isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+                damage = (f"holds {len(value):,} characters, more than the "
+                          f"{MAX_TEXT_CHARS:,} qcode holds in one source (split the text "
+                          "in QualCoder first)")
             if damage is not None:
                 raise InputError(f"{database}: table {table}, row {n}, column {column} "
                                  f"{damage}, so the file is damaged; open the project in "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -26,11 +27,19 @@ def run(*args: object) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-def run_process(*args: object, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    """`python -m qcode ARGS...` in a child process that may not outlive `timeout`."""
+def run_process(*args: object, timeout: float = 30,
+                memory: int | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m qcode ARGS...` in a child process that may not outlive `timeout`, nor
+    take more than `memory` bytes of address space (past it an allocation fails)."""
     env = {**os.environ, "COLUMNS": "200"}
+
+    def limited() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     return subprocess.run([sys.executable, "-m", "qcode", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+                          capture_output=True, text=True, timeout=timeout, env=env,
+                          preexec_fn=limited)
 
 
 def dump(project: Path) -> str:

@@ -1,23 +1,34 @@
-"""Inputs built to make a pattern try the same text again and again end in time.
+"""Inputs built to stall qcode end in time and within memory.
 
 Each runs `qcode` in a child process that must finish within TIME_LIMIT (a pattern that
 backtracks on these inputs would run for hours), and ends as every hostile input must:
 imported exactly, or refused in one line with the project unchanged; `qcode check` is
 clean either way. Rows of issue 15's table: the .srt with a 2 MB tag, the .vtt with a
-1 MB voice tag; and the researcher's own --regex pattern that never ends.
+1 MB voice tag; the researcher's own --regex pattern that never ends; sheets and
+participants files of a million rows; PDFs that stall readers; a QualCoder text made on
+reading, or too long. Every child runs within 1 GB of address space (libraries
+included): an input that takes more fails, it does not pass.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hostile import make
-from hostile.check import check_clean, dump, new_project, one_line_refusal, run_process
+from hostile.check import check_clean, dump, new_project, one_line_refusal
+from hostile.check import run_process as run_unbounded
 
 TIME_LIMIT = 20.0  # seconds on this 2-core machine; linear work takes well under one
+MEMORY_LIMIT = 2**30  # bytes of address space for a whole qcode process, libraries included
+
+
+def run_process(*args: object, timeout: float = TIME_LIMIT) -> Any:
+    """qcode in a child process, within the time and memory every hostile input gets."""
+    return run_unbounded(*args, timeout=timeout, memory=MEMORY_LIMIT)
 CUE = "00:00:01.000 --> 00:00:02.000\n"
 
 
@@ -212,3 +223,34 @@ def test_the_same_pdf_inside_a_qdpx_ends_in_time_and_leaves_no_folder(
     assert "ip6.pdf" in json.dumps(summary)  # the reason is said, naming the entry
     check_clean(study)
     assert not left.exists()
+
+
+def test_a_qualcoder_file_whose_text_is_made_on_reading_is_refused(
+        study: Path, tmp_path: Path) -> None:
+    """A "source" table whose fulltext column is computed when read (900 MB a row):
+    read as it was, it took 13 GB before it was stopped."""
+    import sqlite3
+
+    folder = make.qualcoder(tmp_path, "bomb.qda")
+    db = sqlite3.connect(folder / "data.qda")
+    db.execute("ALTER TABLE source RENAME COLUMN fulltext TO kept")
+    db.execute("ALTER TABLE source ADD COLUMN fulltext TEXT GENERATED ALWAYS AS "
+               "(printf('%.*c', 900000000, 'x')) VIRTUAL")
+    db.commit()
+    db.close()
+    before = dump(study)
+    result = run_process("import", "qualcoder", study, folder)
+    one_line_refusal(result.stderr, result.returncode, "data.qda", "computed when read")
+    assert dump(study) == before
+
+
+def test_a_qualcoder_text_past_the_source_limit_is_refused(study: Path,
+                                                           tmp_path: Path) -> None:
+    """30 million characters came in, where every other importer stops at 10 million."""
+    text = "IP1: the rent was high. " * 1_250_000
+    folder = make.qualcoder(tmp_path, "long.qda", rows={"source": [
+        (1, "QC1.txt", text, None, "", "ana", "2024-05-02 12:00:00", None)]})
+    before = dump(study)
+    result = run_process("import", "qualcoder", study, folder)
+    one_line_refusal(result.stderr, result.returncode, "data.qda", "10,000,000")
+    assert dump(study) == before
