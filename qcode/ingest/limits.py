@@ -98,6 +98,7 @@ def check_archive(path: Path, what: str) -> None:
     The readers (python-docx, openpyxl) load parts into memory, so the sizes the
     archive declares are checked first; zipfile never reads past a declared size.
     """
+    refuse_locked(path, what)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -121,3 +122,31 @@ def check_archive(path: Path, what: str) -> None:
                 f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB (a zip bomb?); "
                 f"nothing was read: is it {what}?"
             )
+
+
+# Office saves a password-protected .docx/.xlsx not as a zip but as an OLE compound
+# file holding the encrypted package; Office 97-2003 files (.doc, .xls) are OLE too.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def refuse_locked(path: Path, what: str) -> None:
+    """Say so plainly when an office file is password-protected or of Office 97-2003."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            if head != _OLE_MAGIC:
+                return
+            # The stream names sit in the directory near the start or end: look through
+            # the file a megabyte at a time, keeping an overlap for a name cut in two.
+            carry = b""
+            while chunk := handle.read(2**20):
+                if _ENCRYPTED_PACKAGE in carry + chunk:
+                    raise InputError(
+                        f"{path}: {what} that is password-protected; open it, remove the "
+                        "password (or save an unprotected copy) and import that")
+                carry = chunk[-len(_ENCRYPTED_PACKAGE):]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    raise InputError(f"{path}: an Office 97-2003 file (.doc or .xls), not {what}; open it "
+                     "and save it in the newer format (.docx or .xlsx)")

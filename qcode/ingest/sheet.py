@@ -19,7 +19,7 @@ from typing import Any
 
 from qcode.errors import InputError
 from qcode.ingest.csvfile import read_csv
-from qcode.ingest.limits import check_file_size
+from qcode.ingest.limits import check_file_size, refuse_locked
 from qcode.ingest.xlsxfile import column_letter, read_workbook
 from qcode.names import clean_name, name_key
 
@@ -88,13 +88,7 @@ def read_tables(path: Path) -> list[Table]:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     check_file_size(path, "coding sheet")
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(
-            f"{path}: this workbook is password-protected or an old .xls; "
-            "remove the password and save it as .xlsx"
-        )
+    refuse_locked(path, "an Excel workbook (.xlsx)")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return _xlsx_tables(path)

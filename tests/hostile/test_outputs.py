@@ -119,3 +119,42 @@ def test_a_case_named_like_a_sheet_of_the_workbook_gets_a_sheet_of_its_own(
     with zipfile.ZipFile(out) as archive:
         assert archive.testzip() is None
     assert os.path.getsize(out) > 0
+
+
+@pytest.mark.parametrize("kind", ["docx", "sheet", "participants"])
+def test_a_password_protected_office_file_is_named_as_such(tmp_path: Path, kind: str) -> None:
+    """Office encrypts a .docx/.xlsx into an OLE container; qcode said "damaged"."""
+    import docx
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from openpyxl import Workbook
+
+    from hostile.check import dump, new_project
+
+    study = new_project(tmp_path)
+    plain = tmp_path / ("plain.docx" if kind == "docx" else "plain.xlsx")
+    if kind == "docx":
+        document = docx.Document()
+        document.add_paragraph("IP1: the rent was high.")
+        document.save(str(plain))
+    else:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["quote", "code"] if kind == "sheet" else ["case", "group"])
+        sheet.append(["the rent was high", "Rent"] if kind == "sheet" else ["IP1", "NGO"])
+        book.save(plain)
+    locked = tmp_path / ("locked" + plain.suffix)
+    with plain.open("rb") as source, locked.open("wb") as out:
+        OOXMLFile(source).encrypt("secret", out)
+    transcript = tmp_path / "IP1.txt"
+    transcript.write_text("IP1: the rent was high.\nIP1: again.\n", encoding="utf-8")
+    if kind == "sheet":
+        succeeded(run("import", study, transcript))
+    before = dump(study)
+    args = {"docx": ["import", study, locked],
+            "sheet": ["sheet", "import", study, locked],
+            "participants": ["import", study, transcript, "--participants", locked]}[kind]
+    result = run(*args)
+    stderr = result.stderr.strip().splitlines()[-1]
+    one_line_refusal(stderr, result.exit_code, locked.name, "password-protected")
+    assert dump(study) == before

@@ -17,7 +17,7 @@ from defusedxml import DefusedXmlException
 
 from qcode.errors import InputError, reason
 from qcode.ingest.formats.document import Document, join_paragraphs
-from qcode.ingest.limits import ZIP_ERRORS, check_archive
+from qcode.ingest.limits import ZIP_ERRORS, check_archive, refuse_locked
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns, turns_from_labels
 
@@ -30,6 +30,7 @@ def read_docx(path: Path) -> Document:
     """Paragraphs of a .docx; a bold run opening a paragraph names its speaker."""
     import docx
 
+    refuse_locked(path, "a Word document (.docx)")
     if not zipfile.is_zipfile(path):  # python-docx would say "Package not found"
         raise InputError(f"{path}: cannot read this Word file (it is damaged, cut off, or "
                          "not a .docx); open it in Word or LibreOffice and save it again")
