@@ -210,7 +210,7 @@ def test_a_sheet_failing_half_way_leaves_the_project_as_it_was(
     [
         ("notes.xlsx", b"just some text, not a workbook", "not an Excel workbook"),
         ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
-         "password-protected or an old .xls"),
+         "an Office 97-2003 file"),
         ("coding.pdf", b"%PDF-1.4", "must be .xlsx or .csv"),
     ],
 )
