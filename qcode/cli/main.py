@@ -47,6 +47,13 @@ class QcodeGroup(click.Group):
 
             click.echo(f"qcode: error: {machine_error(exc)}", err=True)
             ctx.exit(1)
+        except MemoryError:
+            if _debug(ctx):
+                raise
+            click.echo("qcode: error: out of memory (a file far larger than it looks, or "
+                       "too little memory free); the unfinished step was rolled back, "
+                       "nothing was changed", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("qcode: interrupted; the last unfinished step was rolled back", err=True)
             ctx.exit(130)
