@@ -182,3 +182,19 @@ def test_undo_redo_and_history_from_the_command_line(demo_copy: str) -> None:
     assert stranger.exit_code == 0 and "nothing to undo" in stranger.stderr
     coders = json.loads(runner.invoke(cli, ["coders", demo_copy, "--json"]).stdout)
     assert "nobody" not in {c["coder"] for c in coders}
+
+
+def test_a_coder_keeps_their_last_500_steps_and_older_ones_go(tmp_path: object) -> None:
+    from qcode.services.memos import add_memo
+    from qcode.services.steps import KEEP_ACTIONS
+
+    project = init_project(f"{tmp_path}/study.qcode")
+    for n in range(KEEP_ACTIONS + 60):
+        with project.step(f"memo {n}") as session:
+            add_memo(session, f"Memo {n}")
+    kept = history.history(project, limit=10_000)
+    # Trimmed now and then, not on every step: never fewer than 500, a few more at most.
+    assert KEEP_ACTIONS <= len(kept) < KEEP_ACTIONS + 60
+    assert kept[0].label == f"memo {KEEP_ACTIONS + 59}"
+    assert kept[-1].label != "memo 0"
+    project.close()

@@ -31,6 +31,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     inspect,
     select,
     tuple_,
@@ -42,10 +43,11 @@ from sqlalchemy.sql.dml import Delete, Insert, Update
 from qcode.services import lookup
 from qcode.services.backup import guarded
 from qcode.services.project import Project
-from qcode.store.models import Action, Base, Coder, ProjectInfo
+from qcode.store.models import Action, Base, Coder, ProjectInfo, utcnow
 
 # A researcher can step back through at least this many of their own steps.
 KEEP_ACTIONS = 500
+_TRIM_EVERY = 25
 # The key under which an insert's record holds the digest of the row it inserted.
 DIGEST = "#digest"
 _LABEL = "qcode.step.label"
@@ -376,14 +378,17 @@ def record(session: Session, coder_id: int, label: str, changes: list[Change],
     # A new step ends the coder's redo chain, as in every editor.
     session.execute(delete(Action).where(Action.coder_id == coder_id,
                                          Action.state == "undone"))
-    session.add(Action(coder_id=coder_id, label=label[:300], changes=dump(changes),
-                       state="done", undoable=undoable, backup=backup))
-    session.flush()
-    kept = select(Action.id).where(Action.coder_id == coder_id).order_by(
-        Action.id.desc()).limit(KEEP_ACTIONS).subquery()
-    oldest = session.scalar(select(func.min(kept.c.id)))
-    if oldest is not None:
-        session.execute(delete(Action).where(Action.coder_id == coder_id, Action.id < oldest))
+    action_id = session.scalar(insert(Action).values(
+        coder_id=coder_id, label=label[:300], changes=dump(changes), state="done",
+        undoable=undoable, backup=backup, created_at=utcnow()).returning(Action.id))
+    # The oldest steps go now and then, not on every step (a few more are kept between).
+    if action_id is not None and action_id % _TRIM_EVERY == 0:
+        kept = select(Action.id).where(Action.coder_id == coder_id).order_by(
+            Action.id.desc()).limit(KEEP_ACTIONS).subquery()
+        oldest = session.scalar(select(func.min(kept.c.id)))
+        if oldest is not None:
+            session.execute(delete(Action).where(Action.coder_id == coder_id,
+                                                 Action.id < oldest))
     advance_revision(session)
 
 
