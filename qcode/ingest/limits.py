@@ -12,9 +12,11 @@ InputError that names the file and says what to do; docs/guide.md lists the caps
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from qcode.errors import InputError, reason
 
@@ -96,17 +98,26 @@ def check_archive(path: Path, what: str) -> None:
     `what` names the kind with its article ("a Word document") for the message.
 
     The readers (python-docx, openpyxl) load parts into memory, so the sizes the
-    archive declares are checked first; zipfile never reads past a declared size.
+    archive declares are checked first, and then each part is inflated a megabyte at a
+    time to see that it holds no more than it declares: zipfile stops at a declared
+    size, but only after inflating a part's whole stream at once.
     """
     refuse_locked(path, what)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+        _check_declared(path, what, infos)
+        with path.open("rb") as handle:
+            for info in infos:
+                _check_inflated(path, handle, info)
     except ZIP_ERRORS as exc:
         raise InputError(
             f"{path}: this is not {what}, or it is damaged ({reason(exc)}); "
             "open it and save it again"
         ) from exc
+
+
+def _check_declared(path: Path, what: str, infos: list[zipfile.ZipInfo]) -> None:
     total = 0
     for info in infos:
         total += info.file_size
@@ -122,6 +133,37 @@ def check_archive(path: Path, what: str) -> None:
                 f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB (a zip bomb?); "
                 f"nothing was read: is it {what}?"
             )
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... name length, extra length
+_STEP = 2**20
+
+
+def _check_inflated(path: Path, handle: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """Inflate one deflated part in steps, refusing it once it passes its declared size."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return  # stored parts are as long as they are; zipfile refuses other methods
+    handle.seek(info.header_offset)
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(
+        handle.read(_LOCAL_HEADER.size))
+    if signature != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"part {info.filename!r} has no header where it should")
+    handle.seek(name_length + extra_length, os.SEEK_CUR)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    left, produced = info.compress_size, 0
+    while left > 0 and not inflater.eof:
+        packed = handle.read(min(left, _STEP))
+        if not packed:
+            break
+        left -= len(packed)
+        while packed and not inflater.eof:
+            produced += len(inflater.decompress(packed, _STEP))
+            packed = inflater.unconsumed_tail
+            if produced > info.file_size:
+                raise InputError(
+                    f"{path}: part {info.filename!r} unpacks to more than the "
+                    f"{info.file_size:,} bytes its header says (a zip bomb?); nothing "
+                    "was read: open it and save it again")
 
 
 # Office saves a password-protected .docx/.xlsx not as a zip but as an OLE compound

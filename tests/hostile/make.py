@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import sqlite3
+import struct
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -569,3 +571,34 @@ def qualcoder(folder: Path, name: str, columns: dict[str, str] | None = None,
     finally:
         db.close()
     return project
+
+
+def lying_sizes(good: Path, entry: str, out: Path, padding: int = 2**30) -> Path:
+    """A copy of the zip `good` whose `entry`, as stored, inflates to its real bytes
+    followed by `padding` bytes of spaces, while both headers give the size and checksum
+    of the real bytes alone: a reader that inflates an entry in one call (zipfile does)
+    holds all of it at once, and then finds it whole."""
+    with zipfile.ZipFile(good) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != entry:
+                new.writestr(info.filename, old.read(info))
+        real = old.read(entry)
+        with new.open(entry, "w") as stream:
+            stream.write(real)
+            block = b" " * 2**20
+            for _ in range(padding // len(block)):
+                stream.write(block)
+    data = bytearray(out.read_bytes())
+    with zipfile.ZipFile(out) as archive:
+        local = archive.getinfo(entry).header_offset
+    lie = struct.pack("<I", zlib.crc32(real)), struct.pack("<I", len(real))
+    # Local header: CRC at 14, uncompressed size at 22; central header: at 16 and 24.
+    data[local + 14:local + 18], data[local + 22:local + 26] = lie
+    central = len(data)
+    while True:
+        central = data.rfind(b"PK\x01\x02", 0, central)
+        if data[central + 46:central + 46 + len(entry)] == entry.encode():
+            break
+    data[central + 16:central + 20], data[central + 24:central + 28] = lie
+    out.write_bytes(bytes(data))
+    return out

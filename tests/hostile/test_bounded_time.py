@@ -108,14 +108,16 @@ def test_patterns_over_user_text_take_linear_time(name: str) -> None:
                    timeout=TIME_LIMIT)
 
 
-def test_check_of_a_transcript_with_20000_turns_ends_in_time(study: Path,
-                                                             tmp_path: Path) -> None:
+@pytest.mark.parametrize(("turns", "words"), [(20_000, 3), (300_000, 0)],
+                         ids=["20,000 turns", "300,000 lines"])
+def test_check_of_a_transcript_of_many_turns_ends_in_time(study: Path, tmp_path: Path,
+                                                          turns: int, words: int) -> None:
     """A 3 MB transcript of 20,000 speaker turns: `qcode check` took 54 s, each turn
-    measuring the whole text again."""
+    measuring the whole text again; 300,000 short lines took over 600 s."""
     path = tmp_path / "long.txt"
-    turn = "IP1: " + "the rent was high and the house was far " * 3 + "\n"
+    turn = "IP1: " + "the rent was high and the house was far " * words + "yes.\n"
     path.write_text("".join(turn if n % 2 else turn.replace("IP1", "Interviewer")
-                            for n in range(20_000)), encoding="utf-8")
+                            for n in range(turns)), encoding="utf-8")
     imported = run_process("import", study, path, timeout=60)
     assert imported.returncode == 0, imported.stderr
     checked = run_process("check", study, timeout=TIME_LIMIT)
@@ -244,12 +246,19 @@ def test_a_qualcoder_file_whose_text_is_made_on_reading_is_refused(
     assert dump(study) == before
 
 
-def test_a_qualcoder_text_past_the_source_limit_is_refused(study: Path,
-                                                           tmp_path: Path) -> None:
-    """30 million characters came in, where every other importer stops at 10 million."""
-    text = "IP1: the rent was high. " * 1_250_000
+@pytest.mark.parametrize("megabytes", [30, 200])
+def test_a_qualcoder_text_past_the_source_limit_is_refused(study: Path, tmp_path: Path,
+                                                           megabytes: int) -> None:
+    """30 million characters came in, where every other importer stops at 10 million;
+    200 MB came in too, after 1.3 GB of memory."""
+    import sqlite3
+
     folder = make.qualcoder(tmp_path, "long.qda", rows={"source": [
-        (1, "QC1.txt", text, None, "", "ana", "2024-05-02 12:00:00", None)]})
+        (1, "QC1.txt", "IP1: short.", None, "", "ana", "2024-05-02 12:00:00", None)]})
+    db = sqlite3.connect(folder / "data.qda")
+    db.execute("UPDATE source SET fulltext = printf('%.*c', ?, 'x')", (megabytes * 10**6,))
+    db.commit()
+    db.close()
     before = dump(study)
     result = run_process("import", "qualcoder", study, folder)
     one_line_refusal(result.stderr, result.returncode, "data.qda", "10,000,000")
@@ -266,4 +275,29 @@ def test_an_rtf_of_millions_of_unicode_escapes_imports_within_memory(
     assert result.returncode == 0, result.stderr
     [row] = json.loads(result.stdout)
     assert row["status"] == "imported"
+    check_clean(study)
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_an_office_file_whose_headers_lie_about_sizes_is_refused_within_memory(
+        study: Path, tmp_path: Path, kind: str) -> None:
+    """A part whose headers give 2 KB while its data inflates to a gigabyte: read
+    whole, it took 2.1 GB and came in; inflated in steps, it is refused at once."""
+    if kind == "docx":
+        good = make.good_docx(tmp_path, ["IP1: the text is fine."], "good.docx")
+        path = make.lying_sizes(good, "word/document.xml", tmp_path / "lying.docx")
+        args: tuple[object, ...] = ("import", study, path, "--json")
+    else:
+        good = make.workbook(tmp_path, "good.xlsx", [["quote", "code"], ["fine", "Rent"]])
+        path = make.lying_sizes(good, "xl/worksheets/sheet1.xml", tmp_path / "lying.xlsx")
+        args = ("sheet", "import", study, path)
+    before = dump(study)
+    result = run_process(*args)
+    if kind == "docx":
+        [row] = json.loads(result.stdout)
+        assert row["status"] == "refused", row
+        assert "unpacks to more than" in row["detail"] and "lying.docx" in row["detail"]
+    else:
+        one_line_refusal(result.stderr, result.returncode, "lying.xlsx", "unpacks to more than")
+    assert dump(study) == before
     check_clean(study)
