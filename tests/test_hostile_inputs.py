@@ -196,12 +196,31 @@ def test_a_200_mb_transcript_is_refused_before_it_is_read(study: Path, tmp_path:
 def test_a_source_of_more_than_ten_million_characters_is_refused(
     study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 1_000)
-    for path in (make.long_line(tmp_path)[0],
-                 make.good_docx(tmp_path, ["IP1: " + "words " * 300], "long.docx")):
+    """The cap is the researcher's to change for a run: QCODE_MAX_TEXT_CHARS (here set
+    low, so that the files stay small)."""
+    monkeypatch.setenv("QCODE_MAX_TEXT_CHARS", "1000")
+    earlier = len(sources(study))
+    paths = (make.long_line(tmp_path)[0],
+             make.good_docx(tmp_path, ["IP1: " + "words " * 300], "long.docx"))
+    for path in paths:
         before = dump(study)
         refused(run("import", study, path), study, before, str(path),
-                "more than the 1,000", "split it into parts")
+                "more than the 1,000", "split it into parts", "QCODE_MAX_TEXT_CHARS=5000")
+    monkeypatch.setenv("QCODE_MAX_TEXT_CHARS", "20000")
+    succeeded(run("import", study, *paths))
+    assert len(sources(study)) == earlier + 2
+
+
+def test_qcode_max_file_mb_sets_the_largest_file_read(study: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "IP1.txt"
+    path.write_text("IP1: " + "the rent was high. " * 120_000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("QCODE_MAX_FILE_MB", "1")
+    before = dump(study)
+    refused(run("import", study, path), study, before, str(path), "2 MB",
+            "more than the 1 MB", "QCODE_MAX_FILE_MB=5")
+    monkeypatch.setenv("QCODE_MAX_FILE_MB", "3")
+    succeeded(run("import", study, path))
 
 
 def test_hang_prone_files_in_one_batch_end_in_time(study: Path, tmp_path: Path) -> None:

@@ -38,13 +38,34 @@ ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
 
 # Rows of one sheet or CSV table (coding sheets, participants): the study coded 950.
 MAX_ROWS = 100_000
+
+# A researcher with a bigger file than the caps allow raises a cap for one run by
+# setting its variable (e.g. QCODE_MAX_ROWS=500000 qcode sheet import ...).
 ROWS_VARIABLE = "QCODE_MAX_ROWS"
+FILE_VARIABLE = "QCODE_MAX_FILE_MB"
+TEXT_VARIABLE = "QCODE_MAX_TEXT_CHARS"
+
+
+def _raised(variable: str, default: int) -> int:
+    """`default`, or the positive whole number the researcher set in `variable`."""
+    given = os.environ.get(variable, "").strip().replace("_", "").replace(",", "")
+    return int(given) if given.isdigit() and int(given) > 0 else default
 
 
 def max_rows() -> int:
-    """MAX_ROWS, or what the researcher set in QCODE_MAX_ROWS for a bigger table."""
-    given = os.environ.get(ROWS_VARIABLE, "").strip().replace("_", "").replace(",", "")
-    return int(given) if given.isdigit() and int(given) > 0 else MAX_ROWS
+    return _raised(ROWS_VARIABLE, MAX_ROWS)
+
+
+def max_file_bytes() -> int:
+    return _raised(FILE_VARIABLE, MAX_FILE_BYTES // 2**20) * 2**20
+
+
+def max_text_chars() -> int:
+    return _raised(TEXT_VARIABLE, MAX_TEXT_CHARS)
+
+
+def _to_raise(variable: str, limit: int) -> str:
+    return f"or set {variable} to allow more (e.g. {variable}={limit * 5})"
 
 
 def check_rows(count: int, where: str) -> None:
@@ -52,30 +73,31 @@ def check_rows(count: int, where: str) -> None:
     limit = max_rows()
     if count > limit:
         raise InputError(f"{where}: more than {limit:,} rows; is it the right file? split "
-                         f"it, or set {ROWS_VARIABLE} to read more (e.g. {ROWS_VARIABLE}="
-                         f"{limit * 5})")
+                         f"it, {_to_raise(ROWS_VARIABLE, limit)}")
 
 
 def check_file_size(path: Path, what: str = "file") -> None:
-    """Refuse `path` when it is larger than MAX_FILE_BYTES, without reading it."""
+    """Refuse `path` when it is larger than `max_file_bytes()`, without reading it."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(f"{path}: cannot read the {what} ({exc.strerror})") from exc
-    if size > MAX_FILE_BYTES:
+    limit = max_file_bytes() // 2**20
+    if size > limit * 2**20:
         raise InputError(
             f"{path}: the {what} is {size / 2**20:,.0f} MB, more than the "
-            f"{MAX_FILE_BYTES // 2**20} MB qcode reads; is it the right file? "
-            "split a very long text into parts"
+            f"{limit} MB qcode reads; is it the right file? split a very long text into "
+            f"parts, {_to_raise(FILE_VARIABLE, limit)}"
         )
 
 
 def check_text_length(length: int, where: str) -> None:
     """Refuse a text of `length` characters when it is more than one source may hold."""
-    if length > MAX_TEXT_CHARS:
+    limit = max_text_chars()
+    if length > limit:
         raise InputError(
-            f"{where}: {length:,} characters of text, more than the {MAX_TEXT_CHARS:,} "
-            "qcode holds in one source; split it into parts"
+            f"{where}: {length:,} characters of text, more than the {limit:,} "
+            f"qcode holds in one source; split it into parts, {_to_raise(TEXT_VARIABLE, limit)}"
         )
 
 

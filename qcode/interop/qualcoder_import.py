@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from qcode.anchor import Corpus, nearest_occurrence
 from qcode.errors import InputError
-from qcode.ingest.limits import MAX_TEXT_CHARS
+from qcode.ingest.limits import TEXT_VARIABLE, max_text_chars
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
 from qcode.interop.qdc_import import CodeTarget, ImportSummary, TreeEntry, import_tree
@@ -150,7 +150,7 @@ def read_tables(database: Path) -> dict[str, list[dict[str, Any]]]:
     try:
         # No value may be longer than a source's text can be (bytes of UTF-8), whatever
         # the file does to make one: SQLite refuses to build it, so memory stays bounded.
-        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4 * MAX_TEXT_CHARS)
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4 * max_text_chars())
         connection.row_factory = sqlite3.Row
         present = {row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -173,9 +173,10 @@ def read_tables(database: Path) -> dict[str, list[dict[str, Any]]]:
             _check_values(database, name, tables[name])
         return tables
     except sqlite3.DataError as exc:  # a value past the length limit set above
-        raise InputError(f"{database}: a value longer than {MAX_TEXT_CHARS:,} characters "
+        raise InputError(f"{database}: a value longer than {max_text_chars():,} characters "
                          f"({exc}); no QualCoder project holds one: the file is damaged or "
-                         "made to exhaust memory; nothing was imported") from exc
+                         f"made to exhaust memory (a longer text? set {TEXT_VARIABLE}); "
+                         "nothing was imported") from exc
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{database}: not a QualCoder project ({exc}); {todo}; "
                          "nothing was imported") from exc
@@ -207,10 +208,10 @@ def _check_values(database: Path, table: str, rows: list[dict[str, Any]]) -> Non
                 damage = "holds binary data, not text"
             elif isinstance(value, str) and "\0" in value:
                 damage = f"holds a NUL character (at character {value.index(chr(0))})"
-            elif isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            elif isinstance(value, str) and len(value) > max_text_chars():
                 damage = (f"holds {len(value):,} characters, more than the "
-                          f"{MAX_TEXT_CHARS:,} qcode holds in one source (split the text "
-                          "in QualCoder first)")
+                          f"{max_text_chars():,} qcode holds in one source (split the text "
+                          f"in QualCoder first, or set {TEXT_VARIABLE} to allow more)")
             if damage is not None:
                 raise InputError(f"{database}: table {table}, row {n}, column {column} "
                                  f"{damage}, so the file is damaged; open the project in "
