@@ -195,3 +195,18 @@ def test_missing_and_existing_files(tmp_path: Path) -> None:
         init_project(str(tmp_path / "a.qcode"))
     with pytest.raises(ProjectError, match="does not exist"):
         init_project(str(tmp_path / "no" / "dir" / "b.qcode"))
+
+
+def test_the_revisions_read_from_file_names_are_alembics() -> None:
+    """Opening a project compares revisions without Alembic: its list must be Alembic's."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from qcode.resources import resource_dir
+    from qcode.store.revisions import known_revisions
+
+    config = Config()
+    config.set_main_option("script_location", str(resource_dir("migrations")))
+    scripts = ScriptDirectory.from_config(config)
+    assert known_revisions() == [s.revision for s in reversed(list(scripts.walk_revisions()))]
+    assert head_revision() == scripts.get_current_head()

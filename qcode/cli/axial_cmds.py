@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
-from qcode.services import axial
-from qcode.services import memos as memo_service
-from qcode.services.axial import LinkInfo
-from qcode.services.memos import MemoInfo
-from qcode.store.models import RELATIONS
+
+if TYPE_CHECKING:
+    from qcode.services.axial import LinkInfo
+    from qcode.services.memos import MemoInfo
 
 # What a person reads in a table; scripts (csv, json) get every field.
 LINK_TABLE = ["id", "from", "relation", "to", "directed", "quotes", "note", "coder"]
@@ -31,6 +30,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def _emit_links(links: list[LinkInfo], fmt: str) -> None:
+    from qcode.services import axial
+
     if fmt in ("csv", "json"):
         emit([asdict(info) for info in links], LINK_FIELDS, fmt)
         return
@@ -100,6 +101,9 @@ def link(project: str, from_ref: str, relation: str, to_ref: str, link_note: str
           --coding 12 --coding 40 --note "IP3 and IP9 say so independently"
       qcode link study.qcode "Microcredit" interaction "code:Access to credit" --undirected
     """
+    from qcode.services import axial
+    from qcode.vocabulary import RELATIONS
+
     with opened(project) as p, p.step(f"link {from_ref} {relation} {to_ref}", coder) as s:
         quotes = [*quote_ids, *(axial.quote_of_coding(s, c) for c in coding_ids)]
         info = axial.link(s, from_ref, to_ref, relation, note=link_note, quotes=quotes,
@@ -132,6 +136,8 @@ def links(project: str, node: str | None, graph: bool, fmt: str, as_json: bool) 
       qcode links study.qcode --node "Housing subsidy" --graph
       qcode links study.qcode --format csv > links.csv
     """
+    from qcode.services import axial
+
     if graph and node is None:
         raise click.UsageError("--graph draws the links of one node; give --node NAME")
     with opened(project) as p:
@@ -156,6 +162,8 @@ def unlink(project: str, link_id: int) -> None:
       qcode links study.qcode --node "Housing subsidy"
       qcode unlink study.qcode 3
     """
+    from qcode.services import axial
+
     with opened(project) as p, p.step(f"remove link {link_id}") as s:
         removed = axial.remove_link(s, link_id)
     extra = []
@@ -190,6 +198,8 @@ def memo(project: str, title: str, body: str | None, body_file: IO[str] | None,
           --body "IP3, IP7 and IP9 all left after the second instalment."
       qcode memo study.qcode "Week 3" --body-file notes/week3.md
     """
+    from qcode.services import memos as memo_service
+
     if body is not None and body_file is not None:
         raise click.UsageError("give the text with --body or --body-file, not both")
     text = body_file.read() if body_file is not None else body or ""
@@ -220,6 +230,8 @@ def memos(project: str, target: str | None, search: str | None, fmt: str,
       qcode memos study.qcode --on project
       qcode memos study.qcode --on "code:Self-management" --format json
     """
+    from qcode.services import memos as memo_service
+
     with opened(project) as p:
         if target is not None and ":" in target:
             found = p.read(memo_service.list_memos, search=search,
@@ -239,6 +251,8 @@ def delete_memo(project: str, memo_id: int) -> None:
     Example:
       qcode delete-memo study.qcode 7
     """
+    from qcode.services import memos as memo_service
+
     with opened(project) as p, p.step(f"delete memo {memo_id}") as s:
         info = memo_service.delete_memo(s, memo_id)
     note(f"deleted memo {memo_id} {info.title!r}")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
 from qcode.errors import InputError
-from qcode.services import blind as service
-from qcode.services.lookup import default_coder_name
+
+if TYPE_CHECKING:
+    from qcode.services import blind as service
 
 STATUS_COLUMNS = ["source", "state", "coders", "finished", "waiting_for"]
 
@@ -28,6 +31,9 @@ def _said(status: service.BlindStatus) -> str:
 
 
 def _finish(project: str, source: str, coder: str | None) -> None:
+    from qcode.services import blind as service
+    from qcode.services.lookup import default_coder_name
+
     who = coder or default_coder_name()
     with opened(project) as p, p.step(f"finish blind coding of {source}", who) as s:
         status = service.finish(s, source, who)
@@ -67,6 +73,8 @@ def blind(project: str, sources: tuple[str, ...], coder_names: tuple[str, str] |
       qcode blind study.qcode --status --json
       qcode blind study.qcode IP3 --lift
     """
+    from qcode.services import blind as service
+
     chosen = [name for name, on in (("--coders", coder_names is not None),
                                     ("--finish", finishing), ("--lift", lifting),
                                     ("--status", status_only)) if on]

@@ -6,8 +6,7 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import note
-from qcode.services import codebook_edit as edit
-from qcode.store.models import SUBDIVISION_KINDS
+from qcode.vocabulary import SUBDIVISION_KINDS
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Say what would change, and change nothing."
@@ -32,6 +31,8 @@ def add_code(project: str, name: str, description: str | None, colour: str | Non
       qcode add-code study.qcode "Consolidation over time" \\
           --description "Houses grow as families can pay" --color "#3cb44b"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"add code {name!r}") as s:
         edit.create_code(s, name, description, colour)
     note(f"added code {name!r}")
@@ -51,6 +52,8 @@ def rename_code(project: str, old: str, new: str) -> None:
     Example:
       qcode rename-code study.qcode "Self management" "Self-management"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"rename code {old!r} to {new!r}") as s:
         edit.rename_code(s, old, new)
     note(f"renamed code {old!r} to {new!r}")
@@ -67,6 +70,8 @@ def recolour_code(project: str, code_name: str, colour: str) -> None:
     Example:
       qcode recolour-code study.qcode "Self-management" "#4363d8"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"recolour code {code_name!r}") as s:
         edit.recolour_code(s, code_name, colour)
     note(f"code {code_name!r} is now {colour.strip().lower()}")
@@ -84,6 +89,8 @@ def describe_code(project: str, code_name: str, description: str) -> None:
       qcode describe-code study.qcode "Self-management" \\
           "Families organise and decide the building work themselves"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"describe code {code_name!r}") as s:
         edit.describe_code(s, code_name, description)
     note(f"described code {code_name!r}" if description.strip()
@@ -109,6 +116,8 @@ def merge_codes(project: str, source: str, target: str, dry_run: bool) -> None:
       qcode merge-codes study.qcode "Self management" "Self-management" --dry-run
       qcode merge-codes study.qcode "Self management" "Self-management"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"merge code {source!r} into {target!r}",
                                       dry_run=dry_run) as s:
         done = edit.merge_codes(s, source, target)
@@ -143,6 +152,8 @@ def move_codings(project: str, code_name: str, old: str, new: str, dry_run: bool
       qcode move-codings study.qcode "Self-management" \\
           --from "Participation" --to "Participation of households"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(
             f"move the codings of {code_name!r} from {old!r} to {new!r}",
             dry_run=dry_run) as s:
@@ -170,6 +181,8 @@ def add_subdivision(project: str, name: str, parent: str | None, kind: str,
           --parent "Inclusion criteria"
       qcode add-subdivision study.qcode "Income limits" --parent "Social approach"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"add subdivision {name!r}") as s:
         edit.create_subdivision(s, name, parent, kind, description)
     where = f"under {parent!r}" if parent else "at the top"
@@ -187,6 +200,8 @@ def rename_subdivision(project: str, old: str, new: str) -> None:
     Example:
       qcode rename-subdivision study.qcode "Particpation" "Participation"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"rename subdivision {old!r} to {new!r}") as s:
         edit.rename_subdivision(s, old, new)
     note(f"renamed subdivision {old!r} to {new!r}")
@@ -207,6 +222,8 @@ def move_subdivision(project: str, name: str, parent: str | None, top: bool) -> 
       qcode move-subdivision study.qcode "Income limits" --parent "Social approach"
       qcode move-subdivision study.qcode "Criticism" --top
     """
+    from qcode.services import codebook_edit as edit
+
     if (parent is None) == (not top):
         raise click.UsageError("give either --parent NODE or --top")
     with opened(project) as p, p.step(f"move subdivision {name!r}") as s:
@@ -226,6 +243,8 @@ def describe_subdivision(project: str, name: str, description: str) -> None:
       qcode describe-subdivision study.qcode "Income limits" \\
           "Who may apply, by household income"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"describe subdivision {name!r}") as s:
         edit.describe_subdivision(s, name, description)
     note(f"described subdivision {name!r}" if description.strip()
@@ -243,6 +262,8 @@ def recolour_subdivision(project: str, name: str, colour: str) -> None:
     Example:
       qcode recolour-subdivision study.qcode "Inclusion criteria" "#911eb4"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"recolour subdivision {name!r}") as s:
         edit.recolour_subdivision(s, name, colour)
     note(f"subdivision {name!r} is now {colour.strip().lower()}")
@@ -261,6 +282,8 @@ def delete_subdivision(project: str, name: str) -> None:
     Example:
       qcode delete-subdivision study.qcode "Unused idea"
     """
+    from qcode.services import codebook_edit as edit
+
     with opened(project) as p, p.step(f"delete subdivision {name!r}") as s:
         edit.delete_subdivision(s, name)
     note(f"deleted subdivision {name!r}")

@@ -6,8 +6,6 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
-from qcode.services.codebook import delete_code as delete_code_service
-from qcode.services.coding import CodingRequest, anchor_coding, code_span
 
 
 @click.command()
@@ -36,6 +34,8 @@ def code(project: str, source: str, start: int, end: int, code_name: str,
           --subdivision "Participation of households" --other "Empowerment" \\
           --emphasis "proud" --notes "compare IP9"
     """
+    from qcode.services.coding import CodingRequest, code_span
+
     request = CodingRequest(source=source, start=start, end=end, code=code_name,
                             subdivision=subdivision, other_subdivisions=others,
                             emphasis=emphasis, notes=notes, coder=coder)
@@ -60,6 +60,8 @@ def delete_code(project: str, code_name: str) -> None:
     Example:
       qcode delete-code study.qcode "Unused idea"
     """
+    from qcode.services.codebook import delete_code as delete_code_service
+
     with opened(project) as p:
         delete_code_service(p, code_name)
     note(f"deleted code {code_name!r}")
@@ -83,6 +85,8 @@ def anchor(project: str, coding_id: int, source: str, start: int, end: int, fmt:
       qcode codings study.qcode --unanchored
       qcode anchor study.qcode 57 IP3_interview 1200 1315
     """
+    from qcode.services.coding import anchor_coding
+
     with opened(project) as p:
         row = anchor_coding(p, coding_id, source, start, end)
     emit([{"coding": row.id, "source": row.source, "start": row.start, "end": row.end,

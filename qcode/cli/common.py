@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
 from qcode.cli.output import note
-from qcode.services.project import Project, open_project
+
+if TYPE_CHECKING:
+    from qcode.services.project import Project
 
 project_argument = click.argument("project", metavar="PROJECT")
 
@@ -20,6 +23,8 @@ def opened(location: str) -> Iterator[Project]:
     Bulk commands back the project up in their step (`Project.step(backup_before=...)`),
     which names the copy in `qcode history`.
     """
+    from qcode.services.project import open_project
+
     project = open_project(location)
     if project.backup:
         note(f"upgraded {location} to the current schema; the old file is kept as "

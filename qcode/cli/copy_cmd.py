@@ -7,11 +7,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qcode.cli.output import note
-from qcode.services.copy import copy_project
 
 # Below this many rows a copy takes well under a second: no bar.
 BAR_FROM_ROWS = 5_000
@@ -32,6 +29,8 @@ def copy(source: str, target: str) -> None:
       qcode copy study.qcode postgresql+psycopg://me@db.example/housing   # up
       qcode copy postgresql+psycopg://me@db.example/housing backup.qcode  # down
     """
+    from qcode.services.copy import copy_project
+
     with _rows_bar("copying") as progress:
         summary = copy_project(source, target, progress=progress)
     note(f"copied {summary.name!r} from {summary.source} to {summary.target}: "
@@ -41,6 +40,9 @@ def copy(source: str, target: str) -> None:
 @contextmanager
 def _rows_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
     """A progress bar on stderr (on a terminal) that starts once the row count is known."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if not sys.stderr.isatty():
         yield lambda _done, _total, _table: None
         return

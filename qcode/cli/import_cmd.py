@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
-from qcode.ingest.importer import collect_files, import_paths
-from qcode.interop.qdc_import import ImportSummary
+
+if TYPE_CHECKING:
+    from qcode.interop.qdc_import import ImportSummary
 
 
 class _ImportCommand(click.Command):
@@ -66,6 +67,8 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     Example:
       qcode import study.qcode interviews/ --participants participants.csv
     """
+    from qcode.ingest.importer import collect_files, import_paths
+
     with opened(project) as opened_project:
         total = len(collect_files(paths))
         with progress_bar(total, "importing") as update:

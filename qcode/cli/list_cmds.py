@@ -8,10 +8,6 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, output_options
-from qcode.services.cases import list_cases
-from qcode.services.codebook import list_codes, list_subdivisions
-from qcode.services.coding import list_codings
-from qcode.services.sources import list_sources, source_text
 
 
 @click.command()
@@ -24,6 +20,8 @@ def sources(project: str, fmt: str, as_json: bool) -> None:
     Example:
       qcode sources study.qcode --format csv > sources.csv
     """
+    from qcode.services.sources import list_sources
+
     with opened(project) as p:
         rows = [asdict(s) for s in list_sources(p)]
     emit(rows, ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
@@ -40,6 +38,8 @@ def cases(project: str, fmt: str, as_json: bool) -> None:
     Example:
       qcode cases study.qcode --json
     """
+    from qcode.services.cases import list_cases
+
     with opened(project) as p:
         found = list_cases(p)
     fmt = chosen_format(fmt, as_json)
@@ -62,6 +62,8 @@ def codes(project: str, fmt: str, as_json: bool) -> None:
     Example:
       qcode codes study.qcode --format markdown
     """
+    from qcode.services.codebook import list_codes
+
     with opened(project) as p:
         rows = [asdict(c) for c in list_codes(p)]
     emit(rows, ["name", "codings", "description", "color"], chosen_format(fmt, as_json))
@@ -79,6 +81,8 @@ def subdivisions(project: str, fmt: str, as_json: bool) -> None:
     Example:
       qcode subdivisions study.qcode
     """
+    from qcode.services.codebook import list_subdivisions
+
     with opened(project) as p:
         rows = [asdict(s) for s in list_subdivisions(p)]
     emit(rows, ["path", "kind", "mentions"], chosen_format(fmt, as_json))
@@ -101,6 +105,8 @@ def codings(project: str, unanchored: bool, coder: str | None, fmt: str,
       qcode codings study.qcode --unanchored
       qcode codings study.qcode --coder ana
     """
+    from qcode.services.coding import list_codings
+
     with opened(project) as p:
         rows = [asdict(c) for c in list_codings(p, unanchored_only=unanchored,
                                                 viewer=coder)]
@@ -122,6 +128,8 @@ def text(project: str, source: str) -> None:
     Example:
       qcode text study.qcode IP3_interview > IP3.txt
     """
+    from qcode.services.sources import source_text
+
     with opened(project) as p:
         _, body = source_text(p, source)
     click.echo(body, nl=False)

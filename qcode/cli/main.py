@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -17,11 +18,21 @@ class QcodeGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `qcode study.qcode` opens the workbench, as editors open the file they are given.
-        if args and args[0] not in self.commands and not args[0].startswith("-") and (
+        if args and args[0] not in _MODULE_OF and not args[0].startswith("-") and (
             args[0].endswith(".qcode") or "://" in args[0] or os.path.isfile(args[0])
         ):
             args = ["tui", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_MODULE_OF)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            return None
+        commands = importlib.import_module(f"qcode.cli.{module}").COMMANDS
+        return next(command for command in commands if command.name == name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -88,38 +99,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
-def _register() -> None:
-    from qcode.cli import (
-        axial_cmds,
-        blind_cmds,
-        codebook_cmds,
-        coding_cmds,
-        copy_cmd,
-        edit_cmds,
-        export_cmds,
-        history_cmds,
-        import_cmd,
-        list_cmds,
-        maintenance_cmds,
-        merge_cmd,
-        project_cmds,
-        pseudonym_cmds,
-        report_cmds,
-        search_cmds,
-        sheet_cmds,
-        team_cmds,
-        tui_cmd,
-    )
-
-    for module in (project_cmds, import_cmd, list_cmds, coding_cmds, sheet_cmds, report_cmds,
-                   export_cmds, codebook_cmds, axial_cmds, tui_cmd, copy_cmd,
-                   team_cmds, merge_cmd, blind_cmds, maintenance_cmds, search_cmds,
-                   edit_cmds, pseudonym_cmds, history_cmds):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
+# Where each command lives. A command's module is imported only when the command runs
+# (or when `qcode --help` lists them all), so `qcode info` does not pay for pandas or
+# spaCy; each module imports what its commands need inside them (tests/test_cli_speed.py).
+COMMAND_MODULES = {
+    "project_cmds": ["init", "info", "demo"],
+    "import_cmd": ["import"],
+    "list_cmds": ["sources", "cases", "codes", "subdivisions", "codings", "text"],
+    "coding_cmds": ["code", "delete-code", "anchor"],
+    "sheet_cmds": ["sheet"],
+    "report_cmds": ["report", "figures"],
+    "export_cmds": ["export"],
+    "codebook_cmds": ["add-code", "rename-code", "recolour-code", "describe-code",
+                      "merge-codes", "move-codings", "add-subdivision", "rename-subdivision",
+                      "move-subdivision", "describe-subdivision", "recolour-subdivision",
+                      "delete-subdivision"],
+    "axial_cmds": ["link", "links", "unlink", "memo", "memos", "delete-memo"],
+    "tui_cmd": ["tui"],
+    "copy_cmd": ["copy"],
+    "team_cmds": ["coders", "agreement"],
+    "merge_cmd": ["merge"],
+    "blind_cmds": ["blind", "finish"],
+    "maintenance_cmds": ["check", "backup"],
+    "search_cmds": ["search", "autocode"],
+    "edit_cmds": ["edit", "replace", "versions", "restore", "review"],
+    "pseudonym_cmds": ["pseudonymise"],
+    "history_cmds": ["undo", "redo", "history"],
+}
+_MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 
 
 def main() -> None:

@@ -9,9 +9,6 @@ import click
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
 from qcode.errors import InputError
-from qcode.services.backup import backup as backup_project
-from qcode.services.backup import backups_dir, list_backups
-from qcode.store.engine import sqlite_path
 
 
 @click.command()
@@ -91,6 +88,10 @@ def backup(project: str, dest: Path | None, show: bool, fmt: str, as_json: bool)
       qcode backup study.qcode /media/stick/study-2025-03-14.qcode
       qcode backup study.qcode --list
     """
+    from qcode.services.backup import backup as backup_project
+    from qcode.services.backup import backups_dir, list_backups
+    from qcode.store.engine import sqlite_path
+
     if show:
         path = sqlite_path(project)
         if path is None:

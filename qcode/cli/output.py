@@ -11,10 +11,6 @@ from datetime import date, datetime
 from typing import IO, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
 from qcode.cells import cell_text, csv_text, csv_writer, markdown_table
 
@@ -56,6 +52,10 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str,
         for line in markdown_table(columns, [[row.get(c) for c in columns] for row in rows]):
             click.echo(line, file=file)
     else:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(*columns, show_lines=False)
         for row in rows:
             # Text, not markup: "They [the families] chose" must print its brackets.
@@ -82,6 +82,15 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int, str], None]]
     if total < 2 or not sys.stderr.isatty():
         yield lambda _done, _what: None
         return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("{task.fields[what]}"))
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:

@@ -6,7 +6,6 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options
-from qcode.services.project import describe_location, init_project, project_summary
 
 
 @click.command()
@@ -22,6 +21,8 @@ def init(project: str, name: str | None, language: str) -> None:
       qcode init study.qcode --name "Housing study" --language es
       qcode init postgresql+psycopg://me@db.example/housing
     """
+    from qcode.services.project import describe_location, init_project, project_summary
+
     with init_project(project, name=name, language=language) as created:
         summary = project_summary(created)
     note(f"created {describe_location(project)} ({summary.name!r}, language {language}, "
@@ -30,15 +31,25 @@ def init(project: str, name: str | None, language: str) -> None:
 
 
 @click.command()
-@project_argument
+@click.argument("project", metavar="[PROJECT]", required=False)
 @output_options
-def info(project: str, fmt: str, as_json: bool) -> None:
-    """Show a project's name, language and schema version.
+def info(project: str | None, fmt: str, as_json: bool) -> None:
+    """Show a project's name, language and schema version; without PROJECT, this
+    qcode's version and what it can use on this machine.
 
     \b
-    Example:
+    Examples:
       qcode info study.qcode --json
+      qcode info
     """
+    if project is None:
+        from qcode.installation import installation
+
+        facts = installation()
+        emit([facts], list(facts), chosen_format(fmt, as_json))
+        return
+    from qcode.services.project import describe_location, project_summary
+
     with opened(project) as opened_project:
         summary = project_summary(opened_project)
     row = {"name": summary.name, "language": summary.language,
@@ -61,6 +72,7 @@ def demo(path: str) -> None:
       qcode demo postgresql+psycopg://me@server/demo
     """
     from qcode.ingest.demo import build_demo
+    from qcode.services.project import describe_location
 
     summary = build_demo(path, progress=lambda message: note(f"  {message}..."))
     path = describe_location(path)

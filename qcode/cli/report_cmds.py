@@ -12,7 +12,6 @@ from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
 from qcode.errors import InputError
 from qcode.files import written, written_text
-from qcode.services.codebook import factor_groups, list_subdivisions
 
 # pandas and matplotlib load only when a report runs, so `qcode --help`, listings and
 # scripts that never draw stay quick to start.
@@ -75,6 +74,7 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
       qcode report mentions study.qcode --by code --distinct --format csv -o codes.csv
     """
     from qcode.reports.mentions import Filters, mentions
+    from qcode.services.codebook import factor_groups
 
     filters = Filters(sources, cases, coders, attributes, subtree)
     with opened(project) as p:
@@ -284,6 +284,7 @@ def figures(project: str, outdir: Path, kind: str) -> None:
     """
     from qcode.reports.charts import bar_chart, save
     from qcode.reports.mentions import Filters, mentions
+    from qcode.services.codebook import factor_groups, list_subdivisions
 
     outdir.mkdir(parents=True, exist_ok=True)
     written = []

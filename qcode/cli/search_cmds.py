@@ -11,25 +11,18 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
 from qcode.errors import InputError
-from qcode.reports.search import (
-    CONTEXT,
-    DEFAULT_CUTOFF,
-    UNITS,
-    PlannedSpan,
-    SearchQuery,
-    plan,
-    search,
-)
-from qcode.services import search_index
-from qcode.services.autocode import AutoSpan, autocode, speaker_as_case
-from qcode.services.project import Project
+from qcode.vocabulary import SEARCH_CONTEXT, SEARCH_CUTOFF, SEARCH_UNITS
+
+if TYPE_CHECKING:
+    from qcode.reports.search import PlannedSpan, SearchQuery
+    from qcode.services.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 HIT_COLUMNS = ["source", "cases", "speaker", "start", "end", "left", "hit", "right"]
@@ -48,7 +41,7 @@ def search_options(func: F) -> F:
                      help="Only sources of this case, e.g. IP4 (repeatable)."),
         click.option("--speaker", metavar="NAME",
                      help="Only hits inside this speaker's turns (e.g. IP4)."),
-        click.option("--cutoff", type=click.IntRange(0, 100), default=DEFAULT_CUTOFF,
+        click.option("--cutoff", type=click.IntRange(0, 100), default=SEARCH_CUTOFF,
                      show_default=True, help="How alike a word must be for --fuzzy (0-100)."),
         click.option("--regex", "regex", is_flag=True,
                      help="QUERY is a Python regular expression (case matters; (?i) ignores it)."),
@@ -66,6 +59,8 @@ def search_options(func: F) -> F:
 def _query(text: str, lemma: bool, fuzzy: bool, regex: bool, cutoff: int,
            speaker: str | None, cases: tuple[str, ...],
            attributes: list[tuple[str, str]], sources: tuple[str, ...]) -> SearchQuery:
+    from qcode.reports.search import SearchQuery
+
     chosen = [name for name, on in (("--lemma", lemma), ("--fuzzy", fuzzy),
                                     ("--regex", regex)) if on]
     if len(chosen) > 1:
@@ -77,6 +72,8 @@ def _query(text: str, lemma: bool, fuzzy: bool, regex: bool, cutoff: int,
 @contextmanager
 def _indexed(project: Project) -> Iterator[None]:
     """Build the search index first if it is missing, with a progress bar while it does."""
+    from qcode.services import search_index
+
     with ExitStack() as stack:
         update: list[Callable[[int, str], None]] = []
 
@@ -97,7 +94,7 @@ def _indexed(project: Project) -> Iterator[None]:
 @search_options
 @click.option("--limit", type=click.IntRange(min=0), default=200, show_default=True,
               help="Show at most this many hits; 0 shows all.")
-@click.option("--width", type=click.IntRange(min=0), default=CONTEXT, show_default=True,
+@click.option("--width", type=click.IntRange(min=0), default=SEARCH_CONTEXT, show_default=True,
               help="Characters of context on each side of a hit.")
 @output_options
 def search_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool, cutoff: int,
@@ -120,6 +117,8 @@ def search_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool, c
       qcode search study.qcode "sub(sidy|sidies)" --regex --limit 0
       qcode search study.qcode --speaker IP4
     """
+    from qcode.reports.search import search
+
     query = _query(text, lemma, fuzzy, regex, cutoff, speaker, cases, attributes, sources)
     with opened(project) as p, _indexed(p):
         result = search(p, query, limit=limit or None, width=width)
@@ -160,7 +159,7 @@ def _numbers(_ctx: click.Context, _param: click.Parameter,
 @click.option("--code", "code_name", metavar="NAME", help="The code every span gets.")
 @click.option("--subdivision", help="The primary subdivision to file every coding under.")
 @click.option("--other", "others", multiple=True, help="A further subdivision (repeatable).")
-@click.option("--unit", type=click.Choice(UNITS), default=None,
+@click.option("--unit", type=click.Choice(SEARCH_UNITS), default=None,
               help="What to code around each hit [default: hit; turn with --speaker only].")
 @click.option("--skip", "skipped", multiple=True, callback=_numbers, metavar="N[,N...]",
               help="Leave out these spans (numbers from the --dry-run list; needs --plan).")
@@ -197,6 +196,9 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
       qcode autocode study.qcode --speaker IP4 --code "IP4 speaks"
       qcode autocode study.qcode --speaker "Laura Méndez" --as-case
     """
+    from qcode.reports.search import plan
+    from qcode.services.autocode import AutoSpan, autocode, speaker_as_case
+
     query = _query(text, lemma, fuzzy, regex, cutoff, speaker, cases, attributes, sources)
     fmt = chosen_format(fmt, as_json)
     if as_case:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import FORMATS, emit, note
-from qcode.ingest.sheet_import import SheetReport, import_sheets
+
+if TYPE_CHECKING:
+    from qcode.ingest.sheet_import import SheetReport
 
 
 @click.group()
@@ -48,6 +50,8 @@ def import_(project: str, sheets: tuple[Path, ...], coder: str | None, dry_run: 
     Example:
       qcode sheet import study.qcode coding.xlsx --json > sheet-report.json
     """
+    from qcode.ingest.sheet_import import import_sheets
+
     with opened(project) as p:
         report = import_sheets(p, list(sheets), coder, dry_run)
     if as_json or fmt == "json":

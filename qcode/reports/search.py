@@ -41,13 +41,14 @@ from qcode.services.autocode import speaker_labels
 from qcode.services.project import Project
 from qcode.services.sources import Turn
 from qcode.store.models import Case, ProjectInfo, Source, SourceCase, SpeakerTurn
+from qcode.vocabulary import SEARCH_CONTEXT, SEARCH_CUTOFF, SEARCH_UNITS
 
 MODES = ("word", "lemma", "fuzzy", "regex")
 # How long a --regex pattern may take on one transcript before it is stopped.
 REGEX_SECONDS = 5.0
-UNITS = ("hit", "sentence", "turn", "paragraph")
-DEFAULT_CUTOFF = 85  # rapidfuzz ratio: "famlies" finds "families", "fame" does not
-CONTEXT = 40  # characters of context on each side of a hit
+UNITS = SEARCH_UNITS
+DEFAULT_CUTOFF = SEARCH_CUTOFF
+CONTEXT = SEARCH_CONTEXT
 
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits, as FTS5's unicode61 cuts words
 _TERM = re.compile(r"[^\W_]+\*?")

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, insert, inspect, text
 
 from qcode.errors import ProjectError
 from qcode.resources import resource_dir
 from qcode.store.ddl import quote_bounds_statements
 from qcode.store.models import Base, ProjectInfo, utcnow
+from qcode.store.revisions import head_revision, known_revisions, schema_version
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def _config(connection: Connection | None = None) -> Config:
+    # Alembic is loaded only to create or upgrade a schema: opening a current project
+    # reads its revision with one query (qcode.cli.main keeps commands quick to start).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
     if connection is not None:
@@ -31,21 +36,11 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The newest schema revision this qcode knows."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None, "migrations/ holds no revision"
-    return head
-
-
-def schema_version(revision: str) -> int:
-    """Revision ids are zero-padded numbers ('0002'); the number is the schema version."""
-    return int(revision)
-
-
 def current_revision(connection: Connection) -> str | None:
     """The revision a project is at, or None for a database without qcode tables."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def is_empty(engine: Engine) -> bool:
@@ -71,6 +66,8 @@ def build_schema(connection: Connection, name: str, language: str) -> None:
             created_at=utcnow(),
         )
     )
+    from alembic import command
+
     command.stamp(_config(connection), head)
 
 
@@ -92,13 +89,14 @@ def ensure_current(engine: Engine, backup: Callable[[str], Path] | None
             "this database has tables but is not a qcode project; "
             "give a new file name or an empty database"
         )
-    known = {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
-    if current not in known:
+    if current not in known_revisions():
         raise ProjectError(
             f"the project was written by a newer qcode (schema {current}, this qcode knows "
             f"up to {head}); upgrade qcode with `pip install -U qcode`"
         )
     made = backup(current) if backup is not None else None
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(_config(connection), "head")
     return current, (str(made) if made else None)

@@ -26,6 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from qcode.vocabulary import (  # noqa: F401  (re-exported: models name their values)
+    ACTION_STATES,
+    ANCHOR_KINDS,
+    ATTRIBUTE_TYPES,
+    RELATIONS,
+    SUBDIVISION_KINDS,
+)
+
 # Stable constraint names let Alembic's batch mode on SQLite find and alter them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,11 +43,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ATTRIBUTE_TYPES = ("text", "number", "date", "category")
-SUBDIVISION_KINDS = ("group", "factor_group", "subdivision")
-ANCHOR_KINDS = ("exact", "normalised", "fuzzy", "manual", "unanchored")
-RELATIONS = ("cause", "consequence", "context", "interaction", "contradiction")
-ACTION_STATES = ("done", "undone")
 
 
 def utcnow() -> datetime:

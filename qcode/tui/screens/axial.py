@@ -19,10 +19,10 @@ from qcode.reports.quotes import QuoteFilter, quote_page
 from qcode.services import axial
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
-from qcode.store.models import RELATIONS
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.work import in_background
+from qcode.vocabulary import RELATIONS
 
 RELATION_NAMES = {"interaction": "pattern of interaction", "contradiction": "contradicts"}
 
