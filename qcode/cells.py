@@ -99,15 +99,20 @@ def csv_text(value: Any) -> str:
     return neutralise(text)
 
 
-def csv_writer(handle: IO[str]) -> Any:
+def csv_writer(handle: IO[str], delimiter: str = ",") -> Any:
     """A csv.writer for a file or buffer opened with newline="": CRLF rows, as above."""
-    return csv.writer(handle, lineterminator=CSV_LINE_END)
+    return csv.writer(handle, delimiter=delimiter, lineterminator=CSV_LINE_END)
 
 
-def csv_value(value: Any) -> Any:
-    """`value` for a pandas table written as CSV: lists joined, text neutralised."""
-    value = join_lists(value)
-    return neutralise(value) if isinstance(value, str) else value
+def write_csv(handle: IO[str], columns: Sequence[Any], rows: Sequence[Sequence[Any]],
+              delimiter: str = ",", headers: bool = True) -> None:
+    """Rows as CSV (or TSV) into a handle opened with newline="": every cell through
+    `csv_text`, the header too (attribute names are columns). The one CSV writer of
+    listings and exports, so both give the same cells."""
+    writer = csv_writer(handle, delimiter=delimiter)
+    if headers:
+        writer.writerow([csv_text(str(c)) for c in columns])
+    writer.writerows([[csv_text(value) for value in row] for row in rows])
 
 
 def excel_writer(path: Path) -> pd.ExcelWriter:

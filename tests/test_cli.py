@@ -41,8 +41,8 @@ def test_listings_give_back_what_was_imported(study: str) -> None:
     assert run("text", study, "IP4_interview").stdout == TRANSCRIPT
     assert run("text", study, str(source["id"])).stdout == TRANSCRIPT
     (case,) = json.loads(run("cases", study, "--format", "json").stdout)
-    assert case == {"key": "IP4", "name": None, "sources": ["IP4_interview"],
-                    "attributes": {"stakeholder group": "NGO", "interview date": "2021-03-05"}}
+    assert case == {"case": "IP4", "name": None, "sources": ["IP4_interview"],
+                    "stakeholder group": "NGO", "interview date": "2021-03-05"}
     info = json.loads(run("info", study, "--json").stdout)[0]
     assert (info["name"], info["language"]) == ("CLI study", "es")
 
@@ -65,7 +65,7 @@ def test_code_from_a_script_and_list_codings_as_json(study: str) -> None:
         "other_subdivisions": ["Empowerment", "Participation"], "coder": "ana",
     }
     csv_out = run("codings", study, "--format", "csv").stdout.splitlines()
-    assert csv_out[0].startswith("id,source,cases,start,end,text,code,emphasis")
+    assert csv_out[0].startswith("text,code,emphasis,subdivision,other_subdivisions,notes")
     assert "Empowerment; Participation" in csv_out[1]
     assert "| Self-management |" in run("codes", study, "--format", "markdown").stdout
     tree = json.loads(run("subdivisions", study, "--json").stdout)

@@ -121,7 +121,10 @@ def test_csv_and_markdown_exports(project: Project, tmp_path: Path) -> None:
     assert names == ["cases.csv", "codebook.csv", "codings.csv", "mentions_by_group.csv",
                      "mentions_by_subdivision.csv", "saturation.csv"]
     text = (tmp_path / "csv" / "codings.csv").read_text(encoding="utf-8")
-    assert text.startswith("quote,code,emphasis,subdivision,other subdivisions,notes,source")
+    # The columns of `qcode codings --format csv`: one schema, and a coding sheet.
+    listed = runner.invoke(cli, ["codings", project.location, "--format", "csv"]).stdout
+    assert text.replace("\r\n", "\n") == listed.replace("\r\n", "\n")
+    assert text.startswith("text,code,emphasis,subdivision,other_subdivisions,notes,as_written")
     with init_project(str(tmp_path / "copy.qcode")) as copy:
         for name, body in TEXTS.items():
             add_source(copy, NewSource(name=name, text=body, format="txt",

@@ -184,16 +184,16 @@ def _runs_as_formula(cell: str) -> bool:
 
 
 def _both_writers(text: str) -> list[str]:
-    """One row, `text` then "after", as the listings write CSV and as the export does."""
-    from qcode.cells import CSV_LINE_END, csv_text, csv_value, csv_writer
+    """One row, `text` then "after", as the exports write CSV (cells.write_csv) and as
+    every listing does through the output contract (which calls it)."""
+    from qcode.cells import write_csv
+    from qcode.cli.output import Output, write_rows
 
-    listing = io.StringIO(newline="")
-    csv_writer(listing).writerow([csv_text(text), "after"])
     exported = io.StringIO(newline="")
-    import pandas as pd
-    pd.DataFrame({"a": [text], "b": ["after"]}).map(csv_value).to_csv(
-        exported, index=False, header=False, lineterminator=CSV_LINE_END)
-    return [listing.getvalue(), exported.getvalue()]
+    write_csv(exported, ["a", "b"], [[text, "after"]], headers=False)
+    listing = io.StringIO(newline="")
+    write_rows([{"a": text, "b": "after"}], ["a", "b"], Output("csv", headers=False), listing)
+    return [exported.getvalue(), listing.getvalue()]
 
 
 def _kept_in_its_cell_and_harmless(text: str) -> None:
@@ -207,7 +207,7 @@ def _kept_in_its_cell_and_harmless(text: str) -> None:
 
 @given(text=CELL_TEXT)
 def test_every_csv_writer_keeps_any_text_in_its_cell_and_harmless(text: str) -> None:
-    """One rule for every CSV qcode writes: the listing writer and the export's."""
+    """One rule for every CSV qcode writes: the exports' writer and the listings'."""
     _kept_in_its_cell_and_harmless(text)
 
 

@@ -231,7 +231,7 @@ def test_any_participants_file_gives_its_cases_or_is_refused(
 
         written = [r for r in rows if any(normalise_newlines(c).strip() for c in r)]
         cases = json.loads(run("cases", project, "--json").stdout)
-        assert {c["key"] for c in cases} == {first(r) for r in written}
+        assert {c["case"] for c in cases} == {first(r) for r in written}
 
 
 # --- REFI-QDA -------------------------------------------------------------------------------

@@ -365,7 +365,7 @@ def test_merged_cells_and_hidden_rows_import_as_the_researcher_sees_them(
     book.save(manifest)
     succeeded(run("import", study, tmp_path / "IP1.txt", "--participants", manifest))
     cases = json.loads(run("cases", study, "--json").stdout)
-    groups = {c["key"]: c["attributes"].get("group") for c in cases}
+    groups = {c["case"]: c.get("group") for c in cases}
     assert groups == {"IP1": "NGO", "IP2": "NGO", "IP3": "Academic"}
 
 
@@ -379,7 +379,7 @@ def test_formula_text_in_csv_is_stored_as_the_text_it_is(study: Path, tmp_path: 
     manifest = make.csv_file(tmp_path, "people.csv", "case,group\nIP1,=HYPERLINK(\"x\")\n")
     succeeded(run("import", study, tmp_path / "IP1.txt", "--participants", manifest))
     [case] = json.loads(run("cases", study, "--json").stdout)
-    assert case["attributes"] == {"group": '=HYPERLINK("x")'}
+    assert case["group"] == '=HYPERLINK("x")'
 
 
 def test_a_csv_quote_left_open_names_its_line(study: Path, tmp_path: Path) -> None:

@@ -220,7 +220,7 @@ def test_memo_commands_write_find_and_delete(demo_copy: str, tmp_path: Path) -> 
         run("memos", demo_copy, "--on", "project", "--json").stdout)] == ["Week 3"]
     table = run("memos", demo_copy).stdout
     assert "# Week 3 …" in table  # the first line of the body, the rest in json or csv
-    assert "subdivision: Microcredit" in table
+    assert "Microcredit" in table
 
     deleted = run("delete-memo", demo_copy, "1")
     assert (deleted.exit_code, deleted.stderr) == (0, "deleted memo 1 'Week 3'\n")

@@ -148,7 +148,7 @@ def test_a_dry_run_reports_and_changes_nothing(study: str, tmp_path: Path) -> No
 def test_suggestions_list_names_with_their_counts(study: str) -> None:
     result = run("pseudonymise", study, "--suggest", "--json")
     assert result.exit_code == 0, result.output
-    found = {s["name"]: (s["kind"], s["count"]) for s in json.loads(result.stdout)}
+    found = {s["original"]: (s["kind"], s["count"]) for s in json.loads(result.stdout)}
     assert found == {
         "Maria Lopez": ("person", 4),  # the case's name, a speaker, and "Maria Lopez's"
         "Instituto de Vivienda": ("name?", 2),
@@ -156,6 +156,21 @@ def test_suggestions_list_names_with_their_counts(study: str) -> None:
         "Maria": ("person", 1),  # alone once, at a sentence start: known from Maria Lopez
         "San Isidro": ("name?", 1),  # after "In" at a sentence start
     }
+
+
+def test_suggestions_written_as_csv_go_back_in_as_the_map(study: str, tmp_path: Path) -> None:
+    """The researcher saves the suggestions, edits the pseudonyms, and applies the file."""
+    names = tmp_path / "suggested.csv"
+    assert run("pseudonymise", study, "--suggest", "-o", str(names)).exit_code == 0
+    lines = names.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "original,pseudonym,kind,count,sources"
+    edited = [lines[0]] + [line for line in lines[1:] if line.startswith("Pedro,")]
+    edited = [edited[0], "Pedro,the colleague," + edited[1].split(",", 2)[2]]
+    names.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    applied = run("pseudonymise", study, "--map", str(names))
+    assert applied.exit_code == 0, applied.output
+    text = run("text", study, "IP1_interview").stdout
+    assert "Pedro" not in text and text.count("the colleague") == 2
 
 
 def test_the_map_is_exported_and_dropped_with_the_real_text(study: str,

@@ -197,7 +197,7 @@ def test_cli_json_and_xlsx(study: Project, tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["report", "mentions", study.location, "--by", "colour"])
     assert bad.exit_code == 1 and bad.stderr.startswith("qcode: error: cannot count by")
     no_file = runner.invoke(cli, ["report", "mentions", study.location, "--format", "xlsx"])
-    assert no_file.exit_code == 1 and "--output" in no_file.stderr
+    assert no_file.exit_code == 2 and "add -o FILE.xlsx" in no_file.stderr
 
 
 def test_the_api_returns_dataframes(study: Project) -> None:

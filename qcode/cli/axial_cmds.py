@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 
 if TYPE_CHECKING:
     from qcode.services.axial import LinkInfo
     from qcode.services.memos import MemoInfo
 
-# What a person reads in a table; scripts (csv, json) get every field.
-LINK_TABLE = ["id", "from", "relation", "to", "directed", "quotes", "note", "coder"]
+# The same columns in every format (issue 16: one output contract).
 LINK_FIELDS = ["id", "from_kind", "from_name", "relation", "to_kind", "to_name", "directed",
                "note", "coder", "quote_ids", "created_at"]
-MEMO_TABLE = ["id", "on", "title", "body", "coder", "updated_at"]
 MEMO_FIELDS = ["id", "target_kind", "target_name", "target_id", "title", "body", "coder",
                "created_at", "updated_at"]
-# A memo's body is cut to this in a table; --format csv or json gives it whole.
+# A memo's body is cut to this on the terminal; files and --json give it whole.
 BODY_PREVIEW = 60
 
 
@@ -29,38 +27,16 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _emit_links(links: list[LinkInfo], fmt: str) -> None:
-    from qcode.services import axial
-
-    if fmt in ("csv", "json"):
-        emit([asdict(info) for info in links], LINK_FIELDS, fmt)
-        return
-    rows = [{
-        "id": info.id,
-        "from": axial.shown(info.from_kind, info.from_name),
-        "relation": info.relation,
-        "to": axial.shown(info.to_kind, info.to_name),
-        "directed": "yes" if info.directed else "no",
-        "quotes": list(info.quote_ids),
-        "note": info.note,
-        "coder": info.coder,
-    } for info in links]
-    emit(rows, LINK_TABLE, fmt)
+def _emit_links(links: list[LinkInfo], out: Output) -> None:
+    emit([asdict(info) for info in links], LINK_FIELDS, out)
 
 
-def _emit_memos(found: list[MemoInfo], fmt: str) -> None:
-    if fmt in ("csv", "json"):
-        emit([asdict(m) for m in found], MEMO_FIELDS, fmt)
-        return
-    rows: list[dict[str, Any]] = [{
-        "id": m.id,
-        "on": f"{m.target_kind}: {m.target_name}" if m.target_name else m.target_kind,
-        "title": m.title,
-        "body": _preview(m.body),
-        "coder": m.coder,
-        "updated_at": m.updated_at.strftime("%Y-%m-%d %H:%M"),
-    } for m in found]
-    emit(rows, MEMO_TABLE, fmt)
+def _emit_memos(found: list[MemoInfo], out: Output) -> None:
+    rows = [asdict(m) for m in found]
+    if out.for_people:  # a long body is cut on the terminal; files keep it whole
+        for row in rows:
+            row["body"] = _preview(row["body"])
+    emit(rows, MEMO_FIELDS, out)
 
 
 def _preview(body: str) -> str:
@@ -87,7 +63,7 @@ def _preview(body: str) -> str:
 @output_options
 def link(project: str, from_ref: str, relation: str, to_ref: str, link_note: str | None,
          quote_ids: tuple[int, ...], coding_ids: tuple[int, ...], undirected: bool,
-         coder: str | None, fmt: str, as_json: bool) -> None:
+         coder: str | None, out: Output) -> None:
     """Relate two subdivisions (or codes): FROM RELATION TO.
 
     RELATION is one of cause, consequence, context, interaction, contradiction, or a
@@ -114,7 +90,7 @@ def link(project: str, from_ref: str, relation: str, to_ref: str, link_note: str
              f"{', '.join(RELATIONS)})")
     note(f"linked {info.id}: {info.label()}"
          + (f" ({_plural(info.quotes, 'quote')})" if info.quotes else ""))
-    _emit_links([info], chosen_format(fmt, as_json))
+    _emit_links([info], out)
 
 
 @click.command()
@@ -124,7 +100,7 @@ def link(project: str, from_ref: str, relation: str, to_ref: str, link_note: str
 @click.option("--graph", is_flag=True,
               help="Draw the links of --node as arrows instead of a table.")
 @output_options
-def links(project: str, node: str | None, graph: bool, fmt: str, as_json: bool) -> None:
+def links(project: str, node: str | None, graph: bool, out: Output) -> None:
     """List axial links with their relation, supporting quotes and note.
 
     With --graph, draw one subdivision's links (outgoing, incoming, undirected) as
@@ -146,7 +122,7 @@ def links(project: str, node: str | None, graph: bool, fmt: str, as_json: bool) 
             click.echo(p.read(axial.link_graph, node))
             return
         found = p.read(axial.list_links, node)
-    _emit_links(found, chosen_format(fmt, as_json))
+    _emit_links(found, out)
 
 
 @click.command()
@@ -187,7 +163,7 @@ def unlink(project: str, link_id: int) -> None:
 @click.option("--coder", help="Who writes (default: $QCODE_CODER or your login).")
 @output_options
 def memo(project: str, title: str, body: str | None, body_file: IO[str] | None,
-         target: str | None, coder: str | None, fmt: str, as_json: bool) -> None:
+         target: str | None, coder: str | None, out: Output) -> None:
     """Write a memo on a source, case, code, subdivision or link, or in the journal.
 
     Without --on the memo goes into the project journal.
@@ -209,7 +185,7 @@ def memo(project: str, title: str, body: str | None, body_file: IO[str] | None,
     where = (f"on {info.target_kind} {info.target_name!r}" if info.target_name
              else "in the project journal")
     note(f"added memo {info.id} {where}")
-    _emit_memos([info], chosen_format(fmt, as_json))
+    _emit_memos([info], out)
 
 
 @click.command()
@@ -220,8 +196,7 @@ def memo(project: str, title: str, body: str | None, body_file: IO[str] | None,
 @click.option("--search", metavar="TEXT", help="Only memos whose title or body contain TEXT "
                                                 "(any case).")
 @output_options
-def memos(project: str, target: str | None, search: str | None, fmt: str,
-          as_json: bool) -> None:
+def memos(project: str, target: str | None, search: str | None, out: Output) -> None:
     """List memos, oldest first; in a table the body is cut to its first line.
 
     \b
@@ -238,7 +213,7 @@ def memos(project: str, target: str | None, search: str | None, fmt: str,
                            target=memo_service.parse_target(target))
         else:
             found = p.read(memo_service.list_memos, target_kind=target, search=search)
-    _emit_memos(found, chosen_format(fmt, as_json))
+    _emit_memos(found, out)
 
 
 @click.command("delete-memo")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 from qcode.errors import InputError
 
 if TYPE_CHECKING:
@@ -56,8 +56,8 @@ def _finish(project: str, source: str, coder: str | None) -> None:
               help="List blind sources and who has finished (the default with no option).")
 @output_options
 def blind(project: str, sources: tuple[str, ...], coder_names: tuple[str, str] | None,
-          finishing: bool, coder: str | None, lifting: bool, status_only: bool, fmt: str,
-          as_json: bool) -> None:
+          finishing: bool, coder: str | None, lifting: bool, status_only: bool,
+          out: Output) -> None:
     """Blind double coding: hide coders' codings from each other on chosen sources.
 
     While a source is blind and not every listed coder has finished, each listed coder
@@ -104,9 +104,8 @@ def blind(project: str, sources: tuple[str, ...], coder_names: tuple[str, str] |
         return
     with opened(project) as p:
         found = service.blind_status(p, sources)
-    fmt = chosen_format(fmt, as_json)
-    emit(_status_rows(found), STATUS_COLUMNS, fmt)
-    if not found and fmt == "table":
+    emit(_status_rows(found), STATUS_COLUMNS, out)
+    if not found and out.format == "table":
         note("no source is coded blind; `qcode blind PROJECT SOURCE --coders A B` starts")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 
 
 @click.command()
@@ -22,7 +22,7 @@ from qcode.cli.output import chosen_format, emit, note, output_options
 @output_options
 def code(project: str, source: str, start: int, end: int, code_name: str,
          subdivision: str | None, others: tuple[str, ...], emphasis: str | None,
-         notes: str | None, coder: str | None, fmt: str, as_json: bool) -> None:
+         notes: str | None, coder: str | None, out: Output) -> None:
     """Code the span START-END of SOURCE (by name or id) with CODE.
 
     Offsets count Unicode characters from 0, END exclusive, in the text that
@@ -47,7 +47,7 @@ def code(project: str, source: str, start: int, end: int, code_name: str,
         note(f"new subdivision {name!r}")
     emit([{"coding": result.coding_id, "source": result.source, "start": start, "end": end,
            "code": code_name}], ["coding", "source", "start", "end", "code"],
-         chosen_format(fmt, as_json))
+         out)
 
 
 @click.command("delete-code")
@@ -74,8 +74,7 @@ def delete_code(project: str, code_name: str) -> None:
 @click.argument("start", type=click.IntRange(min=0))
 @click.argument("end", type=click.IntRange(min=1))
 @output_options
-def anchor(project: str, coding_id: int, source: str, start: int, end: int, fmt: str,
-           as_json: bool) -> None:
+def anchor(project: str, coding_id: int, source: str, start: int, end: int, out: Output) -> None:
     """Place an unanchored coding (from a sheet import) at START-END of SOURCE.
 
     The other codings on the same quote move with it.
@@ -91,7 +90,7 @@ def anchor(project: str, coding_id: int, source: str, start: int, end: int, fmt:
         row = anchor_coding(p, coding_id, source, start, end)
     emit([{"coding": row.id, "source": row.source, "start": row.start, "end": row.end,
            "text": row.text}], ["coding", "source", "start", "end", "text"],
-         chosen_format(fmt, as_json))
+         out)
 
 
 COMMANDS = [code, delete_code, anchor]

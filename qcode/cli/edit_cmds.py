@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 from qcode.errors import InputError, QcodeError
 
 if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays
 _MOVE_COLUMNS = ["quote", "status", "codings", "start", "end", "was", "now"]
 
 
-def _report(result: EditResult, fmt: str, every: bool) -> None:
+def _report(result: EditResult, out: Output, every: bool) -> None:
     """The summary line on stderr; the quotes to look at (or all of them) as a table."""
     note(result.summary())
     if not result.changed:
@@ -27,8 +27,8 @@ def _report(result: EditResult, fmt: str, every: bool) -> None:
     rows = [{"quote": q.quote_id, "status": q.status, "codings": q.codings,
              "start": q.start, "end": q.end, "was": q.old_text, "now": q.text}
             for q in shown]
-    if rows or fmt == "json":
-        emit(rows, _MOVE_COLUMNS, fmt)
+    if rows or out.format == "json":
+        emit(rows, _MOVE_COLUMNS, out)
 
 
 _every_option = click.option("--all", "every", is_flag=True,
@@ -45,7 +45,7 @@ _coder_option = click.option("--coder", help="Who edits (default: $QCODE_CODER o
 @_every_option
 @output_options
 def edit(project: str, source: str, reason: str | None, coder: str | None, every: bool,
-         fmt: str, as_json: bool) -> None:
+         out: Output) -> None:
     """Correct a transcript in your editor ($VISUAL or $EDITOR); codings follow the words.
 
     On save, quotes move with their words; a quote whose words you changed is
@@ -79,7 +79,7 @@ def edit(project: str, source: str, reason: str | None, coder: str | None, every
         except Exception:  # a bug: the traceback stays the one of the bug
             note(draft_note(name, after))
             raise
-    _report(result, chosen_format(fmt, as_json), every)
+    _report(result, out, every)
 
 
 @click.command()
@@ -92,7 +92,7 @@ def edit(project: str, source: str, reason: str | None, coder: str | None, every
 @_every_option
 @output_options
 def replace(project: str, source: str, new_file: Path, reason: str | None, coder: str | None,
-            every: bool, fmt: str, as_json: bool) -> None:
+            every: bool, out: Output) -> None:
     """Replace a source's text with a re-transcribed file, keeping its codings.
 
     NEWFILE is read as `qcode import` reads files (.txt .md .docx .odt .rtf .pdf .vtt
@@ -117,7 +117,7 @@ def replace(project: str, source: str, new_file: Path, reason: str | None, coder
         result = edit_source(p, source, document.text, reason or f"replaced by {new_file.name}",
                              coder, turns=document.turns, pages=document.pages,
                              origin=(fmt_name, new_file.name))
-    _report(result, chosen_format(fmt, as_json), every)
+    _report(result, out, every)
 
 
 @click.command()
@@ -126,7 +126,7 @@ def replace(project: str, source: str, new_file: Path, reason: str | None, coder
 @click.option("--show", "show", type=click.IntRange(min=1), metavar="N",
               help="Print the text of version N instead of the list.")
 @output_options
-def versions(project: str, source: str, show: int | None, fmt: str, as_json: bool) -> None:
+def versions(project: str, source: str, show: int | None, out: Output) -> None:
     """List the saved versions of a source's text (each edit keeps the text before it).
 
     \b
@@ -144,7 +144,7 @@ def versions(project: str, source: str, show: int | None, fmt: str, as_json: boo
     rows = [{"version": v.number, "saved": v.created_at, "coder": v.coder, "reason": v.reason,
              "characters": v.characters, "words": v.words, "quotes": v.quotes} for v in found]
     emit(rows, ["version", "saved", "coder", "reason", "characters", "words", "quotes"],
-         chosen_format(fmt, as_json))
+         out)
     if not found:
         note(f"{source} has not been edited: there are no versions")
 
@@ -157,8 +157,8 @@ def versions(project: str, source: str, show: int | None, fmt: str, as_json: boo
 @_coder_option
 @_every_option
 @output_options
-def restore(project: str, source: str, number: int, coder: str | None, every: bool, fmt: str,
-            as_json: bool) -> None:
+def restore(project: str, source: str, number: int, coder: str | None, every: bool,
+            out: Output) -> None:
     """Put back an earlier version of a source: its text and every quote's place exactly.
 
     The text it replaces is saved as a new version first, so a restore can itself
@@ -172,7 +172,7 @@ def restore(project: str, source: str, number: int, coder: str | None, every: bo
 
     with opened(project) as p:
         result = restore_version(p, source, number, coder)
-    _report(result, chosen_format(fmt, as_json), every)
+    _report(result, out, every)
 
 
 @click.command()
@@ -185,7 +185,7 @@ def restore(project: str, source: str, number: int, coder: str | None, every: bo
 @click.option("--yes", is_flag=True, help="With --clear-all: do not ask first.")
 @output_options
 def review(project: str, source: str | None, clear: tuple[int, ...], clear_all: bool,
-           yes: bool, fmt: str, as_json: bool) -> None:
+           yes: bool, out: Output) -> None:
     """List quotes an edit changed, with their old and new words; accept them.
 
     A re-anchored quote now covers the words shown; an unanchored one lost its
@@ -213,7 +213,7 @@ def review(project: str, source: str | None, clear: tuple[int, ...], clear_all: 
              "end": q.end, "codings": q.codings, "text": q.text, "note": q.note}
             for q in found]
     emit(rows, ["quote", "source", "anchor", "start", "end", "codings", "text", "note"],
-         chosen_format(fmt, as_json))
+         out)
     if not found:
         note("no quote is flagged for review")
 

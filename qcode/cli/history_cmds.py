@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 
 _CODER = click.option("--coder", help="Whose steps (default: $QCODE_CODER or your login).")
 
@@ -59,8 +59,7 @@ def redo(project: str, coder: str | None) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many of the latest steps.")
 @output_options
-def history_(project: str, coder: str | None, everyone: bool, limit: int, fmt: str,
-             as_json: bool) -> None:
+def history_(project: str, coder: str | None, everyone: bool, limit: int, out: Output) -> None:
     """List the latest steps, newest first: what, who, when, done or undone.
 
     Every change is a step, whether made in the workbench, by a command or from
@@ -80,7 +79,7 @@ def history_(project: str, coder: str | None, everyone: bool, limit: int, fmt: s
              "state": s.state if s.undoable else "cannot be undone",
              "when": s.created_at.isoformat(timespec="seconds"), "backup": s.backup or ""}
             for s in steps]
-    emit(rows, ["id", "step", "coder", "state", "when", "backup"], chosen_format(fmt, as_json))
+    emit(rows, ["id", "step", "coder", "state", "when", "backup"], out)
 
 
 COMMANDS = [undo, redo, history_]

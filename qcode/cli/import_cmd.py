@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
+from qcode.cli.output import Output, emit, note, output_options, progress_bar
 
 if TYPE_CHECKING:
     from qcode.interop.qdc_import import ImportSummary
@@ -51,7 +51,7 @@ class _ImportCommand(click.Command):
 @click.option("--coder", help="Who imports (default: $QCODE_CODER or your login).")
 @output_options
 def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
-            coder: str | None, fmt: str, as_json: bool) -> None:
+            coder: str | None, out: Output) -> None:
     """Import transcripts (files or folders, searched recursively).
 
     Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt.
@@ -76,7 +76,7 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
                                   progress=lambda done, _total, path: update(done, path.name))
     rows = [{"file": str(i.path), "status": i.status, "source": i.source, "detail": i.detail}
             for i in report.items]
-    emit(rows, ["file", "status", "source", "detail"], chosen_format(fmt, as_json))
+    emit(rows, ["file", "status", "source", "detail"], out)
     summary = (f"{report.count('imported')} imported, {report.count('duplicate')} skipped "
                f"as duplicates, {report.count('refused')} refused")
     refused = [item.detail for item in report.items if item.status == "refused"]

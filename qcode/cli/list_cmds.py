@@ -7,13 +7,13 @@ from dataclasses import asdict
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, output_options
+from qcode.cli.output import Output, emit, output_options
 
 
 @click.command()
 @project_argument
 @output_options
-def sources(project: str, fmt: str, as_json: bool) -> None:
+def sources(project: str, out: Output) -> None:
     """List sources with their cases, size, speaker turns and codings.
 
     \b
@@ -25,37 +25,31 @@ def sources(project: str, fmt: str, as_json: bool) -> None:
     with opened(project) as p:
         rows = [asdict(s) for s in list_sources(p)]
     emit(rows, ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
-                "codings"], chosen_format(fmt, as_json))
+                "codings", "original_filename", "imported_at"], out)
 
 
 @click.command()
 @project_argument
 @output_options
-def cases(project: str, fmt: str, as_json: bool) -> None:
+def cases(project: str, out: Output) -> None:
     """List interview partners (cases) with their sources and attributes.
 
     \b
     Example:
       qcode cases study.qcode --json
     """
-    from qcode.services.cases import list_cases
+    from qcode.services.cases import case_rows, list_cases
 
     with opened(project) as p:
         found = list_cases(p)
-    fmt = chosen_format(fmt, as_json)
-    attributes = list(dict.fromkeys(a for c in found for a in c.attributes))
-    if fmt == "json":
-        rows = [asdict(c) for c in found]
-        emit(rows, ["key", "name", "sources", "attributes"], fmt)
-        return
-    rows = [{"case": c.key, "name": c.name, "sources": c.sources, **c.attributes} for c in found]
-    emit(rows, ["case", "name", "sources", *attributes], fmt)
+    rows, columns = case_rows(found)
+    emit(rows, columns, out)
 
 
 @click.command()
 @project_argument
 @output_options
-def codes(project: str, fmt: str, as_json: bool) -> None:
+def codes(project: str, out: Output) -> None:
     """List codes with their descriptions and number of codings.
 
     \b
@@ -66,13 +60,13 @@ def codes(project: str, fmt: str, as_json: bool) -> None:
 
     with opened(project) as p:
         rows = [asdict(c) for c in list_codes(p)]
-    emit(rows, ["name", "codings", "description", "color"], chosen_format(fmt, as_json))
+    emit(rows, ["id", "name", "codings", "description", "color"], out)
 
 
 @click.command()
 @project_argument
 @output_options
-def subdivisions(project: str, fmt: str, as_json: bool) -> None:
+def subdivisions(project: str, out: Output) -> None:
     """List the subdivision tree (groups, factor groups, subdivisions) with mentions.
 
     Mentions here are each node's own; reports roll them up the tree.
@@ -85,7 +79,8 @@ def subdivisions(project: str, fmt: str, as_json: bool) -> None:
 
     with opened(project) as p:
         rows = [asdict(s) for s in list_subdivisions(p)]
-    emit(rows, ["path", "kind", "mentions"], chosen_format(fmt, as_json))
+    emit(rows, ["id", "path", "name", "parent", "kind", "mentions", "description", "color"],
+         out)
 
 
 @click.command()
@@ -95,8 +90,7 @@ def subdivisions(project: str, fmt: str, as_json: bool) -> None:
 @click.option("--coder", help="List as this coder sees it: on sources they code blind "
                               "(`qcode blind`), only their own codings until all finish.")
 @output_options
-def codings(project: str, unanchored: bool, coder: str | None, fmt: str,
-            as_json: bool) -> None:
+def codings(project: str, unanchored: bool, coder: str | None, out: Output) -> None:
     """List every coding: source, case, span, quote, code, emphasis, notes, subdivisions.
 
     \b
@@ -105,17 +99,12 @@ def codings(project: str, unanchored: bool, coder: str | None, fmt: str,
       qcode codings study.qcode --unanchored
       qcode codings study.qcode --coder ana
     """
-    from qcode.services.coding import list_codings
+    from qcode.services.coding import CODING_COLUMNS, list_codings
 
     with opened(project) as p:
         rows = [asdict(c) for c in list_codings(p, unanchored_only=unanchored,
                                                 viewer=coder)]
-    fmt = chosen_format(fmt, as_json)
-    columns = ["id", "source", "cases", "start", "end", "text", "code", "emphasis", "notes",
-               "subdivision", "other_subdivisions", "coder"]
-    if fmt == "json":
-        columns += ["anchor", "created_at"]
-    emit([{c: r[c] for c in columns} for r in rows], columns, fmt)
+    emit(rows, CODING_COLUMNS, out)
 
 
 @click.command()

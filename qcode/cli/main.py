@@ -13,8 +13,31 @@ from qcode import __version__
 from qcode.errors import QcodeError
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error as one line on stderr, exit code 2: what was wrong and where to
+    read how (Click's own shows the usage and a hint on three)."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+
+    def show(self, file: Any = None) -> None:
+        path = self.ctx.command_path if self.ctx is not None else "qcode"
+        message = " ".join(self.format_message().split())
+        click.echo(f"qcode: usage error: {path}: {message} (see {path} --help)", err=True)
+
+
 class QcodeGroup(click.Group):
-    """Turns errors into one line on stderr and exit code 1 (usage errors stay 2)."""
+    """Turns errors into one line on stderr: exit code 1 when the operation failed,
+    2 for a usage error (a bad option value, options that conflict)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc) from exc
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `qcode study.qcode` opens the workbench, as editors open the file they are given.
@@ -37,6 +60,10 @@ class QcodeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except OneLineUsageError:
+            raise
+        except click.UsageError as exc:  # a subcommand's arguments, or raised by a command
+            raise OneLineUsageError(exc) from exc
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except QcodeError as exc:

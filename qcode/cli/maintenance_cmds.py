@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 from qcode.errors import InputError
 
 
@@ -17,7 +17,7 @@ from qcode.errors import InputError
               help="Back up the project, then fix what can be fixed without losing work "
                    "(one transaction) and list what remains.")
 @output_options
-def check(project: str, repair: bool, fmt: str, as_json: bool) -> None:
+def check(project: str, repair: bool, out: Output) -> None:
     """Check PROJECT for damage: the file, references, quotes, duplicates, sources.
 
     Looks at SQLite's integrity and foreign key checks, quotes whose offsets leave
@@ -37,8 +37,6 @@ def check(project: str, repair: bool, fmt: str, as_json: bool) -> None:
     """
     from qcode.services.check import check as check_project
     from qcode.services.check import repair as repair_project
-
-    fmt = chosen_format(fmt, as_json)
     with opened(project) as opened_project:
         report = repair_project(opened_project) if repair else check_project(opened_project)
     for line in report.notes:
@@ -54,8 +52,8 @@ def check(project: str, repair: bool, fmt: str, as_json: bool) -> None:
         rows = [{"kind": f.kind, "where": f.where, "detail": f.detail,
                  "repairable": f.repairable} for f in report.findings]
         columns = ["kind", "where", "detail", "repairable"]
-    if rows or fmt != "table":
-        emit(rows, columns, fmt)
+    if rows or out.format != "table":
+        emit(rows, columns, out)
     if report.backup is not None:
         note(f"backed up first to {report.backup}")
     if repair and report.repaired:
@@ -74,7 +72,7 @@ def check(project: str, repair: bool, fmt: str, as_json: bool) -> None:
 @click.argument("dest", required=False, type=click.Path(path_type=Path))
 @click.option("--list", "show", is_flag=True, help="List the backups in the backups folder.")
 @output_options
-def backup(project: str, dest: Path | None, show: bool, fmt: str, as_json: bool) -> None:
+def backup(project: str, dest: Path | None, show: bool, out: Output) -> None:
     """Copy PROJECT safely, even while the workbench or a script is writing to it.
 
     Without DEST the copy goes to the backups folder beside the project
@@ -97,7 +95,7 @@ def backup(project: str, dest: Path | None, show: bool, fmt: str, as_json: bool)
         if path is None:
             raise InputError("a project on a server has no backups folder; use pg_dump")
         rows = [{"backup": str(p), "size": p.stat().st_size} for p in list_backups(path)]
-        emit(rows, ["backup", "size"], chosen_format(fmt, as_json))
+        emit(rows, ["backup", "size"], out)
         if not rows:
             note(f"no backups in {backups_dir(path)} yet")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 from qcode.errors import InputError
 
 
@@ -17,8 +17,7 @@ from qcode.errors import InputError
                    "(repeatable).")
 @click.option("--dry-run", is_flag=True, help="Report what would be merged; change nothing.")
 @output_options
-def merge(project: str, other: str, mappings: tuple[str, ...], dry_run: bool, fmt: str,
-          as_json: bool) -> None:
+def merge(project: str, other: str, mappings: tuple[str, ...], dry_run: bool, out: Output) -> None:
     """Merge OTHER (a copy of PROJECT coded by someone else) into PROJECT.
 
     Sources are matched by their text, codes, subdivisions and cases by name; every
@@ -46,7 +45,7 @@ def merge(project: str, other: str, mappings: tuple[str, ...], dry_run: bool, fm
     kinds = sorted(set(report.added) | set(report.already_here))
     rows = [{"what": k, "added": report.added.get(k, 0),
              "already here": report.already_here.get(k, 0)} for k in kinds]
-    emit(rows, ["what", "added", "already here"], chosen_format(fmt, as_json))
+    emit(rows, ["what", "added", "already here"], out)
     for theirs_name, ours_name, score in report.near_duplicates:
         note(f"near duplicate: {theirs_name!r} (other copy) and {ours_name!r} (here), "
              f"{score:.0f}% alike; --map '{theirs_name}={ours_name}' joins them")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options
 
 
 @click.command()
@@ -33,7 +33,7 @@ def init(project: str, name: str | None, language: str) -> None:
 @click.command()
 @click.argument("project", metavar="[PROJECT]", required=False)
 @output_options
-def info(project: str | None, fmt: str, as_json: bool) -> None:
+def info(project: str | None, out: Output) -> None:
     """Show a project's name, language and schema version; without PROJECT, this
     qcode's version and what it can use on this machine.
 
@@ -46,7 +46,7 @@ def info(project: str | None, fmt: str, as_json: bool) -> None:
         from qcode.installation import installation
 
         facts = installation()
-        emit([facts], list(facts), chosen_format(fmt, as_json))
+        emit([facts], list(facts), out)
         return
     from qcode.services.project import describe_location, project_summary
 
@@ -55,7 +55,7 @@ def info(project: str | None, fmt: str, as_json: bool) -> None:
     row = {"name": summary.name, "language": summary.language,
            "schema_version": summary.schema_version,
            "location": describe_location(summary.location)}
-    emit([row], list(row), chosen_format(fmt, as_json))
+    emit([row], list(row), out)
 
 
 @click.command()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
+from qcode.cli.output import Output, emit, note, output_options, progress_bar, write_rows
 from qcode.errors import InputError
 from qcode.files import written_text
 
@@ -24,8 +24,11 @@ def read_map(path: Path) -> list[Mapping]:
     from qcode.services.pseudonymise import Mapping, check_mappings
 
     rows = [row for row in read_csv(path) if any(cell.strip() for cell in row)]
-    if rows and [c.strip().lower() for c in rows[0][:2]] == list(_HEADER[:2]):
-        rows = rows[1:]
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    if all(name in header for name in _HEADER[:2]):
+        # A header: its columns by name, so `--suggest -o names.csv` reads back as is.
+        where = [header.index(name) for name in _HEADER if name in header]
+        rows = [[row[i] if i < len(row) else "" for i in where] for row in rows[1:]]
     if not rows:
         raise InputError(f"{path}: no names; write one per line as original,pseudonym[,kind]")
     found = []
@@ -59,8 +62,7 @@ def read_map(path: Path) -> list[Mapping]:
 @output_options
 def pseudonymise(project: str, map_file: Path | None, ignore_case: bool, dry_run: bool,
                  suggest_names: bool, limit: int | None, export_map: Path | None,
-                 drop_map: bool, yes: bool, coder: str | None, fmt: str,
-                 as_json: bool) -> None:
+                 drop_map: bool, yes: bool, coder: str | None, out: Output) -> None:
     """Replace real names, places and organisations with pseudonyms everywhere.
 
     Names are replaced in every source (each keeps its text before as a version;
@@ -84,19 +86,18 @@ def pseudonymise(project: str, map_file: Path | None, ignore_case: bool, dry_run
     modes = [suggest_names, export_map is not None, drop_map]
     if sum(modes) > 1 or (any(modes) and map_file is not None):
         raise InputError("give one of --map, --suggest, --export-map or --drop-map at a time")
-    fmt = chosen_format(fmt, as_json)
     if suggest_names:
-        _suggest(project, limit, fmt)
+        _suggest(project, limit, out)
     elif export_map is not None:
         _export(project, export_map)
     elif drop_map:
         _drop(project, yes)
     else:
-        _apply(project, read_map(map_file) if map_file else [], ignore_case, dry_run, coder, fmt)
+        _apply(project, read_map(map_file) if map_file else [], ignore_case, dry_run, coder, out)
 
 
 def _apply(project: str, mappings: list[Mapping], ignore_case: bool, dry_run: bool,
-           coder: str | None, fmt: str) -> None:
+           coder: str | None, out: Output) -> None:
     from qcode.services.pseudonymise import kept_line
     from qcode.services.pseudonymise import pseudonymise as run
     from qcode.services.sources import list_sources
@@ -111,7 +112,7 @@ def _apply(project: str, mappings: list[Mapping], ignore_case: bool, dry_run: bo
     rows = [{"source": edit.source, "names replaced": report.by_source.get(edit.source, 0),
              "quotes changed": edit.count(REWRITTEN), "version": edit.version}
             for edit in report.edits]
-    emit(rows, ["source", "names replaced", "quotes changed", "version"], fmt)
+    emit(rows, ["source", "names replaced", "quotes changed", "version"], out)
     names = sum(report.replaced.values())
     note(f"{'would replace' if dry_run else 'replaced'} {names} occurrence"
          f"{'' if names == 1 else 's'} of {len(report.replaced)} of the {report.mappings} "
@@ -126,14 +127,15 @@ def _apply(project: str, mappings: list[Mapping], ignore_case: bool, dry_run: bo
         note("dry run: nothing was changed")
 
 
-def _suggest(project: str, limit: int | None, fmt: str) -> None:
+def _suggest(project: str, limit: int | None, out: Output) -> None:
     from qcode.services.pseudonymise import suggest
 
     with opened(project) as p:
         found = suggest(p, limit)
-    rows = [{"name": s.text, "kind": s.kind, "count": s.count, "sources": s.sources,
-             "pseudonym": s.pseudonym} for s in found]
-    emit(rows, ["name", "kind", "count", "sources", "pseudonym"], fmt)
+    # The columns of a names file first: the CSV goes back in as --map once edited.
+    rows = [{"original": s.text, "pseudonym": s.pseudonym, "kind": s.kind, "count": s.count,
+             "sources": s.sources} for s in found]
+    emit(rows, [*_HEADER, "count", "sources"], out)
     if not found:
         note("no candidate names found")
     else:
@@ -151,8 +153,8 @@ def _export(project: str, path: Path) -> None:
     if not found:
         raise InputError("this project holds no pseudonym mapping; nothing to export")
     with written_text(path) as out:
-        emit([{"original": m.original, "pseudonym": m.pseudonym, "kind": m.kind or ""}
-              for m in found], list(_HEADER), "csv", file=out)
+        write_rows([{"original": m.original, "pseudonym": m.pseudonym, "kind": m.kind or ""}
+                    for m in found], list(_HEADER), Output("csv"), out)
     note(f"wrote {len(found)} names to {path}: it is the key to the real names, keep it safe")
 
 

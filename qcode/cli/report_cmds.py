@@ -7,17 +7,13 @@ from typing import Any
 
 import click
 
-from qcode.cells import excel_value, excel_writer
 from qcode.cli.common import attribute_filter, opened, project_argument
-from qcode.cli.output import FORMATS, emit, note
-from qcode.errors import InputError
-from qcode.files import written, written_text
+from qcode.cli.output import Output, emit, note, output_options
 
 # pandas and matplotlib load only when a report runs, so `qcode --help`, listings and
 # scripts that never draw stay quick to start.
 CHART_TYPES = (".png", ".svg", ".pdf")
 
-REPORT_FORMATS = (*FORMATS, "xlsx")
 
 
 @click.group()
@@ -45,11 +41,7 @@ def report() -> None:
 @click.option("--subtree", help="Only mentions under this group or subdivision.")
 @click.option("--decimals", type=click.IntRange(0, 4), default=0, show_default=True,
               help="Decimal places of the percentages.")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table",
-              show_default=True, help="Output format; xlsx needs --output.")
-@click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the screen.")
+@output_options
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw the figure: a .png, .svg or .pdf file.")
 @click.option("--title", help="The chart's title (default: says what is counted).")
@@ -57,7 +49,7 @@ def report() -> None:
 def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: bool,
                  sources: tuple[str, ...], cases: tuple[str, ...], coders: tuple[str, ...],
                  attributes: list[tuple[str, str]], subtree: str | None, decimals: int,
-                 fmt: str, as_json: bool, output: Path | None, chart: Path | None,
+                 out: Output, chart: Path | None,
                  title: str | None, grouped: bool) -> None:
     """Mention counts (coding-to-subdivision connections) with percentages.
 
@@ -73,15 +65,16 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
       qcode report mentions study.qcode --by group --across "attribute:stakeholder group"
       qcode report mentions study.qcode --by code --distinct --format csv -o codes.csv
     """
-    from qcode.reports.mentions import Filters, mentions
+    from qcode.reports.mentions import Filters, count_mentions, frame
     from qcode.services.codebook import factor_groups
 
     filters = Filters(sources, cases, coders, attributes, subtree)
     with opened(project) as p:
-        table = mentions(p, by, across, distinct_quotes, filters, decimals)
-        groups = factor_groups(p)
-    write_table(table, "json" if as_json else fmt, output)
+        counted = count_mentions(p, by, across, distinct_quotes, filters, decimals)
+        groups = factor_groups(p) if chart is not None else {}
+    write_counts(counted, out)
     if chart is not None:
+        table = frame(counted)
         from qcode.reports.charts import bar_chart, crosstab_chart, save
 
         unit = "quotes" if distinct_quotes else "mentions"
@@ -94,40 +87,40 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
             figure = crosstab_chart(table, label, heading, stacked=not grouped, unit=unit)
         save(figure, chart)
         note(f"drew {chart}")
-    if across is None and fmt == "table" and not as_json:
+    if across is None and out.for_people:
         what = "quotes" if distinct_quotes else "mentions"
-        note(f"{int(table['mentions'].sum())} {what} in all")
+        note(f"{sum(row[1] for row in counted.rows)} {what} in all")
 
 
-def write_table(table: Any, fmt: str, output: Path | None) -> None:
-    """Print or save a report table in `fmt`."""
-    if fmt == "xlsx":
-        if output is None:
-            raise InputError("--format xlsx writes a file: add --output report.xlsx")
-        # Text stays text, never a formula; the file is whole or not there.
-        with written(output) as temporary, excel_writer(temporary) as workbook:
-            table.map(excel_value).to_excel(workbook, index=False, sheet_name="report")
-        note(f"wrote {output}")
-        return
+def write_table(table: Any, out: Output) -> None:
+    """Print or save a report's DataFrame as `out` says."""
     rows = [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
-    columns = [str(c) for c in table.columns]
-    if output is None:
-        emit(rows, columns, fmt)
+    emit(rows, [str(c) for c in table.columns], out)
+
+
+def write_counts(counted: Any, out: Output) -> None:
+    """Mention counts: a crosstab is wide with totals on the terminal and in Markdown,
+    long rows {row, column, count, percent} in files and for scripts."""
+    if counted.across is not None and out.format in ("table", "markdown"):
+        from qcode.reports.mentions import frame
+
+        write_table(frame(counted), out)
         return
-    with written_text(output) as handle:
-        emit(rows, columns, fmt, file=handle)
-    note(f"wrote {output}")
+    columns = (["row", "column", "count", "percent"] if counted.across is not None
+               else [counted.by, "mentions", "percent"])
+    emit(counted.tidy(), columns, out)
 
 
-def table_output(func: Any) -> Any:
-    """--format (with xlsx), --json and --output for a command that writes tables."""
-    func = click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                        help="Write to this file instead of the screen (.xlsx: a workbook).")(
-        func)
-    func = click.option("--json", "as_json", is_flag=True, help="Shortcut for --format json.")(
-        func)
-    return click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="table",
-                        show_default=True, help="Output format; xlsx needs --output.")(func)
+def write_long(table: Any, out: Output, row: str) -> None:
+    """A square report (wide, with the row label in column `row`) as the terminal
+    shows it, or as long rows {row, column, count} for files and scripts."""
+    if out.format in ("table", "markdown"):
+        write_table(table, out)
+        return
+    long = [{"row": r[row], "column": str(column), "count": r[column]}
+            for r in table.to_dict(orient="records") if r[row] != "Total"
+            for column in table.columns if column not in (row, "Total") and r[column]]
+    emit(long, ["row", "column", "count"], out)
 
 
 @report.command("cooccurrence")
@@ -138,9 +131,8 @@ def table_output(func: Any) -> Any:
               help="Pair codings whose quotes overlap in the text, not one coding's items.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw a heat map (.png, .svg, .pdf).")
-@table_output
-def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, fmt: str,
-                     as_json: bool, output: Path | None) -> None:
+@output_options
+def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, out: Output) -> None:
     """Which subdivisions (or codes) occur together: a symmetric table.
 
     By default a pair counts the codings filed under both subdivisions (for codes: the
@@ -156,7 +148,7 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, f
 
     with opened(project) as p:
         table = cooccurrence(p, of, "overlap" if overlap else "coding")
-    write_table(table, "json" if as_json else fmt, output)
+    write_long(table, out, str(table.columns[0]))
     if chart is not None:
         from qcode.reports.charts import heat_map, save
 
@@ -171,9 +163,8 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, f
               show_default=True, help="What the rows are.")
 @click.option("--columns", type=click.Choice(["source", "case"]), default="source",
               show_default=True, help="What the columns are.")
-@table_output
-def matrix_cmd(project: str, rows: str, columns: str, fmt: str, as_json: bool,
-               output: Path | None) -> None:
+@output_options
+def matrix_cmd(project: str, rows: str, columns: str, out: Output) -> None:
     """A code-document table: codings per code (or subdivision) and source (or case).
 
     \b
@@ -181,20 +172,19 @@ def matrix_cmd(project: str, rows: str, columns: str, fmt: str, as_json: bool,
       qcode report matrix study.qcode --rows code --columns case --format xlsx -o m.xlsx
     """
 
-    from qcode.reports.mentions import mentions
+    from qcode.reports.mentions import count_mentions
 
     with opened(project) as p:
-        table = mentions(p, rows, across=columns, unit="codings")
-    write_table(table, "json" if as_json else fmt, output)
+        counted = count_mentions(p, rows, across=columns, unit="codings")
+    write_counts(counted, out)
 
 
 @report.command("saturation")
 @project_argument
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw the cumulative totals as lines (.png, .svg, .pdf).")
-@table_output
-def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
-                   output: Path | None) -> None:
+@output_options
+def saturation_cmd(project: str, chart: Path | None, out: Output) -> None:
     """New codes and subdivisions per interview, in interview-date order, cumulative.
 
     Interviews are ordered by their cases' interview date (the earliest date-typed
@@ -209,7 +199,7 @@ def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
 
     with opened(project) as p:
         table = saturation(p)
-    write_table(table, "json" if as_json else fmt, output)
+    write_table(table, out)
     if chart is not None:
         from qcode.reports.charts import saturation_chart, save
 
@@ -219,8 +209,8 @@ def saturation_cmd(project: str, chart: Path | None, fmt: str, as_json: bool,
 
 @report.command("codebook")
 @project_argument
-@table_output
-def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> None:
+@output_options
+def codebook_cmd(project: str, out: Output) -> None:
     """Codes with descriptions, counts, where they are filed, first and last use.
 
     \b
@@ -232,7 +222,7 @@ def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> 
 
     with opened(project) as p:
         table = codebook(p)
-    write_table(table, "json" if as_json else fmt, output)
+    write_table(table, out)
 
 
 @report.command("terms")
@@ -245,9 +235,9 @@ def codebook_cmd(project: str, fmt: str, as_json: bool, output: Path | None) -> 
               help="Instead: every place in the sources where TERM (or its lemma) occurs.")
 @click.option("--width", type=click.IntRange(10, 200), default=40, show_default=True,
               help="Characters of context on each side, with --kwic.")
-@table_output
-def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int, fmt: str,
-              as_json: bool, output: Path | None) -> None:
+@output_options
+def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int,
+              out: Output) -> None:
     """The term index: lemmas of the quotes per subdivision or code, with keyness.
 
     Lemmas come from spaCy, offline (a trained pipeline if installed, else lookup
@@ -263,7 +253,7 @@ def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int
 
     with opened(project) as p:
         table = kwic(p, kwic_term, width) if kwic_term else terms(p, by, top)
-    write_table(table, "json" if as_json else fmt, output)
+    write_table(table, out)
 
 
 @click.command()

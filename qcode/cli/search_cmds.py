@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from qcode.cli.common import attribute_filter, opened, project_argument
-from qcode.cli.output import chosen_format, emit, note, output_options, progress_bar
+from qcode.cli.output import Output, emit, note, output_options, progress_bar
 from qcode.errors import InputError
 from qcode.vocabulary import SEARCH_CONTEXT, SEARCH_CUTOFF, SEARCH_UNITS
 
@@ -99,8 +99,7 @@ def _indexed(project: Project) -> Iterator[None]:
 @output_options
 def search_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool, cutoff: int,
                speaker: str | None, cases: tuple[str, ...], attributes: list[tuple[str, str]],
-               sources: tuple[str, ...], limit: int, width: int, fmt: str,
-               as_json: bool) -> None:
+               sources: tuple[str, ...], limit: int, width: int, out: Output) -> None:
     """Search every transcript for QUERY: keyword-in-context lines with offsets.
 
     Words match whole words, ignoring case and accents; several words match as a
@@ -126,11 +125,10 @@ def search_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool, c
         shown = ", ".join(result.forms[:60]) + (" ..." if len(result.forms) > 60 else "")
         note(f"searched for {len(result.forms)} form{'s' if len(result.forms) != 1 else ''}: "
              f"{shown}")
-    fmt = chosen_format(fmt, as_json)
     rows = [{"source": h.source, "cases": h.cases, "speaker": h.speaker, "start": h.start,
-             "end": h.end, "left": h.left, "hit": _shown(h.text, fmt), "right": h.right}
+             "end": h.end, "left": h.left, "hit": _shown(h.text, out), "right": h.right}
             for h in result.hits]
-    emit(rows, HIT_COLUMNS, fmt)
+    emit(rows, HIT_COLUMNS, out)
     count = f"{len(rows)} hit{'s' if len(rows) != 1 else ''}"
     if not result.complete:
         note(f"{count} shown; there are more: --limit 0 shows all")
@@ -176,7 +174,7 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
                  attributes: list[tuple[str, str]], sources: tuple[str, ...],
                  code_name: str | None, subdivision: str | None, others: tuple[str, ...],
                  unit: str | None, skipped: set[int], plan_id: str | None, dry_run: bool,
-                 as_case: bool, coder: str | None, fmt: str, as_json: bool) -> None:
+                 as_case: bool, coder: str | None, out: Output) -> None:
     """Code every hit of QUERY (or its sentence, turn or paragraph) with one code.
 
     Look first with --dry-run: it numbers every span and prints the list's plan
@@ -200,7 +198,6 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
     from qcode.services.autocode import AutoSpan, autocode, speaker_as_case
 
     query = _query(text, lemma, fuzzy, regex, cutoff, speaker, cases, attributes, sources)
-    fmt = chosen_format(fmt, as_json)
     if as_case:
         if text.strip() or not speaker:
             raise InputError("--as-case ties a speaker's sources to a case: give --speaker "
@@ -211,7 +208,7 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
             note(f"new case {links.case!r}")
         emit([{"case": links.case, "source": name, "status": "tied"} for name in links.linked]
              + [{"case": links.case, "source": name, "status": "already tied"}
-                for name in links.already], ["case", "source", "status"], fmt)
+                for name in links.already], ["case", "source", "status"], out)
         return
     if not code_name:
         raise InputError("give the code with --code NAME (or --dry-run --code NAME to look "
@@ -240,8 +237,8 @@ def autocode_cmd(project: str, text: str, lemma: bool, fuzzy: bool, regex: bool,
             status = "would code" if dry_run else "coded"
         else:
             status = "already coded"
-        rows.append(_plan_row(n, span, status, fmt))
-    emit(rows, PLAN_COLUMNS, fmt)
+        rows.append(_plan_row(n, span, status, out))
+    emit(rows, PLAN_COLUMNS, out)
     if result.new_code:
         note(f"{'would make' if dry_run else 'new'} code {code_name!r}")
     for name in result.new_subdivisions:
@@ -280,18 +277,18 @@ def _check_plan(given: str | None, fingerprint: str, needed: bool) -> None:
                          "and choose from the new list (nothing was coded)")
 
 
-def _shown(text: str, fmt: str, width: int = 80) -> str:
+def _shown(text: str, out: Output, width: int = 80) -> str:
     """A long span on one line of a table; csv and json keep it whole, as it stands."""
-    if fmt != "table":
+    if not out.for_people:
         return text
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _plan_row(n: int, span: PlannedSpan, status: str, fmt: str) -> dict[str, Any]:
+def _plan_row(n: int, span: PlannedSpan, status: str, out: Output) -> dict[str, Any]:
     return {"n": n, "source": span.source, "start": span.start, "end": span.end,
             "unit": span.unit, "hits": span.hits, "status": status,
-            "text": _shown(span.text, fmt)}
+            "text": _shown(span.text, out)}
 
 
 COMMANDS = [search_cmd, autocode_cmd]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import FORMATS, emit, note
+from qcode.cli.output import Output, emit, emit_document, note, output_options
 
 if TYPE_CHECKING:
     from qcode.ingest.sheet_import import SheetReport
@@ -32,11 +31,9 @@ def sheet() -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--coder", help="Whose coding this is (default: $QCODE_CODER or your login).")
 @click.option("--dry-run", is_flag=True, help="Show what would happen; change nothing.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
-              show_default=True, help="Output format for the per-row report.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary and rows as JSON.")
+@output_options
 def import_(project: str, sheets: tuple[Path, ...], coder: str | None, dry_run: bool,
-            fmt: str, as_json: bool) -> None:
+            out: Output) -> None:
     """Import coding sheets (.xlsx or .csv), anchoring each quote in the sources.
 
     Columns are found by their header names in any order (citation, category,
@@ -54,15 +51,15 @@ def import_(project: str, sheets: tuple[Path, ...], coder: str | None, dry_run: 
 
     with opened(project) as p:
         report = import_sheets(p, list(sheets), coder, dry_run)
-    if as_json or fmt == "json":
-        click.echo(json.dumps(_summary(report), ensure_ascii=False, indent=2))
+    if out.format == "json":  # the summary, with every row
+        emit_document(_summary(report), out)
     else:
         # On screen, the rows that need the researcher; in files, every row.
         rows = [_row(asdict(item)) for item in report.items
-                if fmt != "table" or item.status == "unanchored"]
-        if rows or fmt != "table":
+                if not out.for_people or item.status == "unanchored"]
+        if rows or not out.for_people:
             emit(rows, ["sheet", "row", "code", "status", "stored", "source", "start", "end",
-                        "score", "reason", "candidates"], fmt)
+                        "score", "method", "reason", "candidates"], out)
     prefix = "dry run, nothing stored: " if dry_run else ""
     note(f"{prefix}{report.rows} rows: {report.codings} new codings, {report.anchored} "
          f"anchored, {report.unanchored} unanchored, {report.already_there} already there; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,8 @@ import click
 
 from qcode.cells import excel_value, excel_writer
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import emit, note
-from qcode.cli.report_cmds import table_output, write_table
+from qcode.cli.output import Output, note, output_options, write_rows
+from qcode.cli.report_cmds import write_table
 from qcode.errors import InputError
 from qcode.files import written, written_text
 from qcode.names import clean_name
@@ -21,18 +22,10 @@ from qcode.names import clean_name
 # pandas loads only when a command runs (see report_cmds), so `qcode --help` stays quick.
 
 
-def _format(fmt: str, as_json: bool, output: Path | None) -> str:
-    if as_json:
-        return "json"
-    if fmt == "table" and output is not None and output.suffix.lower() == ".xlsx":
-        return "xlsx"
-    return fmt
-
-
 @click.command()
 @project_argument
-@table_output
-def coders(project: str, fmt: str, as_json: bool, output: Path | None) -> None:
+@output_options
+def coders(project: str, out: Output) -> None:
     """List coders with their codings, quotes, axial links, memos, first and last coding.
 
     Everyone who ever worked on the project is listed, also with no codings yet.
@@ -46,7 +39,7 @@ def coders(project: str, fmt: str, as_json: bool, output: Path | None) -> None:
 
     with opened(project) as p:
         table = coder_table(p)
-    write_table(table, _format(fmt, as_json, output), output)
+    write_table(table, out)
 
 
 @dataclass(frozen=True)
@@ -135,10 +128,10 @@ def _letters(names: list[str]) -> dict[str, str]:
               help="Show one of the figures (a single table, e.g. for CSV).")
 @click.option("--disagreements", is_flag=True,
               help="Instead of the figures: the codings that do not match, side by side.")
-@table_output
+@output_options
 def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ...],
               codes: tuple[str, ...], subdivision: str | None, overlap: int, only: str | None,
-              disagreements: bool, fmt: str, as_json: bool, output: Path | None) -> None:
+              disagreements: bool, out: Output) -> None:
     """Intercoder agreement: percent agreement, Cohen's kappa, segment overlap, unitizing alpha.
 
     Character level, as NVivo's coding comparison (two coders): every character of a
@@ -166,10 +159,10 @@ def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ..
         what = "--disagreements" if disagreements else f"--only {only}"
         raise InputError(f"{what} compares two coders, and --coders names {len(names)}; "
                          "name two, or use --only alpha_codes|alpha_categories")
-    fmt = _format(fmt, as_json, output)
-    if fmt == "xlsx" and output is None:
-        raise InputError("--format xlsx writes a file: add --output agreement.xlsx")
-    wants_alpha = fmt == "xlsx" or not (disagreements or only in PAIRWISE)
+    if out.format == "parquet":
+        raise click.UsageError("agreement writes several tables: give -o with .xlsx, "
+                               ".json, .jsonl, .csv, .tsv or .md")
+    wants_alpha = out.format == "xlsx" or not (disagreements or only in PAIRWISE)
     with opened(project) as p:
         alpha = (unitizing(p, names, sources, codes, subdivision)
                  if wants_alpha or subdivision else None)
@@ -204,16 +197,21 @@ def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ..
         scope.append("character-level kappa and segment overlap compare two coders; with "
                      f"{len(names)} coders only Krippendorff's alpha is computed (run "
                      "--coders A B for a pair)")
-    if fmt == "xlsx":
-        assert output is not None
-        _write_workbook(every, scope, output)
+    if out.format == "xlsx":
+        assert out.path is not None
+        _write_workbook(every, scope, out.path)
         return
     if disagreements:
         shown = [s for s in every if s.key == "disagreements"]
     else:
         shown = [s for s in every if s.key != "disagreements" and (only is None or s.key == only)]
-    with written_text(output) if output else nullcontext() as handle:
-        if fmt == "json":
+    with written_text(out.path) if out.path else nullcontext(sys.stdout) as handle:
+        if out.format == "jsonl":
+            for section in shown:
+                for row in _records(section.table):
+                    handle.write(json.dumps({"table": section.key, **row}, ensure_ascii=False,
+                                            default=str) + "\n")
+        elif out.format == "json":
             document: dict[str, Any] = {"coders": _letters([clean_name(n) for n in names])}
             if pairwise:
                 document["overlap"] = overlap
@@ -224,38 +222,37 @@ def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ..
             for section in shown:
                 document[section.key] = {"title": section.title, "method": section.method,
                                          "rows": _records(section.table)}
-            click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str),
-                       file=handle)
+            handle.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
         else:
-            _write_text(shown, scope, fmt, handle)
-    if output is not None:
-        note(f"wrote {output}")
+            _write_sections(shown, scope, out, handle)
+    if out.path is not None:
+        note(f"wrote {out.path}")
 
 
 def _records(table: Any) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
-def _write_text(sections: list[_Section], scope: list[str], fmt: str,
-                handle: IO[str] | None) -> None:
+def _write_sections(sections: list[_Section], scope: list[str], out: Output,
+                    handle: IO[str]) -> None:
     """Each table under its title, with a line saying how it was computed."""
     for number, section in enumerate(sections):
         rows, columns = _records(section.table), [str(c) for c in section.table.columns]
         if number:
             click.echo("", file=handle)
-        if fmt == "csv":
+        if out.format in ("csv", "tsv"):
             # Comment lines: pandas.read_csv(..., comment="#") reads a single table back.
             click.echo(f"# {section.title}\n# method: {section.method}", file=handle)
-        elif fmt == "markdown":
+        elif out.format == "markdown":
             click.echo(f"## {section.title}\n", file=handle)
         else:
             click.echo(section.title, file=handle)
-        emit(rows, columns, fmt, file=handle)
-        if fmt == "markdown":
+        write_rows(rows, columns, out, handle)
+        if out.format == "markdown":
             click.echo(f"\nMethod: {section.method}", file=handle)
-        elif fmt == "table":
+        elif out.format == "table":
             click.echo(f"Method: {section.method}", file=handle)
-    if fmt in ("table", "markdown"):
+    if out.format in ("table", "markdown"):
         click.echo("", file=handle)
         click.echo("\n".join(f"Scope: {line}" for line in scope), file=handle)
 

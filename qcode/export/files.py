@@ -8,23 +8,19 @@ readable report with the mention tables and the figures beside it as PNG files.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
-from qcode.cells import CSV_LINE_END, csv_value, markdown_table
-from qcode.files import written, written_text
+from qcode.cells import markdown_table, write_csv
+from qcode.files import written_text
 from qcode.reports.mentions import Filters, mentions
 from qcode.reports.progress import codebook, saturation
-from qcode.services.cases import list_cases
+from qcode.services.cases import case_rows, list_cases
 from qcode.services.codebook import factor_groups, list_subdivisions
-from qcode.services.coding import list_codings
+from qcode.services.coding import CODING_COLUMNS, list_codings
 from qcode.services.project import Project, project_summary
-
-CODING_COLUMNS = ["quote", "code", "emphasis", "subdivision", "other subdivisions", "notes",
-                  "source", "case", "start", "end", "coder"]
 
 
 def tables(project: Project, with_codings: bool = True) -> dict[str, pd.DataFrame]:
@@ -40,23 +36,17 @@ def tables(project: Project, with_codings: bool = True) -> dict[str, pd.DataFram
 
 
 def _codings(project: Project) -> pd.DataFrame:
+    """The codings in the columns `qcode codings` lists them in (one schema)."""
     rows = [asdict(r) for r in list_codings(project)]
-    return pd.DataFrame(
-        [[r["text"], r["code"], r["emphasis"], r["subdivision"],
-          "; ".join(r["other_subdivisions"]), r["notes"], r["source"], "; ".join(r["cases"]),
-          r["start"], r["end"], r["coder"]] for r in rows],
-        columns=CODING_COLUMNS,
-    )
+    # object columns: an unanchored coding's missing offsets must not turn 28 into 28.0
+    return pd.DataFrame([[row[c] for c in CODING_COLUMNS] for row in rows],
+                        columns=CODING_COLUMNS, dtype=object)
 
 
 def _summaries(project: Project) -> dict[str, pd.DataFrame]:
-    cases = list_cases(project)
-    attributes = list(dict.fromkeys(a for c in cases for a in c.attributes))
-    case_table = pd.DataFrame(
-        [[c.key, c.name, "; ".join(c.sources), *(c.attributes.get(a) for a in attributes)]
-         for c in cases],
-        columns=["case", "name", "sources", *attributes],
-    )
+    rows, columns = case_rows(list_cases(project))
+    case_table = pd.DataFrame([[row.get(c) for c in columns] for row in rows],
+                              columns=columns)
     return {
         "codebook": codebook(project),
         "cases": case_table,
@@ -71,10 +61,9 @@ def export_csv(project: Project, folder: Path) -> list[Path]:
     paths = []
     for name, table in tables(project).items():
         path = folder / f"{name}.csv"
-        table = table.map(csv_value).rename(columns=lambda c: csv_value(str(c)))
-        with written(path) as temporary:
-            table.to_csv(temporary, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL,
-                         lineterminator=CSV_LINE_END)
+        rows = table.astype(object).where(table.notna(), None).to_numpy().tolist()
+        with written_text(path) as handle:
+            write_csv(handle, list(table.columns), rows)
         paths.append(path)
     return paths
 

@@ -34,7 +34,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                            "other categories"),
     "notes": ("notes", "note", "memo", "memos", "comment", "comments"),
     "source": ("source", "document", "file", "transcript"),
-    "case": ("case", "interview partner", "participant", "interview"),
+    "case": ("case", "cases", "interview partner", "participant", "interview"),
     "coder": ("coder", "coded by"),
     "start": ("start",),
     "end": ("end",),

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -50,6 +49,9 @@ from qcode.store.models import (
     Subdivision,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 NO_SUBDIVISION = "(no subdivision)"
 NO_CASE = "(no case)"
 NO_VALUE = "(no value)"
@@ -67,6 +69,33 @@ class Filters:
     attributes: Sequence[tuple[str, str]] = ()  # (name, value)
     subtree: str | None = None
     viewer: str | None = None  # who looks: blind coding hides others' codings from them
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Mention counts as plain rows, for callers that need no DataFrame (the CLI).
+
+    One-way (`across` None): `rows` are (label, count, percent), largest first, empty
+    buckets last. Two-way: `rows` are (by value, across value, count) in the order of
+    the totals of each, without empty cells or totals.
+    """
+
+    by: str
+    across: str | None
+    rows: list[tuple[Any, ...]]
+
+    def tidy(self) -> list[dict[str, Any]]:
+        """Long rows with stable keys: one-way {by, mentions, percent}; two-way
+        {row, column, count, percent} with percent the share of the column's total."""
+        if self.across is None:
+            return [{self.by: label, "mentions": n, "percent": pct}
+                    for label, n, pct in self.rows]
+        totals: dict[str, int] = {}
+        for _, column, n in self.rows:
+            totals[column] = totals.get(column, 0) + n
+        return [{"row": row, "column": column, "count": n,
+                 "percent": round(100 * n / totals[column], 1) if totals[column] else 0.0}
+                for row, column, n in self.rows]
 
 
 def mentions(
@@ -92,6 +121,28 @@ def mentions(
     last; percentages add up to 100 (largest remainder). Crosstab: one row per `by`
     value, one column per `across` value, and a "Total" row and column.
     """
+    return frame(count_mentions(project, by, across, distinct_quotes, filters, decimals, unit))
+
+
+def frame(counted: Counts) -> pd.DataFrame:
+    """Counts as `mentions` returns them: the one-way table, or the wide crosstab."""
+    import pandas as pd
+
+    if counted.across is None:
+        return pd.DataFrame(counted.rows, columns=[counted.by, "mentions", "percent"])
+    return _crosstab(counted)
+
+
+def count_mentions(
+    project: Project,
+    by: str = "group",
+    across: str | None = None,
+    distinct_quotes: bool = False,
+    filters: Filters | None = None,
+    decimals: int = 0,
+    unit: str | None = None,
+) -> Counts:
+    """What `mentions` counts, as plain rows (see Counts); the same arguments."""
     filters = filters or Filters()
     if filters.viewer is not None:
         with project.reading() as session:
@@ -121,7 +172,7 @@ def mentions(
     label = _label(by)
     if across is None:
         return _one_way(rows, label, decimals)
-    return _crosstab(rows, label, _label(across))
+    return _two_way(rows, label, _label(across))
 
 
 def _tree_dimension(dimension: str) -> bool:
@@ -286,29 +337,48 @@ def _order(labels: Sequence[str], counts: Sequence[int]) -> list[int]:
                   key=lambda i: (labels[i] in EMPTY_BUCKETS, -counts[i], natural_key(labels[i])))
 
 
-def _one_way(rows: Sequence[Any], label: str, decimals: int) -> pd.DataFrame:
+def _one_way(rows: Sequence[Any], label: str, decimals: int) -> Counts:
     labels = [str(r[0]) for r in rows]
     counts = [int(r[1]) for r in rows]
     order = _order(labels, counts)
     labels, counts = [labels[i] for i in order], [counts[i] for i in order]
-    return pd.DataFrame(
-        {label: labels, "mentions": counts, "percent": shares(counts, decimals)}
-    )
+    return Counts(label, None, list(zip(labels, counts, shares(counts, decimals), strict=True)))
 
 
-def _crosstab(rows: Sequence[object], by: str, across: str) -> pd.DataFrame:
-    long = pd.DataFrame([tuple(r) for r in rows],  # type: ignore[arg-type]
-                        columns=[by, across, "mentions"])
-    if long.empty:
+def _two_way(rows: Sequence[Any], by: str, across: str) -> Counts:
+    """Long rows ordered by the totals of their row and of their column."""
+    cells = [(str(r[0]), str(r[1]), int(r[2])) for r in rows if int(r[2])]
+    rank = {}
+    for position in (0, 1):
+        totals: dict[str, int] = {}
+        for cell in cells:
+            name = cell[position]
+            assert isinstance(name, str)
+            totals[name] = totals.get(name, 0) + cell[2]
+        names = list(totals)
+        rank[position] = {names[i]: n for n, i in
+                          enumerate(_order(names, [totals[name] for name in names]))}
+    cells.sort(key=lambda cell: (rank[0][cell[0]], rank[1][cell[1]]))
+    return Counts(by, across, cells)
+
+
+def _crosstab(counted: Counts) -> pd.DataFrame:
+    """The wide table of a two-way count: a row per `by` value, a column per `across`
+    value, zeros where nothing was counted, and a "Total" row and column."""
+    import pandas as pd
+
+    by = counted.by
+    if not counted.rows:
         return pd.DataFrame({by: ["Total"], "Total": [0]})
-    wide = long.pivot_table(index=by, columns=across, values="mentions", aggfunc="sum",
-                            fill_value=0)
-    row_totals = wide.sum(axis=1)
-    rows_order = _order(list(wide.index), list(row_totals))
-    col_totals = wide.sum(axis=0)
-    cols_order = _order(list(wide.columns), list(col_totals))
-    wide = wide.iloc[rows_order, cols_order]
+    rows = list(dict.fromkeys(row for row, _, _ in counted.rows))
+    columns = list(dict.fromkeys(column for _, column, _ in counted.rows))
+    # The columns in order of their totals, not of first appearance.
+    totals = {c: sum(n for _, column, n in counted.rows if column == c) for c in columns}
+    columns = [columns[i] for i in _order(columns, [totals[c] for c in columns])]
+    wide = pd.DataFrame(0, index=rows, columns=columns)
+    for row, column, n in counted.rows:
+        wide.loc[row, column] = n
     wide["Total"] = wide.sum(axis=1)
     wide.loc["Total"] = wide.sum(axis=0)
-    wide.columns.name = None
-    return wide.reset_index().rename(columns={"index": by})
+    wide.index.name = by
+    return wide.reset_index()

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -148,3 +149,15 @@ def list_cases(project: Project) -> list[CaseInfo]:
                 CaseInfo(case.key, case.name, sorted(s.name for s in case.sources), values)
             )
         return result
+
+
+def case_rows(cases: list[CaseInfo]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Cases as flat rows, one column per attribute (as a spreadsheet holds them), and
+    their columns: case, name, sources, then the attributes. An attribute named like a
+    fixed column is listed as "attribute:NAME"."""
+    fixed = ["case", "name", "sources"]
+    attributes = list(dict.fromkeys(a for c in cases for a in c.attributes))
+    named = {a: f"attribute:{a}" if a in fixed else a for a in attributes}
+    rows = [{"case": c.key, "name": c.name, "sources": c.sources,
+             **{named[a]: v for a, v in c.attributes.items()}} for c in cases]
+    return rows, [*fixed, *named.values()]

@@ -60,6 +60,15 @@ class CodingRow:
     coder: str
     anchor: str
     created_at: datetime
+    as_written: str | None = None  # the quote as the coding sheet gave it, where it differs
+
+
+# The columns of a coding wherever one is listed (`qcode codings` in every format, the
+# codings of `qcode export csv`): the researcher's sheet layout first, so the file
+# goes back in through `qcode sheet import`, then where and by whom.
+CODING_COLUMNS = ["text", "code", "emphasis", "subdivision", "other_subdivisions", "notes",
+                  "as_written", "source", "cases", "start", "end", "coder", "created_at",
+                  "anchor", "id"]
 
 
 @dataclass
@@ -358,7 +367,7 @@ def list_codings(project: Project, unanchored_only: bool = False,
     query = (
         select(Coding.id, Source.name, Quote.source_id, Quote.start, Quote.end, Quote.text,
                Code.name, Coding.emphasis, Coding.notes, Coder.name, Quote.anchor,
-               Coding.created_at)
+               Coding.created_at, Quote.sheet_text)
         .join(Quote, Coding.quote_id == Quote.id)
         .join(Code, Coding.code_id == Code.id)
         .join(Coder, Coding.coder_id == Coder.id)
@@ -375,7 +384,7 @@ def list_codings(project: Project, unanchored_only: bool = False,
         cases = lookup.cases_by_source(session)
     result = []
     for (coding_id, source, source_id, start, end, text, code, emphasis, notes, coder,
-         anchor, created_at) in rows:
+         anchor, created_at, sheet_text) in rows:
         primary, others = filed.get(coding_id, (None, []))
         result.append(
             CodingRow(
@@ -383,7 +392,7 @@ def list_codings(project: Project, unanchored_only: bool = False,
                 cases=cases.get(source_id, []) if source_id else [],
                 start=start, end=end, text=text, code=code, emphasis=emphasis, notes=notes,
                 subdivision=primary, other_subdivisions=others, coder=coder, anchor=anchor,
-                created_at=created_at,
+                created_at=created_at, as_written=sheet_text if sheet_text != text else None,
             )
         )
     order = {name: natural_key(name) for name in {r.source for r in result}}
