@@ -17,13 +17,31 @@ class OneLineUsageError(click.UsageError):
     """A usage error as one line on stderr, exit code 2: what was wrong and where to
     read how (Click's own shows the usage and a hint on three)."""
 
-    def __init__(self, error: click.UsageError) -> None:
+    def __init__(self, error: click.UsageError, words: list[str] | None = None) -> None:
         super().__init__(error.format_message(), error.ctx)
+        self.words = words or []
 
     def show(self, file: Any = None) -> None:
         path = self.ctx.command_path if self.ctx is not None else "qcode"
+        if self.ctx is not None and self.ctx.parent is None:
+            path = _command_path(self.ctx, self.words)
         message = " ".join(self.format_message().split())
         click.echo(f"qcode: usage error: {path}: {message} (see {path} --help)", err=True)
+
+
+def _command_path(root: click.Context, words: list[str]) -> str:
+    """The command the words name (`qcode report mentions`), for an error that Click
+    raised before the command's own context existed."""
+    path, command = [root.command_path], root.command
+    for word in words:
+        if not isinstance(command, click.Group):
+            break
+        found = command.get_command(root, word)
+        if found is None:
+            break
+        path.append(word)
+        command = found
+    return " ".join(path)
 
 
 class QcodeGroup(click.Group):
@@ -34,10 +52,10 @@ class QcodeGroup(click.Group):
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except OneLineUsageError:
+        except (OneLineUsageError, click.exceptions.NoArgsIsHelpError):
             raise
         except click.UsageError as exc:
-            raise OneLineUsageError(exc) from exc
+            raise OneLineUsageError(exc, list(args)) from exc
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `qcode study.qcode` opens the workbench, as editors open the file they are given.
@@ -45,6 +63,7 @@ class QcodeGroup(click.Group):
             args[0].endswith(".qcode") or "://" in args[0] or os.path.isfile(args[0])
         ):
             args = ["tui", *args]
+        ctx.meta["qcode.words"] = list(args)  # to name the command in a usage error
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -60,10 +79,12 @@ class QcodeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except OneLineUsageError:
+        except (OneLineUsageError, click.exceptions.NoArgsIsHelpError):
             raise
         except click.UsageError as exc:  # a subcommand's arguments, or raised by a command
-            raise OneLineUsageError(exc) from exc
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise OneLineUsageError(exc, ctx.meta.get("qcode.words")) from exc
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except QcodeError as exc:
