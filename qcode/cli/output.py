@@ -214,10 +214,11 @@ def note(message: str) -> None:
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int, str], None]]:
-    """A progress bar on stderr when it is a terminal; yields update(done, what)."""
+def progress_bar(total: int, label: str) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr when it is a terminal; yields update(done, what), or
+    update(done, what, total) when the total is learnt on the way."""
     if total < 2 or not sys.stderr.isatty():
-        yield lambda _done, _what: None
+        yield lambda _done, _what, _total=None: None
         return
     from rich.console import Console
     from rich.progress import (
@@ -232,4 +233,18 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int, str], None]]
                TimeElapsedColumn(), TextColumn("{task.fields[what]}"))
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total, what="")
-        yield lambda done, what: bar.update(task, completed=done, what=what)
+        yield lambda done, what, whole=None: bar.update(task, completed=done, what=what,
+                                                       total=whole or bar.tasks[0].total)
+
+
+@contextmanager
+def working(label: str) -> Iterator[None]:
+    """A spinner with `label` on stderr while the block runs, when it is a terminal:
+    work that takes more than a second shows that it is going on."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(label):
+        yield

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from qcode.cli.common import attribute_filter, opened, project_argument
-from qcode.cli.output import Output, emit, note, output_options
+from qcode.cli.output import Output, emit, note, output_options, progress_bar, working
 
 # pandas and matplotlib load only when a report runs, so `qcode --help`, listings and
 # scripts that never draw stay quick to start.
@@ -147,7 +147,8 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, o
     from qcode.reports.cooccurrence import cooccurrence
 
     with opened(project) as p:
-        table = cooccurrence(p, of, "overlap" if overlap else "coding")
+        with working("pairing codings"):
+            table = cooccurrence(p, of, "overlap" if overlap else "coding")
     write_long(table, out, str(table.columns[0]))
     if chart is not None:
         from qcode.reports.charts import heat_map, save
@@ -252,7 +253,13 @@ def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int
     from qcode.reports.terms import kwic, terms
 
     with opened(project) as p:
-        table = kwic(p, kwic_term, width) if kwic_term else terms(p, by, top)
+        if kwic_term:
+            with progress_bar(2, f"finding {kwic_term!r}") as update:
+                table = kwic(p, kwic_term, width,
+                             lambda done, total, name: update(done, name, total))
+        else:
+            with working("reading the quotes' lemmas"):
+                table = terms(p, by, top)
     write_table(table, out)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -137,15 +138,21 @@ def _quotes(project: Project, by: str) -> list[_Quote]:
             for bucket, text, source_id in rows]
 
 
-def kwic(project: Project, term: str, width: int = 40) -> pd.DataFrame:
-    """Keyword in context: every place in the sources where `term` (or its lemma) occurs."""
+def kwic(project: Project, term: str, width: int = 40,
+         progress: Callable[[int, int, str], None] | None = None) -> pd.DataFrame:
+    """Keyword in context: every place in the sources where `term` (or its lemma) occurs.
+
+    `progress(done, total, source)` is called as each source is read (spaCy reads a
+    few interviews a second)."""
     default = project_summary(project).language
     with project.reading() as session:
         sources = session.execute(select(Source.id, Source.name, Source.text)).all()
         languages = source_languages(session)
     wanted = term.strip().lower()
     rows = []
-    for sid, name, text in sources:
+    for done, (sid, name, text) in enumerate(sources):
+        if progress is not None:
+            progress(done, len(sources), name)
         for token in pipeline(languages.get(sid, default))(text):
             if wanted in (token.lower_, (token.lemma_ or "").lower()):
                 start, end = token.idx, token.idx + len(token.text)
