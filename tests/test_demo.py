@@ -106,10 +106,46 @@ def test_quotes_are_the_transcripts_own_words(demo: tuple[Path, str]) -> None:
     assert all(texts[r["source"]][r["start"]:r["end"]] == r["text"] for r in rows)
 
 
-def test_the_demo_refuses_to_overwrite(demo: tuple[Path, str]) -> None:
+def test_the_demo_built_twice_is_the_same_demo(demo: tuple[Path, str]) -> None:
+    """README's "Try it" builds demo.qcode and its tour starts with `qcode demo
+    demo.qcode`: the second run says the demo is there and shows what to try."""
+    before = demo[0].read_bytes()
     result = CliRunner().invoke(cli, ["demo", str(demo[0])])
+    assert result.exit_code == 0, result.output
+    assert "is the demo study already" in result.stderr and "Try next" in result.stdout
+    assert demo[0].read_bytes() == before
+
+
+def test_the_demo_never_overwrites_another_project(tmp_path: Path) -> None:
+    other = tmp_path / "study.qcode"
+    assert CliRunner().invoke(cli, ["init", str(other)]).exit_code == 0
+    before = other.read_bytes()
+    result = CliRunner().invoke(cli, ["demo", str(other)])
     assert result.exit_code == 1
-    assert "already exists" in result.stderr
+    assert "exists and is not the demo study" in result.stderr
+    assert other.read_bytes() == before
+
+
+def test_the_readme_tour_runs_as_written(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command of README's "Try it" and tour, in a new folder, in that order (the
+    workbench line aside: it needs a terminal, and test_tui_* drive it)."""
+    import shlex
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    tour = readme.split("## A five-minute tour", 1)[1].split("```sh", 1)[1].split("```")[0]
+    lines = ["qcode demo"] + [line.split("#")[0].split("|")[0].strip()
+                              for line in tour.splitlines()]
+    monkeypatch.chdir(tmp_path)
+    ran = 0
+    for line in lines:
+        if not line.startswith("qcode ") or line == "qcode demo.qcode":
+            continue
+        result = CliRunner().invoke(cli, shlex.split(line)[1:])
+        assert result.exit_code == 0, (line, result.output)
+        ran += 1
+    assert ran >= 15
+    assert (tmp_path / "coded.xlsx").exists() and (tmp_path / "demo.qdpx").exists()
 
 
 def test_the_demo_builds_on_postgresql_too(pg_database: str) -> None:

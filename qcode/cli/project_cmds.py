@@ -6,6 +6,7 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
+from qcode.errors import InputError
 
 
 @click.command()
@@ -71,16 +72,27 @@ def demo(path: str) -> None:
       qcode demo            # writes demo.qcode in this folder
       qcode demo postgresql+psycopg://me@server/demo
     """
-    from qcode.ingest.demo import build_demo
-    from qcode.services.project import describe_location
+    from qcode.ingest.demo import DEMO_NAME, build_demo
+    from qcode.services.project import describe_location, open_project, project_summary
+    from qcode.store.engine import sqlite_path
 
-    summary = build_demo(path, progress=lambda message: note(f"  {message}..."))
+    existing = sqlite_path(path)
+    if existing is not None and existing.exists() and existing.stat().st_size > 0:
+        # Run twice (README's "Try it", then its tour): the demo is there, not an error.
+        with open_project(path) as found:
+            is_demo = project_summary(found).name == DEMO_NAME
+        if not is_demo:
+            raise InputError(f"{path} exists and is not the demo study; give a new file "
+                             "name, e.g. qcode demo demo2.qcode")
+        note(f"{path} is the demo study already (delete it to build it afresh)")
+    else:
+        summary = build_demo(path, progress=lambda message: note(f"  {message}..."))
+        note(
+            f"built {describe_location(path)}: {summary.sources} transcripts, {summary.cases} "
+            f"interview partners, {summary.codings} codings ({summary.anchored} anchored, "
+            f"{summary.unanchored} kept unanchored)"
+        )
     path = describe_location(path)
-    note(
-        f"built {path}: {summary.sources} transcripts, {summary.cases} interview partners, "
-        f"{summary.codings} codings ({summary.anchored} anchored, "
-        f"{summary.unanchored} kept unanchored)"
-    )
     click.echo(
         "\nTry next:\n"
         f"  qcode sources {path}\n"
