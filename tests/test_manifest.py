@@ -74,6 +74,35 @@ def test_sources_link_by_file_name_prefix_not_ip1_to_ip10(
     assert cases["IP10"].attributes["duration (min)"] == 83.0
 
 
+def test_a_case_links_files_named_with_its_key_and_more_and_says_what_is_left(
+        tmp_path: Path) -> None:
+    """P1 links P1R1.txt (a letter after the key's digit), never P10R1.txt; the import
+    names the case without a source and the source without a case."""
+    from click.testing import CliRunner
+
+    from qcode.cli.main import cli
+
+    for name in ("P1R1.txt", "P10R1.txt", "notes.txt"):
+        (tmp_path / name).write_text(f"P1: hello from {name}.\n", encoding="utf-8")
+    (tmp_path / "people.csv").write_text("case,group\nP1,NGO\nP10,Academic\nP3,NGO\n",
+                                         encoding="utf-8")
+    study = str(tmp_path / "s.qcode")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", study]).exit_code == 0
+    result = runner.invoke(cli, ["import", study, *(str(tmp_path / n) for n in
+                                                   ("P1R1.txt", "P10R1.txt", "notes.txt")),
+                                 "--participants", str(tmp_path / "people.csv")])
+    assert result.exit_code == 0, result.output
+    assert "warning: no source for case P3 " in result.stderr
+    assert "warning: no case for source notes" in result.stderr
+    assert "2 source links" in result.stderr
+    import json
+
+    cases = json.loads(runner.invoke(cli, ["cases", study, "--json"]).stdout)
+    assert {c["case"]: c["sources"] for c in cases} == {"P1": ["P1R1"], "P10": ["P10R1"],
+                                                        "P3": []}
+
+
 def test_file_column_maps_rows_to_sources(project: Project, tmp_path: Path) -> None:
     manifest = tmp_path / "p.csv"
     manifest.write_text("case,file\nIP7,IP2_other.txt; IP10_ngo.txt\nIP8,missing.txt\n")

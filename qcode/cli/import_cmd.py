@@ -91,9 +91,20 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
                     f"{report.manifest.links} source links")
         for missing in report.manifest.unmatched_files:
             note(f"warning: participants file names {missing!r}, which is not imported")
+        if report.manifest.cases_without_source:
+            note(f"warning: no source for case{_s(report.manifest.cases_without_source)} "
+                 f"{', '.join(report.manifest.cases_without_source)} (name the files in a "
+                 "`file` column, or start their names with the case, e.g. P1R1.txt)")
+        if report.manifest.sources_without_case:
+            note(f"warning: no case for source{_s(report.manifest.sources_without_case)} "
+                 f"{', '.join(report.manifest.sources_without_case)}")
     note(summary)
     if report.count("refused"):
         raise click.exceptions.Exit(1)
+
+
+def _s(items: list[str]) -> str:
+    return "" if len(items) == 1 else "s"
 
 
 def _print_summary(summary: ImportSummary, as_json: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError
-from qcode.names import clean_name, name_key
+from qcode.names import clean_name, name_key, natural_key
 from qcode.services.project import Project
 from qcode.store.models import Attribute, Case, CaseAttribute, Source, SourceCase
 
@@ -42,14 +41,17 @@ class ManifestResult:
     cases: int
     links: int
     unmatched_files: list[str]
+    cases_without_source: list[str] = field(default_factory=list)
+    sources_without_case: list[str] = field(default_factory=list)
 
 
 def apply_manifest(project: Project, rows: Sequence[CaseRow]) -> ManifestResult:
     """Create or update cases and link them to sources, all in one transaction.
 
     A row that names files is linked to the sources imported from those files; a row
-    without files is linked to every source whose file name starts with its key
-    ("IP4_interview.txt" belongs to IP4, never to IP40).
+    without files is linked to every source whose file name starts with its key and
+    goes on with something else than the key's kind of character ("IP4_interview.txt"
+    and "P1R1.txt" belong to IP4 and P1, "IP40.txt" never to IP4).
     """
     with project.step(f"apply a participants list of {len(rows)} cases") as session:
         return store_manifest(session, rows)
@@ -58,7 +60,7 @@ def apply_manifest(project: Project, rows: Sequence[CaseRow]) -> ManifestResult:
 def store_manifest(session: Session, rows: Sequence[CaseRow]) -> ManifestResult:
     """`apply_manifest` inside the caller's step (an import applies it with its files)."""
     sources = session.execute(select(Source.id, Source.original_filename, Source.name)).all()
-    links, unmatched = 0, []
+    links, unmatched, lonely = 0, [], []
     for row in rows:
         case = _upsert_case(session, row)
         if row.files:
@@ -67,11 +69,28 @@ def store_manifest(session: Session, rows: Sequence[CaseRow]) -> ManifestResult:
             found = {(s.original_filename or "").casefold() for s in sources if s.id in ids}
             unmatched += [f for f in row.files if f.casefold() not in found]
         else:
-            starts = re.compile(rf"{re.escape(row.key)}(?![0-9A-Za-z])", re.IGNORECASE)
-            ids = [s.id for s in sources if starts.match(s.original_filename or s.name)]
+            ids = [s.id for s in sources if _named_for(row.key, s.original_filename or s.name)]
+        if not ids and not session.scalar(select(SourceCase.source_id)
+                                          .where(SourceCase.case_id == case.id).limit(1)):
+            lonely.append(case.key)
         for source_id in ids:
             links += _link(session, source_id, case.id)
-    return ManifestResult(len(rows), links, unmatched)
+    session.flush()
+    linked = set(session.scalars(select(SourceCase.source_id)))
+    caseless = sorted((s.name for s in sources if s.id not in linked), key=natural_key)
+    return ManifestResult(len(rows), links, unmatched, lonely, caseless)
+
+
+def _named_for(key: str, file_name: str) -> bool:
+    """Whether a file is named for case `key`: it starts with the key, and what follows
+    cannot continue it (a digit after P1, a letter or digit after Ana)."""
+    key = clean_name(key)
+    if not file_name.casefold().startswith(key.casefold()) or not key:
+        return False
+    after = file_name[len(key):len(key) + 1]
+    if key[-1].isdigit():
+        return not after.isdigit()
+    return not after.isalnum()
 
 
 def _upsert_case(session: Session, row: CaseRow) -> Case:
