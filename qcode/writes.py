@@ -110,10 +110,12 @@ def set_attributes(project: Project, case: str, values: Mapping[str, AttributeVa
 
 def import_files(project: Project, paths: Sequence[str | Path],
                  participants: str | Path | None = None,
-                 coder: str | None = None) -> ImportReport:
-    """Import transcripts (files or folders) as one step, like `qcode import`."""
+                 coder: str | None = None, dayfirst: bool | None = None) -> ImportReport:
+    """Import transcripts (files or folders) as one step, like `qcode import`;
+    `dayfirst` reads participants' dates like 3/5/2021 day first (True) or month first."""
     return import_paths(project, [Path(p) for p in paths],
-                        Path(participants) if participants is not None else None, coder)
+                        Path(participants) if participants is not None else None, coder,
+                        dayfirst=dayfirst)
 
 
 def undo(project: Project, coder: str | None = None) -> ActionInfo | None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from conftest import shared_samples
 from openpyxl import Workbook
 
@@ -139,3 +140,57 @@ def test_qualcoder_attribute_tables(project: Project) -> None:
         assert rows, name
         assert all(kind == "number" for kind, _ in
                    (r.attributes["Age"] for r in rows if "Age" in r.attributes))
+
+
+def _import_people(tmp_path: Path, people: str, *options: str) -> tuple[Result, str]:
+    from click.testing import CliRunner
+
+    from qcode.cli.main import cli
+
+    (tmp_path / "IP1.txt").write_text("IP1: hello.\n", encoding="utf-8")
+    (tmp_path / "IP2.txt").write_text("IP2: hello too.\n", encoding="utf-8")
+    (tmp_path / "people.csv").write_text(people, encoding="utf-8")
+    study = str(tmp_path / "s.qcode")
+    runner = CliRunner()
+    if not Path(study).exists():
+        assert runner.invoke(cli, ["init", study]).exit_code == 0
+    result = runner.invoke(cli, ["import", study, str(tmp_path / "IP1.txt"),
+                                 str(tmp_path / "IP2.txt"), "--participants",
+                                 str(tmp_path / "people.csv"), *options])
+    return result, study
+
+
+def _cases(study: str) -> dict[str, dict[str, object]]:
+    import json
+
+    from click.testing import CliRunner
+
+    from qcode.cli.main import cli
+
+    listed = CliRunner().invoke(cli, ["cases", study, "--json"]).stdout
+    return {c["case"]: c for c in json.loads(listed)}
+
+
+def test_dates_as_excel_writes_them_in_csv_are_read_in_the_columns_order(
+        tmp_path: Path) -> None:
+    """3/5/2021 and 14/03/2021 in one column: the 14 says day first, so 3/5 is 3 May."""
+    result, study = _import_people(tmp_path, "case,interview date,age\n"
+                                             "IP1,3/5/2021,41\nIP2,14/03/2021,38\n")
+    assert result.exit_code == 0, result.output
+    assert ("read column 'interview date' as dates, day first (3/5/2021 is 2021-05-03)"
+            in result.stderr)
+    cases = _cases(study)
+    assert cases["IP1"]["interview date"] == "2021-05-03"
+    assert cases["IP2"]["interview date"] == "2021-03-14"
+    assert cases["IP1"]["age"] == 41 and isinstance(cases["IP1"]["age"], int)
+
+
+def test_dates_that_could_be_either_order_need_the_researchers_word(tmp_path: Path) -> None:
+    people = "case,interview date\nIP1,3/5/2021\nIP2,4/6/2021\n"
+    refused, study = _import_people(tmp_path, people)
+    assert refused.exit_code == 1
+    assert "--dayfirst or --monthfirst" in refused.stderr
+    assert _cases(study) == {}
+    done, _ = _import_people(tmp_path, people, "--monthfirst")
+    assert done.exit_code == 0, done.output
+    assert _cases(study)["IP1"]["interview date"] == "2021-03-05"

@@ -48,10 +48,13 @@ class _ImportCommand(click.Command):
 @click.option("--participants", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV/XLSX manifest: first column the case (IP1...), a file column "
                    "optional, every other column an attribute.")
+@click.option("--dayfirst/--monthfirst", default=None,
+              help="Read participants' dates like 3/5/2021 as day/month or month/day "
+                   "(needed only when no date in the column has a day over 12).")
 @click.option("--coder", help="Who imports (default: $QCODE_CODER or your login).")
 @output_options
 def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
-            coder: str | None, out: Output) -> None:
+            dayfirst: bool | None, coder: str | None, out: Output) -> None:
     """Import transcripts (files or folders, searched recursively).
 
     Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt.
@@ -73,7 +76,8 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
         total = len(collect_files(paths))
         with progress_bar(total, "importing") as update:
             report = import_paths(opened_project, list(paths), participants, coder,
-                                  progress=lambda done, _total, path: update(done, path.name))
+                                  progress=lambda done, _total, path: update(done, path.name),
+                                  dayfirst=dayfirst)
     rows = [{"file": str(i.path), "status": i.status, "source": i.source, "detail": i.detail}
             for i in report.items]
     emit(rows, ["file", "status", "source", "detail"], out)
@@ -89,6 +93,8 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
     if report.manifest:
         summary += (f"; {report.manifest.cases} cases from {participants}, "
                     f"{report.manifest.links} source links")
+        for reading in report.read:
+            note(reading)
         for missing in report.manifest.unmatched_files:
             note(f"warning: participants file names {missing!r}, which is not imported")
         if report.manifest.cases_without_source:

@@ -33,6 +33,7 @@ class ImportItem:
 class ImportReport:
     items: list[ImportItem] = field(default_factory=list)
     manifest: ManifestResult | None = None
+    read: list[str] = field(default_factory=list)  # how the participants file was read
 
     def count(self, status: str) -> int:
         return sum(1 for item in self.items if item.status == status)
@@ -60,17 +61,20 @@ def import_paths(
     coder: str | None = None,
     progress: Progress | None = None,
     take_backup: bool = True,
+    dayfirst: bool | None = None,
 ) -> ImportReport:
-    """Import every transcript under `paths`, then link cases from `participants`.
+    """Import every transcript under `paths`, then link cases from `participants`
+    (`dayfirst`: how to read its dates like 3/5/2021 when no value tells).
 
     One step, backed up first (unless `take_backup` is off: a new project has nothing
     to lose): `qcode undo` takes the whole import back. The manifest
     is read before anything is stored, so a bad manifest changes nothing. A refused
     file is reported and the others go in (each file is a savepoint of the step).
     """
-    cases = read_manifest(participants) if participants is not None else None
-    files = collect_files(paths)
     report = ImportReport()
+    cases = (read_manifest(participants, dayfirst, report.read) if participants is not None
+             else None)
+    files = collect_files(paths)
     with project.step(f"import {len(files)} files", coder,
                       backup_before="import" if take_backup else None) as session:
         for n, path in enumerate(files, start=1):

@@ -25,8 +25,15 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
 
 
-def read_manifest(path: Path) -> list[CaseRow]:
-    """Read a CSV or XLSX manifest; a bad file raises InputError and nothing is stored."""
+def read_manifest(path: Path, dayfirst: bool | None = None,
+                  said: list[str] | None = None) -> list[CaseRow]:
+    """Read a CSV or XLSX manifest; a bad file raises InputError and nothing is stored.
+
+    Dates written with slashes or dots (3/5/2021, 14/03/2021, as Excel writes them in
+    a CSV) are read in the order the column shows (a 14 can only be a day); where no
+    value tells, `dayfirst` says, or the file is refused. What was read is added to
+    `said`, for the person importing.
+    """
     if not path.is_file():
         raise InputError(f"{path}: no such participants file")
     check_file_size(path, "participants file")
@@ -37,7 +44,7 @@ def read_manifest(path: Path) -> list[CaseRow]:
         header, rows = _read_csv(path)
     else:
         raise InputError(f"{path}: participants must be a .csv or .xlsx file")
-    return _to_cases(path, header, rows)
+    return _to_cases(path, header, rows, dayfirst, said if said is not None else [])
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[Any]]]:
@@ -58,7 +65,8 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
     return ["" if h is None else str(h) for h in table[0]], table[1:]
 
 
-def _to_cases(path: Path, header: list[str], rows: list[list[Any]]) -> list[CaseRow]:
+def _to_cases(path: Path, header: list[str], rows: list[list[Any]], dayfirst: bool | None,
+              said: list[str]) -> list[CaseRow]:
     keys = [name_key(h) for h in header]
     if not header or not keys[0]:
         raise InputError(f"{path}: the first column needs a header, e.g. 'case'")
@@ -66,6 +74,17 @@ def _to_cases(path: Path, header: list[str], rows: list[list[Any]]) -> list[Case
     name_col = next((i for i, k in enumerate(keys) if k in NAME_COLUMNS and i > 0), None)
     attr_cols = [i for i in range(1, len(header)) if i not in (file_col, name_col) and keys[i]]
     types = {i: _column_type([_cell(r, i) for r in rows]) for i in attr_cols}
+    orders: dict[int, bool] = {}  # column -> day first, for dates written 3/5/2021
+    for i in attr_cols:
+        if types[i] == "text":
+            order = _date_order(path, header[i], [_cell(r, i) for r in rows], dayfirst)
+            if order is not None:
+                types[i], orders[i] = "date", order
+                example = next(str(v).strip() for v in (_cell(r, i) for r in rows)
+                               if v is not None and str(v).strip())
+                said.append(f"read column {clean_name(header[i])!r} as dates, "
+                            f"{'day' if order else 'month'} first ({example} is "
+                            f"{_slashed(example, order).isoformat()})")
     cases, seen = [], set()
     for line, row in enumerate(rows, start=2):
         key = clean_name(str(_cell(row, 0) or ""))
@@ -78,7 +97,13 @@ def _to_cases(path: Path, header: list[str], rows: list[list[Any]]) -> list[Case
         for i in attr_cols:
             value = _cell(row, i)
             if value is not None and str(value).strip():
-                attributes[clean_name(header[i])] = (types[i], _typed(value, types[i]))
+                try:
+                    typed = (_slashed(str(value), orders[i]) if i in orders
+                             else _typed(value, types[i]))
+                except InputError as exc:
+                    raise InputError(f"{path}, row {line}, column {clean_name(header[i])!r}: "
+                                     f"{exc}; correct it and import again") from exc
+                attributes[clean_name(header[i])] = (types[i], typed)
         files = []
         if file_col is not None and _cell(row, file_col):
             files = [f.strip() for f in str(_cell(row, file_col)).split(";") if f.strip()]
@@ -124,6 +149,42 @@ def _as_number(value: Any) -> float | None:
     if re.match(r"^[+-]?\d+,(\d{1,2}|\d{4,})$", text):  # decimal comma, not thousands
         text = text.replace(",", ".")
     return float(text.replace(",", ""))
+
+
+# Day and month in either order, then the year: how spreadsheets write dates in a CSV.
+_SLASHED = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+
+
+def _date_order(path: Path, column: str, values: list[Any],
+                dayfirst: bool | None) -> bool | None:
+    """True (day first) or False (month first) when every value of the column is a
+    date written like 3/5/2021; None when they are not all such dates."""
+    present = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    found = [_SLASHED.fullmatch(v) for v in present]
+    if not present or not all(found):
+        return None
+    parts = [(int(m.group(1)), int(m.group(2))) for m in found if m is not None]
+    day_first = any(first > 12 for first, _ in parts)
+    month_first = any(second > 12 for _, second in parts)
+    if day_first and month_first:
+        return None  # 14/03 and 03/14 in one column: not dates of one kind; kept as text
+    if day_first or month_first:  # the column itself tells, whatever was given
+        return day_first
+    if dayfirst is None:
+        raise InputError(
+            f"{path}: column {clean_name(column)!r} holds dates like {present[0]} that "
+            "could be day or month first; import again with --dayfirst or --monthfirst")
+    return dayfirst
+
+
+def _slashed(text: str, dayfirst: bool) -> date:
+    """A date written like 14/03/2021 (day first) or 3/14/2021, via dateutil."""
+    from dateutil import parser
+
+    try:
+        return parser.parse(text.strip(), dayfirst=dayfirst, yearfirst=False).date()
+    except (ValueError, OverflowError) as exc:
+        raise InputError(f"{text!r} is not a date ({exc})") from exc
 
 
 def _as_date(value: Any) -> date | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
@@ -321,7 +322,12 @@ def _dimension(
         attribute = attribute_named(session, arg)
         value = aliased(CaseAttribute, name=f"value_{tag}")
         label = func.coalesce(
-            value.value_text, cast(value.value_number, String), cast(value.value_date, String),
+            value.value_text,
+            # "41", not "41.0" (SQLite) or "41" (PostgreSQL): one label on either store
+            case((value.value_number == func.round(value.value_number),
+                  cast(cast(value.value_number, BigInteger), String)),
+                 else_=cast(value.value_number, String)),
+            cast(value.value_date, String),
             NO_VALUE,
         )
         return label, lambda q: q.outerjoin(link, link.source_id == base.c.source_id).outerjoin(

@@ -158,8 +158,9 @@ def list_cases(project: Project) -> list[CaseInfo]:
             values: dict[str, AttributeValue] = {}
             for stored in case.attributes:
                 value: AttributeValue | None = stored.value_text
-                if stored.value_number is not None:
-                    value = stored.value_number
+                if stored.value_number is not None:  # 41, not 41.0, for a whole number
+                    number = stored.value_number
+                    value = int(number) if number.is_integer() else number
                 elif stored.value_date is not None:
                     value = stored.value_date
                 assert value is not None
