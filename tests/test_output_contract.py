@@ -172,3 +172,23 @@ def test_the_crosstab_in_files_is_long_rows_without_totals(study: Path) -> None:
     assert all(abs(total - 100) < 1 for total in per_column.values()), per_column
     wide = listed("mentions crosstab", study).stdout
     assert "Total" in table_header(wide)
+
+
+@pytest.mark.parametrize("kind", ["qdpx", "qdc", "xlsx", "listing"])
+def test_files_are_written_with_the_users_umask(kind: str, study: Path,
+                                                tmp_path: Path) -> None:
+    """qdpx and qdc were written 0600 (a temporary file renamed); a group-readable
+    umask must give a group-readable file, as every other program's would."""
+    import os
+    import stat
+
+    target = tmp_path / f"out.{'csv' if kind == 'listing' else kind}"
+    args = (["codes", study, "-o", target] if kind == "listing"
+            else ["export", kind, study, target])
+    before = os.umask(0o027)
+    try:
+        result = run(*args)
+    finally:
+        os.umask(before)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

@@ -242,3 +242,14 @@ def test_figures_redraws_the_overview_and_every_group(study: Project, tmp_path: 
     chart = CliRunner().invoke(cli, ["report", "mentions", study.location,
                                      "--chart", str(tmp_path / "x.gif")])
     assert chart.exit_code == 1 and "a chart is written as .png" in chart.stderr
+
+
+def test_level_0_is_the_group_level_as_the_help_says(built_demo: Path) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["report", "mentions", "--help"]).stdout
+    assert "level:0 is the groups" in " ".join(shown.split())
+    by_group = runner.invoke(cli, ["report", "mentions", str(built_demo), "--json"])
+    level_0 = runner.invoke(cli, ["report", "mentions", str(built_demo), "--by", "level:0",
+                                  "--json"])
+    groups = {r["group"]: r["mentions"] for r in json.loads(by_group.stdout)}
+    assert {r["level:0"]: r["mentions"] for r in json.loads(level_0.stdout)} == groups

@@ -311,3 +311,28 @@ def test_an_unanchored_coding_is_placed_by_hand(study: Project, tmp_path: Path) 
                     ("Scarcity", start, end, None, "exact")]  # the double was not kept
     again = run("anchor", study.location, str(land), "IP2_interview", "0", "4")
     assert again.exit_code == 1 and "already anchored" in again.stderr
+
+
+def test_the_sheet_is_recorded_as_the_coder_given(study: Project, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """--coder names whose coding the sheet is, in the codings and in the history; without
+    it QCODE_CODER does, and the quote as written in the sheet is listed beside it."""
+    sheet = write_csv(tmp_path / "coding.csv", [
+        ["Land is the problem.", "Land", "", "", "", ""],
+    ])
+    assert run("sheet", "import", study.location, str(sheet), "--coder", "maria").exit_code == 0
+    [coding] = json.loads(run("codings", study.location, "--json").stdout)
+    assert coding["coder"] == "maria"
+    [step] = json.loads(run("history", study.location, "--everyone", "--limit", "1",
+                            "--json").stdout)
+    assert step["coder"] == "maria" and "coding sheet" in step["step"]
+    elided = write_csv(tmp_path / "elided.csv", [
+        ["We have no serviced plots (...) only on the periphery.", "Soil", "", "", "", ""],
+    ])
+    monkeypatch.setenv("QCODE_CODER", "ben")
+    assert run("sheet", "import", study.location, str(elided)).exit_code == 0
+    rows = json.loads(run("codings", study.location, "--json").stdout)
+    soil = next(r for r in rows if r["code"] == "Soil")
+    assert soil["coder"] == "ben"
+    assert soil["text"] == "We have no serviced plots left in the city, only on the periphery."
+    assert soil["as_written"] == "We have no serviced plots (...) only on the periphery."

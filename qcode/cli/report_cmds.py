@@ -29,7 +29,9 @@ def report() -> None:
 @report.command("mentions")
 @project_argument
 @click.option("--by", "by", default="group", show_default=True,
-              help="subdivision, group, level:N, code, case or attribute:NAME.")
+              help="subdivision, group, level:N, code, source, case or attribute:NAME. "
+                   "Levels count from 0: level:0 is the groups (the top of the tree, or "
+                   "the node --subtree names), level:1 the nodes below them.")
 @click.option("--across", help="A second dimension for a crosstab (same choices as --by).")
 @click.option("--distinct", "distinct_quotes", is_flag=True,
               help="Count quotes instead of coding-to-subdivision connections.")
