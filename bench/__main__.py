@@ -36,6 +36,7 @@ SCALES: dict[str, dict[str, list[str]]] = {
         "tui_reader": ["--length", "300000", "--codings", "5000", "--repeat", "3"],
         "tui_quotes": ["--codings", "100000", "--sources", "100", "--repeat", "2"],
         "search": ["--sources", "10000", "--words", "1000"],
+        "cli": ["--repeat", "5"],
     },
     "study": {
         "importing": ["--sources", "12", "--chars", "60000", "--repeat", "3"],
@@ -45,6 +46,7 @@ SCALES: dict[str, dict[str, list[str]]] = {
         "tui_reader": ["--length", "60000", "--codings", "80", "--repeat", "3"],
         "tui_quotes": ["--codings", "950", "--sources", "12", "--repeat", "2"],
         "search": ["--sources", "12", "--words", "10000"],
+        "cli": ["--repeat", "5"],
     },
 }
 BEGIN, END = "<!-- bench:summary -->", "<!-- /bench:summary -->"
