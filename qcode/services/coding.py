@@ -417,13 +417,15 @@ def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, lis
 
 
 def anchor_coding(project: Project, coding_id: int, source_ref: str, start: int,
-                  end: int) -> CodingRow:
+                  end: int, coder: str | None = None) -> CodingRow:
     """Place an unanchored coding's quote (and every coding on it) at a span by hand.
 
     If the span already has a quote, the codings join it (one already there is kept,
     not doubled) and the unanchored quote goes; otherwise the quote itself moves.
+    `coder` is whose step it is (default: $QCODE_CODER or the login name).
     """
-    with project.step(f"anchor coding {coding_id} at {source_ref} {start}-{end}") as session:
+    with project.step(f"anchor coding {coding_id} at {source_ref} {start}-{end}",
+                      coder) as session:
         coding = session.get(Coding, coding_id)
         if coding is None:
             raise InputError(f"no coding {coding_id}; `qcode codings --unanchored` lists them")

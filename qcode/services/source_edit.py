@@ -558,12 +558,13 @@ def flagged_quotes(project: Project, source: str | None = None) -> list[FlaggedQ
 
 
 def clear_review(project: Project, quote_ids: Sequence[int] = (),
-                 source: str | None = None) -> int:
+                 source: str | None = None, coder: str | None = None) -> int:
     """Accept flagged quotes as they are: their review notes go. Returns how many.
 
-    With no ids, every flagged quote (of `source`, if given) is accepted.
+    With no ids, every flagged quote (of `source`, if given) is accepted. `coder` is
+    whose step it is (default: $QCODE_CODER or the login name).
     """
-    with project.step("accept flagged quotes") as session:
+    with project.step("accept flagged quotes", coder) as session:
         query = select(Quote).where(Quote.review_note.is_not(None))
         if quote_ids:
             found = {q.id: q for q in session.scalars(select(Quote).where(
