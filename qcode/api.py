@@ -3,58 +3,197 @@
     >>> from qcode import api
     >>> with api.open("demo.qcode") as study:
     ...     table = api.mentions(study, by="group")
-    ...     coding = api.code(study, "IP3_interview", 120, 245, "Self-management")
+    ...     coding = api.code(study, "IP3_self_build_agency", 120, 245, "Self-management")
     ...     api.undo(study)
 
-Reading functions return a pandas DataFrame with stable column names; counting happens
-in the database. Writing functions are steps, exactly as the workbench's keys and the
-`qcode` commands are: each one is in `qcode history` and `api.undo` takes it back.
-Each returns what it created.
+Everything the `qcode` command does has a function here. Reading functions
+(`qcode.reads`) return pandas DataFrames with the columns of the matching `qcode ...
+--json` listing; counting happens in the database. Writing functions (`qcode.writes`)
+are steps, exactly as the workbench's keys and the `qcode` commands are: each one is in
+`qcode history` and `api.undo` takes it back. docs/api.md lists every function with an
+example, generated from the docstrings (tests/test_api_docs.py runs each example).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 
-import pandas as pd
-
-from qcode.reports.agreement import agreement
-from qcode.reports.coders import coders
-from qcode.reports.cooccurrence import cooccurrence
-from qcode.reports.mentions import Filters, mentions
-from qcode.reports.progress import codebook, saturation
-from qcode.reports.terms import kwic, terms
-from qcode.services.coding import list_codings
-from qcode.services.project import Project, open_project
+from qcode.reads import (
+    agreement,
+    alpha,
+    blind_status,
+    cases,
+    check,
+    codebook,
+    coders,
+    codes,
+    codings,
+    cooccurrence,
+    crosstab,
+    history,
+    info,
+    kwic,
+    links,
+    matrix,
+    memos,
+    mentions,
+    pseudonyms,
+    review,
+    saturation,
+    search,
+    sources,
+    subdivisions,
+    suggest_pseudonyms,
+    terms,
+    text,
+    versions,
+)
+from qcode.reports.mentions import Filters
+from qcode.services import backup as backup_service
+from qcode.services.copy import CopySummary, copy_project
+from qcode.services.project import Project, init_project, open_project
 from qcode.writes import (
+    accept_review,
+    anchor,
+    autocode,
+    blind,
     code,
     create_code,
     create_subdivision,
-    history,
+    delete_code,
+    delete_memo,
+    delete_subdivision,
+    describe_code,
+    describe_subdivision,
+    edit_text,
+    export_csv,
+    export_markdown,
+    export_qdc,
+    export_qdpx,
+    export_xlsx,
+    finish,
     import_files,
+    import_qdc,
+    import_qdpx,
+    import_qualcoder,
+    import_sheet,
+    lift_blind,
     link,
     memo,
+    merge,
     merge_codes,
+    move_codings,
+    move_subdivision,
+    pseudonymise,
+    recolour_code,
+    recolour_subdivision,
     redo,
     remove_coding,
     rename_code,
     rename_subdivision,
+    replace_text,
+    restore_version,
     set_attributes,
+    speaker_as_case,
     undo,
+    unlink,
 )
-
-__all__ = ["Filters", "Project", "agreement", "code", "codebook", "coders", "codings",
-           "cooccurrence", "create_code", "create_subdivision", "history", "import_files",
-           "kwic", "link", "memo", "mentions", "merge_codes", "open", "redo", "remove_coding",
-           "rename_code", "rename_subdivision", "saturation", "set_attributes", "terms", "undo"]
 
 
 def open(location: str | Path) -> Project:  # noqa: A001 - reads as api.open(...)
-    """Open a project (a .qcode file or a database URL); use it in a `with` block."""
+    """Open a project (a .qcode file or a database URL); use it in a `with` block. An
+    older project is upgraded first, after a backup beside it.
+
+    Example:
+        >>> with api.open(study.location) as again:
+        ...     len(api.sources(again))
+        12
+    """
     return open_project(location)
 
 
-def codings(project: Project) -> pd.DataFrame:
-    """Every coding: the columns of `qcode codings --format json`."""
-    return pd.DataFrame([asdict(row) for row in list_codings(project)])
+def init(location: str | Path, name: str | None = None, language: str = "en") -> Project:
+    """Create an empty project, a new .qcode file or an empty database at a URL, and
+    open it (`language` is the transcripts', for lemmas and search).
+
+    Example:
+        >>> with api.init(folder / "study.qcode", name="Housing study", language="es") as new:
+        ...     api.info(new)["name"], len(api.sources(new))
+        ('Housing study', 0)
+    """
+    return init_project(str(location), name=name, language=language)
+
+
+def copy(source: Project | str | Path, target: str | Path) -> CopySummary:
+    """Copy a whole project, with its ids and history, to a new .qcode file or an empty
+    database (a file up to a PostgreSQL server, or back down).
+
+    Example:
+        >>> summary = api.copy(study, folder / "copy.qcode")
+        >>> with api.open(folder / "copy.qcode") as duplicate:
+        ...     len(api.codings(duplicate))
+        384
+    """
+    location = source.location if isinstance(source, Project) else source
+    return copy_project(location, target)
+
+
+def backup(project: Project, dest: str | Path | None = None) -> Path | None:
+    """Copy a .qcode project safely, even while others write to it: to `dest` (a new
+    file or a folder), else into its backups folder beside it. Returns the copy's path
+    (None for a project on a server, which pg_dump backs up).
+
+    Example:
+        >>> made = api.backup(study, folder)
+        >>> made.parent == folder, made.suffix
+        (True, '.qcode')
+    """
+    return backup_service.backup(project, dest).path
+
+
+# The functions in the order docs/api.md lists them, under its headings.
+SECTIONS: dict[str, list[str]] = {
+    "Opening projects": ["open", "init", "copy", "backup"],
+    "Reading": [
+        "info", "sources", "text", "cases", "codes", "subdivisions", "codings", "mentions",
+        "crosstab", "matrix", "cooccurrence", "saturation", "codebook", "terms", "kwic",
+        "search", "coders", "agreement", "alpha", "links", "memos", "history", "versions",
+        "review", "blind_status", "check", "pseudonyms", "suggest_pseudonyms",
+    ],
+    "Writing": [
+        "code", "remove_coding", "anchor", "autocode", "create_code", "rename_code",
+        "recolour_code", "describe_code", "merge_codes", "delete_code", "move_codings",
+        "create_subdivision", "rename_subdivision", "move_subdivision",
+        "describe_subdivision", "recolour_subdivision", "delete_subdivision",
+        "set_attributes", "speaker_as_case", "link", "unlink", "memo", "delete_memo",
+        "blind", "finish", "lift_blind", "edit_text", "replace_text", "restore_version",
+        "accept_review", "pseudonymise", "merge", "undo", "redo",
+    ],
+    "Importing and exporting": [
+        "import_files", "import_sheet", "import_qdpx", "import_qdc", "import_qualcoder",
+        "export_xlsx", "export_csv", "export_markdown", "export_qdpx", "export_qdc",
+    ],
+}
+# Types a script meets (and annotates with), with what docs/api.md says of them.
+TYPES = {
+    "Filters": "Which codings `mentions` and `crosstab` count, e.g. "
+               "`api.Filters(cases=[\"IP3\", \"IP4\"], coders=[\"ana\"])`; `attributes` "
+               "are (name, value) pairs, `subtree` a group or subdivision.",
+    "Project": "What `api.open` and `api.init` return, for every other function; use "
+               "it in a `with` block, which closes it.",
+}
+
+# Every name of SECTIONS and TYPES (tests/test_api_docs.py checks that they agree).
+__all__ = ["Filters", "Project", "accept_review", "agreement", "alpha", "anchor", "autocode",
+           "backup", "blind", "blind_status", "cases", "check", "code", "codebook", "coders",
+           "codes", "codings", "cooccurrence", "copy", "create_code", "create_subdivision",
+           "crosstab", "delete_code", "delete_memo", "delete_subdivision", "describe_code",
+           "describe_subdivision", "edit_text", "export_csv", "export_markdown", "export_qdc",
+           "export_qdpx", "export_xlsx", "finish", "history", "import_files", "import_qdc",
+           "import_qdpx", "import_qualcoder", "import_sheet", "info", "init", "kwic",
+           "lift_blind", "link", "links", "matrix", "memo", "memos", "mentions", "merge",
+           "merge_codes", "move_codings", "move_subdivision", "open", "pseudonymise",
+           "pseudonyms", "recolour_code", "recolour_subdivision", "redo", "remove_coding",
+           "rename_code", "rename_subdivision", "replace_text", "restore_version", "review",
+           "saturation", "search", "set_attributes", "sources", "speaker_as_case", "subdivisions",
+           "suggest_pseudonyms", "terms", "text", "undo", "unlink", "versions"]

@@ -200,7 +200,7 @@ def test_coders_lists_everyone_with_their_counts(project: Project) -> None:
     assert table.loc["ben", ["codings", "quotes", "links", "memos"]].tolist() == [1, 1, 0, 2]
     assert table.loc["ana", "first_coding"] <= table.loc["ana", "last_coding"]
     # Whoever imported the source is a coder too, with no codings yet.
-    assert table.loc["tester", "codings"] == 0 and table.loc["tester", "first_coding"] is None
+    assert table.loc["tester", "codings"] == 0 and table["first_coding"].isna()["tester"]
 
 
 # --- the CLI -----------------------------------------------------------------------

@@ -103,7 +103,7 @@ def test_the_api_gives_every_report(study: Project) -> None:
 
     assert list(api.saturation(study)["total_codes"]) == [2, 3, 3]
     assert "Distance" in set(api.codebook(study)["code"])
-    assert list(api.cooccurrence(study).columns)[0] == "subdivision"
+    assert list(api.cooccurrence(study).columns) == ["row", "column", "count"]
 
 
 def test_codebook_report(study: Project) -> None:
