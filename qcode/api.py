@@ -177,8 +177,10 @@ SECTIONS: dict[str, list[str]] = {
 # Types a script meets (and annotates with), with what docs/api.md says of them.
 TYPES = {
     "Filters": "Which codings `mentions` and `crosstab` count, e.g. "
-               "`api.Filters(cases=[\"IP3\", \"IP4\"], coders=[\"ana\"])`; `attributes` "
-               "are (name, value) pairs, `subtree` a group or subdivision.",
+               "`api.Filters(cases=[\"IP3\", \"IP4\"], coders=[\"ana\"])`; an empty "
+               "field does not restrict. `attributes` are (name, value) pairs, `subtree` "
+               "a group or subdivision, `viewer` counts as that coder sees the project "
+               "while sources are coded blind.",
     "Project": "What `api.open` and `api.init` return, for every other function; use "
                "it in a `with` block, which closes it.",
 }

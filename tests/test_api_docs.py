@@ -134,9 +134,9 @@ def render() -> str:
         parts.append(f"## {section}\n")
         for name in names:
             parts.append(f"### api.{name}\n\n```python\n{signature(name)}\n```\n")
-            if name in api.TYPES:
-                parts.append(api.TYPES[name] + "\n")
-            parts.append(docstring(getattr(api, name)))
+            # A type is described in api.TYPES: its own docstring is the services'.
+            parts.append(api.TYPES[name] + "\n" if name in api.TYPES
+                         else docstring(getattr(api, name)))
     return "\n".join(parts)
 
 
