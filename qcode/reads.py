@@ -319,11 +319,8 @@ def cooccurrence(project: Project, of: str = "subdivision", overlap: bool = Fals
         (2, 2)
     """
     square = cooccurrence_report.cooccurrence(project, of, "overlap" if overlap else "coding")
-    label = str(square.columns[0])
-    rows = [{"row": r[label], "column": str(column), "count": r[column]}
-            for r in square.to_dict(orient="records")
-            for column in square.columns if column != label and r[column]]
-    return _frame(rows, ["row", "column", "count"], counts=["count"])
+    return _frame(cooccurrence_report.pairs(square), ["row", "column", "count"],
+                  counts=["count"])
 
 
 def saturation(project: Project) -> pd.DataFrame:

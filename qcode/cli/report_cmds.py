@@ -113,18 +113,6 @@ def write_counts(counted: Any, out: Output) -> None:
     emit(counted.tidy(), columns, out)
 
 
-def write_long(table: Any, out: Output, row: str) -> None:
-    """A square report (wide, with the row label in column `row`) as the terminal
-    shows it, or as long rows {row, column, count} for files and scripts."""
-    if out.format in ("table", "markdown"):
-        write_table(table, out)
-        return
-    long = [{"row": r[row], "column": str(column), "count": r[column]}
-            for r in table.to_dict(orient="records") if r[row] != "Total"
-            for column in table.columns if column not in (row, "Total") and r[column]]
-    emit(long, ["row", "column", "count"], out)
-
-
 @report.command("cooccurrence")
 @project_argument
 @click.option("--of", type=click.Choice(["subdivision", "code"]), default="subdivision",
@@ -151,7 +139,12 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, o
     with opened(project) as p:
         with working("pairing codings"):
             table = cooccurrence(p, of, "overlap" if overlap else "coding")
-    write_long(table, out, str(table.columns[0]))
+    if out.format in ("table", "markdown"):  # square for reading, long rows in files
+        write_table(table, out)
+    else:
+        from qcode.reports.cooccurrence import pairs
+
+        emit(pairs(table), ["row", "column", "count"], out)
     if chart is not None:
         from qcode.reports.charts import heat_map, save
 

@@ -79,3 +79,12 @@ def _items(of: str) -> Any:
             .join(Subdivision, Subdivision.id == CodingSubdivision.subdivision_id)
         )
     return query.subquery("items")
+
+
+def pairs(square: pd.DataFrame) -> list[dict[str, Any]]:
+    """The square table as tidy long rows {row, column, count}, one per pair that
+    occurs (both orders; the diagonal is each item's own codings)."""
+    label = str(square.columns[0])
+    return [{"row": r[label], "column": str(column), "count": r[column]}
+            for r in square.to_dict(orient="records")
+            for column in square.columns if column != label and r[column]]
