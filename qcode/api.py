@@ -71,6 +71,7 @@ from qcode.writes import (
     export_qdc,
     export_qdpx,
     export_xlsx,
+    figures,
     finish,
     import_files,
     import_qdc,
@@ -171,7 +172,7 @@ SECTIONS: dict[str, list[str]] = {
     ],
     "Importing and exporting": [
         "import_files", "import_sheet", "import_qdpx", "import_qdc", "import_qualcoder",
-        "export_xlsx", "export_csv", "export_markdown", "export_qdpx", "export_qdc",
+        "export_xlsx", "export_csv", "export_markdown", "figures", "export_qdpx", "export_qdc",
     ],
 }
 # Types a script meets (and annotates with), with what docs/api.md says of them.
@@ -191,9 +192,9 @@ __all__ = ["Filters", "Project", "accept_review", "agreement", "alpha", "anchor"
            "codes", "codings", "cooccurrence", "copy", "create_code", "create_subdivision",
            "crosstab", "delete_code", "delete_memo", "delete_subdivision", "describe_code",
            "describe_subdivision", "edit_text", "export_csv", "export_markdown", "export_qdc",
-           "export_qdpx", "export_xlsx", "finish", "history", "import_files", "import_qdc",
-           "import_qdpx", "import_qualcoder", "import_sheet", "info", "init", "kwic",
-           "lift_blind", "link", "links", "matrix", "memo", "memos", "mentions", "merge",
+           "export_qdpx", "export_xlsx", "figures", "finish", "history", "import_files",
+           "import_qdc", "import_qdpx", "import_qualcoder", "import_sheet", "info", "init",
+           "kwic", "lift_blind", "link", "links", "matrix", "memo", "memos", "mentions", "merge",
            "merge_codes", "move_codings", "move_subdivision", "open", "pseudonymise",
            "pseudonyms", "recolour_code", "recolour_subdivision", "redo", "remove_coding",
            "rename_code", "rename_subdivision", "replace_text", "restore_version", "review",

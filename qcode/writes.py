@@ -867,6 +867,23 @@ def export_markdown(project: Project, folder: str | Path) -> Path:
     return export_files.export_markdown(project, Path(folder))
 
 
+def figures(project: Project, folder: str | Path, kind: str = "png") -> list[Path]:
+    """Draw the study's figures into `folder` (.png, .svg or .pdf), as `qcode figures`
+    does: mentions by group, then one per group by subdivision, bars grouped and
+    coloured by factor group; returns the files.
+
+    Example:
+        >>> drawn = api.figures(study, folder / "figures", "svg")
+        >>> [path.name for path in drawn][:2]
+        ['overview.svg', 'financing-instruments.svg']
+        >>> len(drawn)
+        11
+    """
+    from qcode.reports.figures import draw_figures
+
+    return draw_figures(project, Path(folder), kind)
+
+
 def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
     """Write the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti,
     MAXQDA and QualCoder; the summary counts what went in.

@@ -274,32 +274,13 @@ def figures(project: str, outdir: Path, kind: str) -> None:
     Example:
       qcode figures study.qcode figures/ --type pdf
     """
-    from qcode.reports.charts import bar_chart, save
-    from qcode.reports.mentions import Filters, mentions
-    from qcode.services.codebook import factor_groups, list_subdivisions
+    from qcode.reports.figures import draw_figures
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = []
     with opened(project) as p:
-        groups = factor_groups(p)
-        overview = mentions(p, "group")
-        tops = [s.name for s in list_subdivisions(p) if s.parent is None]
-        charts = [("overview", bar_chart(overview, "group", "Mentions by group", None))]
-        for top in tops:
-            table = mentions(p, "subdivision", filters=Filters(subtree=top))
-            if table["mentions"].sum():
-                charts.append((top, bar_chart(table, "subdivision", top, groups)))
-    for name, figure in charts:
-        path = outdir / f"{_slug(name)}.{kind}"
-        save(figure, path)
-        written.append(path)
+        written = draw_figures(p, outdir, kind)
     note(f"drew {len(written)} figures in {outdir}")
     for path in written:
         click.echo(str(path))
-
-
-def _slug(name: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 COMMANDS = [report, figures]

@@ -15,10 +15,9 @@ import pandas as pd
 
 from qcode.cells import markdown_table, write_csv
 from qcode.files import written_text
-from qcode.reports.mentions import Filters, mentions
+from qcode.reports.mentions import mentions
 from qcode.reports.progress import codebook, saturation
 from qcode.services.cases import case_rows, list_cases
-from qcode.services.codebook import factor_groups, list_subdivisions
 from qcode.services.coding import CODING_COLUMNS, list_codings
 from qcode.services.project import Project, project_summary
 
@@ -70,24 +69,21 @@ def export_csv(project: Project, folder: Path) -> list[Path]:
 
 def export_markdown(project: Project, folder: Path) -> Path:
     """report.md with the counts per group and inside each group, and their figures."""
-    from qcode.reports.charts import bar_chart, save
+    from qcode.reports.charts import save
+    from qcode.reports.figures import study_figures
 
     folder.mkdir(parents=True, exist_ok=True)
     summary = project_summary(project)
-    groups = factor_groups(project)
-    overview = mentions(project, "group")
+    figures = study_figures(project)
+    overview = figures[0]
     lines = [f"# {summary.name}", "",
-             f"{int(overview['mentions'].sum())} mentions in all. Percentages add up to "
-             "100 (largest remainder).", "", "## Mentions by group", ""]
-    save(bar_chart(overview, "group", "Mentions by group"), folder / "overview.png")
-    lines += [_markdown(overview), "", "![Mentions by group](overview.png)", ""]
-    for number, top in enumerate(s.name for s in list_subdivisions(project) if s.parent is None):
-        inside = mentions(project, "subdivision", filters=Filters(subtree=top))
-        if not inside["mentions"].sum():
-            continue
-        picture = f"group-{number + 1}.png"
-        save(bar_chart(inside, "subdivision", top, groups), folder / picture)
-        lines += [f"## {top}", "", _markdown(inside), "", f"![{top}]({picture})", ""]
+             f"{int(overview.table['mentions'].sum())} mentions in all. Percentages add up "
+             "to 100 (largest remainder).", ""]
+    for found in figures:
+        picture = f"{found.name}.png"
+        save(found.figure, folder / picture)
+        lines += [f"## {found.title}", "", _markdown(found.table), "",
+                  f"![{found.title}]({picture})", ""]
     lines += ["## Saturation", "", _markdown(saturation(project)), ""]
     path = folder / "report.md"
     with written_text(path) as handle:
