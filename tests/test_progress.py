@@ -40,10 +40,11 @@ def stderr_on_a_terminal(*args: str) -> tuple[int, str]:
 @pytest.mark.parametrize(("args", "shown"), [
     (["report", "terms", "{demo}", "--kwic", "construir"], "finding 'construir'"),
     (["report", "terms", "{demo}", "--top", "2"], "reading the quotes' lemmas"),
+    (["export", "xlsx", "{demo}", "{folder}/coded.xlsx"], "writing the workbook"),
 ])
 def test_a_long_report_shows_progress_on_a_terminal_only(built_demo: Path, args: list[str],
-                                                         shown: str) -> None:
-    args = [a.format(demo=built_demo) for a in args]
+                                                         shown: str, tmp_path: Path) -> None:
+    args = [a.format(demo=built_demo, folder=tmp_path) for a in args]
     code, terminal = stderr_on_a_terminal(*args)
     assert code == 0 and shown in terminal, terminal[-500:]
     piped = subprocess.run([sys.executable, "-m", "qcode", *args], capture_output=True,

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import note
+from qcode.cli.output import note, working
 from qcode.errors import InputError
 
 
@@ -42,7 +42,7 @@ def xlsx_cmd(project: str, out: Path) -> None:
         raise InputError(f"{out}: the workbook's name must end in .xlsx")
     if not out.parent.exists():
         raise InputError(f"{out.parent} does not exist; create it first")
-    with opened(project) as p:
+    with opened(project) as p, working("writing the workbook"):
         written = export_xlsx(p, out)
         long_quotes = p.read(quotes_longer_than, EXCEL_CELL_LIMIT)
     note(f"wrote {out}: " + ", ".join(f"{name} ({n} rows)" for name, n in written.items()))
@@ -66,7 +66,7 @@ def csv_cmd(project: str, outdir: Path) -> None:
     """
     from qcode.export.files import export_csv
 
-    with opened(project) as p:
+    with opened(project) as p, working("writing the tables"):
         written = export_csv(p, outdir)
     for path in written:
         click.echo(str(path))
@@ -85,7 +85,7 @@ def markdown_cmd(project: str, outdir: Path) -> None:
     """
     from qcode.export.files import export_markdown
 
-    with opened(project) as p:
+    with opened(project) as p, working("drawing the report"):
         path = export_markdown(p, outdir)
     click.echo(str(path))
 
@@ -116,7 +116,7 @@ def qdpx_cmd(project: str, out: Path) -> None:
     from qcode.interop.qdpx_export import export_qdpx
 
     _new_file(out, ".qdpx", "project file")
-    with opened(project) as p:
+    with opened(project) as p, working("writing the project file"):
         summary = export_qdpx(p, out)
     note(summary.line())
 
@@ -135,7 +135,7 @@ def qdc_cmd(project: str, out: Path) -> None:
     from qcode.interop.qdc_export import export_qdc
 
     _new_file(out, ".qdc", "codebook file")
-    with opened(project) as p:
+    with opened(project) as p, working("writing the codebook"):
         summary = export_qdc(p, out)
     note(summary.line())
 

@@ -13,7 +13,7 @@ import click
 
 from qcode.cells import excel_value, excel_writer
 from qcode.cli.common import opened, project_argument
-from qcode.cli.output import Output, note, output_options, write_rows
+from qcode.cli.output import Output, note, output_options, working, write_rows
 from qcode.cli.report_cmds import write_table
 from qcode.errors import InputError
 from qcode.files import written, written_text
@@ -163,7 +163,7 @@ def agreement(project: str, coder_names: tuple[str, ...], sources: tuple[str, ..
         raise click.UsageError("agreement writes several tables: give -o with .xlsx, "
                                ".json, .jsonl, .csv, .tsv or .md")
     wants_alpha = out.format == "xlsx" or not (disagreements or only in PAIRWISE)
-    with opened(project) as p:
+    with opened(project) as p, working("comparing the coders character by character"):
         alpha = (unitizing(p, names, sources, codes, subdivision)
                  if wants_alpha or subdivision else None)
         # With --subdivision every figure compares the codes filed under it.
