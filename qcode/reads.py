@@ -21,6 +21,23 @@ from typing import Any
 
 import pandas as pd
 
+from qcode.columns import (
+    BLIND_COLUMNS,
+    CHECK_COLUMNS,
+    CODE_COLUMNS,
+    CODING_COLUMNS,
+    HISTORY_COLUMNS,
+    HIT_COLUMNS,
+    LINK_COLUMNS,
+    LONG_COLUMNS,
+    MEMO_COLUMNS,
+    PSEUDONYM_COLUMNS,
+    REVIEW_COLUMNS,
+    SOURCE_COLUMNS,
+    SUBDIVISION_COLUMNS,
+    SUGGESTION_COLUMNS,
+    VERSION_COLUMNS,
+)
 from qcode.errors import InputError
 from qcode.reports import agreement as agreement_report
 from qcode.reports import coders as coders_report
@@ -39,30 +56,10 @@ from qcode.services import memos as memo_service
 from qcode.services import pseudonymise as pseudonym_service
 from qcode.services.cases import case_rows, list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
-from qcode.services.coding import CODING_COLUMNS, list_codings
+from qcode.services.coding import list_codings
 from qcode.services.project import Project, describe_location, project_summary
 from qcode.services.sources import list_sources, source_text
 from qcode.vocabulary import SEARCH_CONTEXT, SEARCH_CUTOFF
-
-# The columns of each listing, in the order `qcode LISTING --json` gives them.
-SOURCE_COLUMNS = ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
-                  "codings", "original_filename", "imported_at"]
-CODE_COLUMNS = ["id", "name", "codings", "description", "color"]
-SUBDIVISION_COLUMNS = ["id", "path", "name", "parent", "kind", "mentions", "description",
-                       "color"]
-LONG_COLUMNS = ["row", "column", "count", "percent"]
-HIT_COLUMNS = ["source", "cases", "speaker", "start", "end", "left", "hit", "right"]
-LINK_COLUMNS = ["id", "from_kind", "from_name", "relation", "to_kind", "to_name", "directed",
-                "note", "coder", "quote_ids", "created_at"]
-MEMO_COLUMNS = ["id", "target_kind", "target_name", "target_id", "title", "body", "coder",
-                "created_at", "updated_at"]
-HISTORY_COLUMNS = ["id", "step", "coder", "state", "when", "backup"]
-VERSION_COLUMNS = ["version", "saved", "coder", "reason", "characters", "words", "quotes"]
-REVIEW_COLUMNS = ["quote", "source", "anchor", "start", "end", "codings", "text", "note"]
-BLIND_COLUMNS = ["source", "state", "coders", "finished", "waiting_for"]
-CHECK_COLUMNS = ["kind", "where", "detail", "repairable"]
-PSEUDONYM_COLUMNS = ["original", "pseudonym", "kind"]
-SUGGESTION_COLUMNS = [*PSEUDONYM_COLUMNS, "count", "sources"]
 
 
 def _frame(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *,

@@ -24,6 +24,7 @@ from typing import SupportsInt
 
 import pandas as pd
 
+from qcode.columns import PLAN_COLUMNS
 from qcode.errors import InputError
 from qcode.export import files as export_files
 from qcode.export import xlsx as export_workbook
@@ -58,8 +59,6 @@ from qcode.services.project import Project, open_project
 from qcode.services.pseudonymise import PseudonymReport
 from qcode.services.source_edit import EditResult
 from qcode.vocabulary import SEARCH_CUTOFF
-
-PLAN_COLUMNS = ["n", "source", "start", "end", "unit", "hits", "status", "text"]
 
 # --- coding -----------------------------------------------------------------------------
 

@@ -9,16 +9,12 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
+from qcode.columns import LINK_COLUMNS, MEMO_COLUMNS
 
 if TYPE_CHECKING:
     from qcode.services.axial import LinkInfo
     from qcode.services.memos import MemoInfo
 
-# The same columns in every format (issue 16: one output contract).
-LINK_FIELDS = ["id", "from_kind", "from_name", "relation", "to_kind", "to_name", "directed",
-               "note", "coder", "quote_ids", "created_at"]
-MEMO_FIELDS = ["id", "target_kind", "target_name", "target_id", "title", "body", "coder",
-               "created_at", "updated_at"]
 # A memo's body is cut to this on the terminal; files and --json give it whole.
 BODY_PREVIEW = 60
 
@@ -28,7 +24,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _emit_links(links: list[LinkInfo], out: Output) -> None:
-    emit([asdict(info) for info in links], LINK_FIELDS, out)
+    emit([asdict(info) for info in links], LINK_COLUMNS, out)
 
 
 def _emit_memos(found: list[MemoInfo], out: Output) -> None:
@@ -36,7 +32,7 @@ def _emit_memos(found: list[MemoInfo], out: Output) -> None:
     if out.for_people:  # a long body is cut on the terminal; files keep it whole
         for row in rows:
             row["body"] = _preview(row["body"])
-    emit(rows, MEMO_FIELDS, out)
+    emit(rows, MEMO_COLUMNS, out)
 
 
 def _preview(body: str) -> str:

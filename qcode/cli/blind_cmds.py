@@ -8,12 +8,12 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
+from qcode.columns import BLIND_COLUMNS
 from qcode.errors import InputError
 
 if TYPE_CHECKING:
     from qcode.services import blind as service
 
-STATUS_COLUMNS = ["source", "state", "coders", "finished", "waiting_for"]
 
 
 def _status_rows(found: list[service.BlindStatus]) -> list[dict[str, object]]:
@@ -104,7 +104,7 @@ def blind(project: str, sources: tuple[str, ...], coder_names: tuple[str, str] |
         return
     with opened(project) as p:
         found = service.blind_status(p, sources)
-    emit(_status_rows(found), STATUS_COLUMNS, out)
+    emit(_status_rows(found), BLIND_COLUMNS, out)
     if not found and out.format == "table":
         note("no source is coded blind; `qcode blind PROJECT SOURCE --coders A B` starts")
 

@@ -9,6 +9,7 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
+from qcode.columns import REVIEW_COLUMNS, VERSION_COLUMNS
 from qcode.errors import InputError, QcodeError
 
 if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
@@ -143,7 +144,7 @@ def versions(project: str, source: str, show: int | None, out: Output) -> None:
         found = list_versions(p, source)
     rows = [{"version": v.number, "saved": v.created_at, "coder": v.coder, "reason": v.reason,
              "characters": v.characters, "words": v.words, "quotes": v.quotes} for v in found]
-    emit(rows, ["version", "saved", "coder", "reason", "characters", "words", "quotes"],
+    emit(rows, VERSION_COLUMNS,
          out)
     if not found:
         note(f"{source} has not been edited: there are no versions")
@@ -212,7 +213,7 @@ def review(project: str, source: str | None, clear: tuple[int, ...], clear_all: 
     rows = [{"quote": q.quote_id, "source": q.source, "anchor": q.anchor, "start": q.start,
              "end": q.end, "codings": q.codings, "text": q.text, "note": q.note}
             for q in found]
-    emit(rows, ["quote", "source", "anchor", "start", "end", "codings", "text", "note"],
+    emit(rows, REVIEW_COLUMNS,
          out)
     if not found:
         note("no quote is flagged for review")

@@ -10,6 +10,7 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
+from qcode.columns import HISTORY_COLUMNS
 
 _CODER = click.option("--coder", help="Whose steps (default: $QCODE_CODER or your login).")
 
@@ -79,7 +80,7 @@ def history_(project: str, coder: str | None, everyone: bool, limit: int, out: O
              "state": s.state if s.undoable else "cannot be undone",
              "when": s.created_at.isoformat(timespec="seconds"), "backup": s.backup or ""}
             for s in steps]
-    emit(rows, ["id", "step", "coder", "state", "when", "backup"], out)
+    emit(rows, HISTORY_COLUMNS, out)
 
 
 COMMANDS = [undo, redo, history_]

@@ -8,6 +8,7 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, output_options
+from qcode.columns import CODE_COLUMNS, CODING_COLUMNS, SOURCE_COLUMNS, SUBDIVISION_COLUMNS
 
 
 @click.command()
@@ -24,8 +25,7 @@ def sources(project: str, out: Output) -> None:
 
     with opened(project) as p:
         rows = [asdict(s) for s in list_sources(p)]
-    emit(rows, ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
-                "codings", "original_filename", "imported_at"], out)
+    emit(rows, SOURCE_COLUMNS, out)
 
 
 @click.command()
@@ -60,7 +60,7 @@ def codes(project: str, out: Output) -> None:
 
     with opened(project) as p:
         rows = [asdict(c) for c in list_codes(p)]
-    emit(rows, ["id", "name", "codings", "description", "color"], out)
+    emit(rows, CODE_COLUMNS, out)
 
 
 @click.command()
@@ -79,8 +79,7 @@ def subdivisions(project: str, out: Output) -> None:
 
     with opened(project) as p:
         rows = [asdict(s) for s in list_subdivisions(p)]
-    emit(rows, ["id", "path", "name", "parent", "kind", "mentions", "description", "color"],
-         out)
+    emit(rows, SUBDIVISION_COLUMNS, out)
 
 
 @click.command()
@@ -99,7 +98,7 @@ def codings(project: str, unanchored: bool, coder: str | None, out: Output) -> N
       qcode codings study.qcode --unanchored
       qcode codings study.qcode --coder ana
     """
-    from qcode.services.coding import CODING_COLUMNS, list_codings
+    from qcode.services.coding import list_codings
 
     with opened(project) as p:
         rows = [asdict(c) for c in list_codings(p, unanchored_only=unanchored,

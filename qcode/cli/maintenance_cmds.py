@@ -8,6 +8,7 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
+from qcode.columns import CHECK_COLUMNS
 from qcode.errors import InputError
 
 
@@ -51,7 +52,7 @@ def check(project: str, repair: bool, out: Output) -> None:
     else:
         rows = [{"kind": f.kind, "where": f.where, "detail": f.detail,
                  "repairable": f.repairable} for f in report.findings]
-        columns = ["kind", "where", "detail", "repairable"]
+        columns = CHECK_COLUMNS
     if rows or out.format != "table":
         emit(rows, columns, out)
     if report.backup is not None:

@@ -9,13 +9,13 @@ import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options, progress_bar, write_rows
+from qcode.columns import PSEUDONYM_COLUMNS, SUGGESTION_COLUMNS
 from qcode.errors import InputError
 from qcode.files import written_text
 
 if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
     from qcode.services.pseudonymise import Mapping
 
-_HEADER = ("original", "pseudonym", "kind")
 
 
 def read_map(path: Path) -> list[Mapping]:
@@ -25,9 +25,9 @@ def read_map(path: Path) -> list[Mapping]:
 
     rows = [row for row in read_csv(path) if any(cell.strip() for cell in row)]
     header = [c.strip().lower() for c in rows[0]] if rows else []
-    if all(name in header for name in _HEADER[:2]):
+    if all(name in header for name in PSEUDONYM_COLUMNS[:2]):
         # A header: its columns by name, so `--suggest -o names.csv` reads back as is.
-        where = [header.index(name) for name in _HEADER if name in header]
+        where = [header.index(name) for name in PSEUDONYM_COLUMNS if name in header]
         rows = [[row[i] if i < len(row) else "" for i in where] for row in rows[1:]]
     if not rows:
         raise InputError(f"{path}: no names; write one per line as original,pseudonym[,kind]")
@@ -135,7 +135,7 @@ def _suggest(project: str, limit: int | None, out: Output) -> None:
     # The columns of a names file first: the CSV goes back in as --map once edited.
     rows = [{"original": s.text, "pseudonym": s.pseudonym, "kind": s.kind, "count": s.count,
              "sources": s.sources} for s in found]
-    emit(rows, [*_HEADER, "count", "sources"], out)
+    emit(rows, SUGGESTION_COLUMNS, out)
     if not found:
         note("no candidate names found")
     else:
@@ -154,7 +154,7 @@ def _export(project: str, path: Path) -> None:
         raise InputError("this project holds no pseudonym mapping; nothing to export")
     with written_text(path) as out:
         write_rows([{"original": m.original, "pseudonym": m.pseudonym, "kind": m.kind or ""}
-                    for m in found], list(_HEADER), Output("csv"), out)
+                    for m in found], list(PSEUDONYM_COLUMNS), Output("csv"), out)
     note(f"wrote {len(found)} names to {path}: it is the key to the real names, keep it safe")
 
 

@@ -17,6 +17,7 @@ import click
 
 from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options, progress_bar
+from qcode.columns import HIT_COLUMNS, PLAN_COLUMNS
 from qcode.errors import InputError
 from qcode.vocabulary import SEARCH_CONTEXT, SEARCH_CUTOFF, SEARCH_UNITS
 
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from qcode.services.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
-HIT_COLUMNS = ["source", "cases", "speaker", "start", "end", "left", "hit", "right"]
-PLAN_COLUMNS = ["n", "source", "start", "end", "unit", "hits", "status", "text"]
 
 
 def search_options(func: F) -> F:

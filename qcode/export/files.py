@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from qcode.cells import markdown_table, write_csv
+from qcode.columns import CODING_COLUMNS
 from qcode.files import written_text
 from qcode.reports.mentions import mentions
 from qcode.reports.progress import codebook, saturation
 from qcode.services.cases import case_rows, list_cases
-from qcode.services.coding import CODING_COLUMNS, list_codings
+from qcode.services.coding import list_codings
 from qcode.services.project import Project, project_summary
 
 

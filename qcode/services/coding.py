@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
+from qcode.columns import CODING_COLUMNS  # noqa: F401  (listed with the rows)
 from qcode.errors import ConstraintError, InputError
 from qcode.names import name_key, natural_key, text_or_none
 from qcode.services import blind, lookup
@@ -63,12 +64,6 @@ class CodingRow:
     as_written: str | None = None  # the quote as the coding sheet gave it, where it differs
 
 
-# The columns of a coding wherever one is listed (`qcode codings` in every format, the
-# codings of `qcode export csv`): the researcher's sheet layout first, so the file
-# goes back in through `qcode sheet import`, then where and by whom.
-CODING_COLUMNS = ["text", "code", "emphasis", "subdivision", "other_subdivisions", "notes",
-                  "as_written", "source", "cases", "start", "end", "coder", "created_at",
-                  "anchor", "id"]
 
 
 @dataclass
