@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
-from tui_helpers import app_for, codings_of, open_source, settle
+from tui_helpers import app_for, codings_of, create_subdivisions, open_source, settle
 
 from qcode.services import history
 from qcode.services.project import open_project
@@ -34,7 +34,7 @@ async def test_select_a_sentence_code_it_with_a_new_code_under_two_subdivisions(
         await pilot.press(*"warm", "tab", *"check IP3", "tab")
         await pilot.press(*"Social approach", "tab", *"Self-help; Cost reduction")
         await pilot.press("enter")
-        await settle(pilot)
+        await create_subdivisions(pilot, 2)  # both are new: each confirmed
         assert not app.errors
     rows = codings_of(demo_copy, SOURCE)
     assert len(rows) == before + 1
@@ -209,7 +209,7 @@ async def test_the_picker_offers_recent_codes_first_and_the_form_remembers_the_f
         await pilot.press(*"Gratitude", "enter")
         await settle(pilot)
         await pilot.press("tab", "tab", *"Social approach", "tab", *"Cost reduction", "enter")
-        await settle(pilot)
+        await create_subdivisions(pilot)
         view.go_to(view.text.index("Then the handover day"))
         await pilot.press("p", "c")  # a paragraph this time
         await settle(pilot)

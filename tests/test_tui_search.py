@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable
-from tui_helpers import app_for, settle
+from tui_helpers import app_for, create_subdivisions, settle
 
 from qcode.reports.search import SearchQuery, plan
 from qcode.services.coding import CodingRow, list_codings
@@ -83,7 +83,7 @@ async def test_auto_code_the_ticked_sentences_as_one_undoable_step(demo_copy: st
         await settle(pilot)
         assert isinstance(app.screen, CodingForm)
         await pilot.press("tab", "tab", *"Financing", "enter")
-        await settle(pilot)
+        await create_subdivisions(pilot)
         added = [r for r in every_coding(demo_copy) if r.code == "Payment in tranches"]
         wanted = [s for n, s in enumerate(sentences) if n != 1]
         assert sorted((r.source, r.start, r.end) for r in added) == sorted(

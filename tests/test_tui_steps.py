@@ -9,7 +9,7 @@ import pytest
 from helpers import snapshot
 from test_tui_codebook import open_codebook, point_at
 from textual.pilot import Pilot
-from tui_helpers import app_for, open_source, settle
+from tui_helpers import app_for, create_subdivisions, open_source, settle
 
 from qcode.services.copy import copy_project
 from qcode.tui.screens.codebook import CodebookScreen, Entry
@@ -33,6 +33,7 @@ async def code_a_sentence(pilot: Pilot[None]) -> None:
     await pilot.press(*"Gratitude", "enter")
     await settle(pilot)
     await pilot.press(*"warm", "tab", *"check", "tab", *"Self-help", "enter")
+    await create_subdivisions(pilot)
 
 
 async def add_a_code_to_a_quote(pilot: Pilot[None]) -> None:

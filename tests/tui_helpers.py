@@ -11,6 +11,7 @@ from textual.worker import WorkerCancelled
 from qcode.services.coding import CodingRow, list_codings
 from qcode.services.project import open_project
 from qcode.tui.app import QcodeApp, make_app
+from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.reader import ReaderScreen
 from qcode.tui.widgets.transcript import TranscriptView
 
@@ -52,3 +53,13 @@ async def open_source(pilot: Pilot[None], name: str) -> TranscriptView:
 def codings_of(location: str, source: str) -> list[CodingRow]:
     with open_project(location) as project:
         return [row for row in list_codings(project) if row.source == source]
+
+
+async def create_subdivisions(pilot: Pilot[None], count: int = 1) -> None:
+    """Answer the coding form's question about each new subdivision name: create it."""
+    for _ in range(count):
+        await settle(pilot)
+        picker = pilot.app.screen
+        assert isinstance(picker, FuzzyPicker) and "no subdivision" in picker.title_text
+        await pilot.press(*"create", "enter")
+    await settle(pilot)

@@ -158,6 +158,40 @@ def spans_in(session: Session, source_id: int, coding_ids: Sequence[int] | None 
     return spans
 
 
+@dataclass(frozen=True)
+class Filing:
+    """A code and where it was filed: what the reader's repeat key applies again."""
+
+    code: str
+    subdivision: str | None
+    others: tuple[str, ...]
+
+
+def last_filing(project: Project, coder: str) -> Filing | None:
+    """The code and subdivisions of the coder's newest coding, None before the first.
+
+    Read from the store, so repeating works in any transcript and after a restart, and
+    an undone coding is no longer the one repeated. Emphasis and notes belong to one
+    quote and are not part of it.
+    """
+    with project.reading() as session:
+        who = lookup.known_coder(session, coder)
+        if who is None:
+            return None
+        newest = session.execute(
+            select(Coding.id, Code.name).join(Code, Coding.code_id == Code.id)
+            .where(Coding.coder_id == who.id).order_by(Coding.id.desc()).limit(1)).first()
+        if newest is None:
+            return None
+        links = session.execute(
+            select(Subdivision.name, CodingSubdivision.is_primary)
+            .join(CodingSubdivision, CodingSubdivision.subdivision_id == Subdivision.id)
+            .where(CodingSubdivision.coding_id == newest.id).order_by(Subdivision.name)).all()
+    primary = next((name for name, is_primary in links if is_primary), None)
+    return Filing(newest.name, primary,
+                  tuple(name for name, is_primary in links if not is_primary))
+
+
 def recent_codes(project: Project, coder: str | None = None) -> list[str]:
     """Every code name, the coder's most recently used first, then the rest by name."""
     with project.reading() as session:

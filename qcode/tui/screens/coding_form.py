@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from qcode.names import name_key
 from qcode.tui.screens.picker import FuzzyPicker
 
 
@@ -26,6 +28,17 @@ class CodingDetails:
 def split_names(value: str) -> tuple[str, ...]:
     """Other subdivisions as typed: separated by semicolons (names may hold commas)."""
     return tuple(name.strip() for name in value.split(";") if name.strip())
+
+
+def closest(name: str, names: Sequence[str], limit: int = 5) -> list[str]:
+    """The existing names a mistyped one most resembles, best first."""
+    return [found for found, _score, _ in process.extract(
+        name, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)]
+
+
+def new_label(name: str) -> str:
+    """The choice that creates a subdivision, saying where it goes."""
+    return f"Create {name!r} as a new subdivision at the top of the tree"
 
 
 class CodingForm(ModalScreen[CodingDetails | None]):
@@ -49,6 +62,12 @@ class CodingForm(ModalScreen[CodingDetails | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+o", "pick", "Pick subdivision"),
         Binding("ctrl+s", "save", "Save"),
+        # Priority: the app moves the focus before it hands on the next key. Otherwise
+        # the field handles Tab in its own turn, after keys typed quickly behind the
+        # Tab had already been sent to it.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False,
+                priority=True),
     ]
 
     def __init__(self, code: str, subdivisions: Sequence[str], details: CodingDetails,
@@ -58,6 +77,8 @@ class CodingForm(ModalScreen[CodingDetails | None]):
         self.subdivisions = list(subdivisions)
         self.details = details
         self.title_text = title
+        self.known = {name_key(name) for name in self.subdivisions}
+        self.confirmed: set[str] = set()  # new names the researcher chose to create
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -82,8 +103,37 @@ class CodingForm(ModalScreen[CodingDetails | None]):
         def value(field: str) -> str:
             return self.query_one(f"#{field}", Input).value.strip()
 
-        self.dismiss(CodingDetails(value("emphasis"), value("notes"), value("subdivision"),
-                                   split_names(value("others"))))
+        details = CodingDetails(value("emphasis"), value("notes"), value("subdivision"),
+                                split_names(value("others")))
+        for field, name in [("subdivision", details.subdivision)] + [
+                ("others", name) for name in details.others]:
+            if name and name_key(name) not in self.known | self.confirmed:
+                self._confirm(field, name)  # a typo must not become a new subdivision
+                return
+        self.dismiss(details)
+
+    def _confirm(self, field: str, name: str) -> None:
+        """Ask about a name that is not in the tree: the closest ones, or create it."""
+        create = new_label(name)
+        choices = [*closest(name, self.subdivisions), create]
+        box = self.query_one(f"#{field}", Input)
+
+        def chosen(choice: str | None) -> None:
+            if choice == create:
+                self.confirmed.add(name_key(name))
+                self.action_save()  # on to the next unknown name, or save
+                return
+            if choice:  # an existing name in place of the typed one; Enter then saves
+                if field == "others":
+                    box.value = "; ".join(choice if other == name else other
+                                          for other in split_names(box.value))
+                else:
+                    box.value = choice
+            box.focus()
+
+        self.app.push_screen(
+            FuzzyPicker(f"There is no subdivision {name!r}. Did you mean one of these?",
+                        choices), chosen)
 
     def action_pick(self) -> None:
         focused = self.focused

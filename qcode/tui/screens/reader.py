@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 from textual import on
@@ -19,7 +18,9 @@ from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import usual_filing
 from qcode.services.coding import CodingRequest, add_coding
 from qcode.services.coding_edit import (
+    Filing,
     Span,
+    last_filing,
     recent_codes,
     remove_coding,
     source_spans,
@@ -40,12 +41,6 @@ GC_PAUSE_LIMIT = 5.0
 
 def _resume_gc() -> None:
     gc.enable()
-
-
-@dataclass(frozen=True)
-class LastCoding:
-    code: str
-    details: CodingDetails
 
 
 class KeysFooter(Footer):
@@ -108,7 +103,7 @@ class ReaderScreen(WorkbenchScreen):
         self.source = source
         self.start_offset = offset
         self.select_to = select_to  # opened on a quote: [offset, select_to) is selected
-        self.last: LastCoding | None = None
+        self.following: str | None = None  # the code ] and [ go along
         self.hits: list[tuple[int, int]] = []  # search hits in this text: f and F visit them
         self.source_name = source
         self.blind: BlindStatus | None = None  # set when the source is coded blind
@@ -296,7 +291,6 @@ class ReaderScreen(WorkbenchScreen):
         in_background(self, prefill, show, group="picker")
 
     def _apply(self, selection: Selection, code: str, details: CodingDetails) -> None:
-        self.last = LastCoding(code, details)
         request = CodingRequest(source=self.source_name, start=selection.start,
                                 end=selection.end, code=code,
                                 subdivision=details.subdivision or None,
@@ -309,18 +303,37 @@ class ReaderScreen(WorkbenchScreen):
             ids = [result.coding_id] if result.coding_id is not None else []
             return spans_in(session, source_id, ids)
 
-        # The new coding is drawn at once; the full reload follows in the background.
-        self.change(f"code {code!r}", step, after=self.view.add_spans,
-                    message=f"Coded {code}")
+        self.change(f"code {code!r}", step, after=self._coded, message=f"Coded {code}")
+
+    def _coded(self, spans: list[Span]) -> None:
+        """Draw the new coding at once (the full reload follows in the background) with
+        the cursor on it instead of a selection over it, so its colour shows and the
+        side panel lists it."""
+        self.view.add_spans(spans)
+        if spans:
+            self.view.go_to(spans[0].start)
 
     def action_repeat(self) -> None:
-        """The last code, with the same filing, on a new selection."""
-        if self.last is None:
-            self.notify("Nothing to repeat yet: code a span with c first", severity="warning")
-            return
+        """The code and filing of the coder's last coding, on a new selection.
+
+        Emphasis and notes belong to the quote they were written for and are not
+        repeated. The last coding is read from the store: it may be in another
+        transcript or from before a restart.
+        """
         selection = self._selection()
-        if selection is not None:
-            self._apply(selection, self.last.code, self.last.details)
+        if selection is None:
+            return
+
+        def apply(last: Filing | None) -> None:
+            if last is None:
+                self.notify("Nothing to repeat yet: code a span with c first",
+                            severity="warning")
+                return
+            self._apply(selection, last.code,
+                        CodingDetails("", "", last.subdivision or "", last.others))
+
+        project, coder = self.project, self.coder
+        in_background(self, lambda: last_filing(project, coder), apply, group="picker")
 
     def _chosen_coding(self, then: str) -> None:
         """Act on the coding at the cursor; with several there, ask which."""
@@ -392,11 +405,17 @@ class ReaderScreen(WorkbenchScreen):
         self._jump(starts, direction)
 
     def action_next_same(self, direction: int) -> None:
-        here = self.view.spans_at(self.view.cursor)
+        """Go along one code's codings. Where several codes are at the cursor, the one
+        being followed stays followed, so ] and [ undo each other."""
+        here = [span.code for span in self.view.spans_at(self.view.cursor)]
         if not here:
             self.notify("Put the cursor on a coding first", severity="warning")
             return
-        code = here[-1].code
+        if self.following not in here:
+            self.following = here[-1]
+            if len(set(here)) > 1:
+                self.notify(f"Following {self.following}")
+        code = self.following
         self._jump(sorted({s.start for s in self.view.spans if s.code == code}), direction)
 
     def _jump(self, starts: list[int], direction: int) -> None:
