@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from qcode.reports.quotes import QuoteFilter, quote_page
 from qcode.services import axial
@@ -21,6 +21,7 @@ from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.prompt import TextPrompt
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 from qcode.vocabulary import RELATIONS
 
@@ -72,7 +73,7 @@ class AxialScreen(WorkbenchScreen):
         with Horizontal(id="body"):
             yield DataTable(id="links", cursor_type="row", zebra_stripes=True)
             yield Static("", id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Axial coding"
@@ -172,7 +173,9 @@ class AxialScreen(WorkbenchScreen):
 
     def _need_link(self) -> axial.LinkInfo | None:
         link = self.current
-        if link is None:
+        if not self.data.links:
+            self.notify("There are no links yet: n makes one", severity="warning")
+        elif link is None:
             self.notify("No link chosen: n makes one", severity="warning")
         return link
 
@@ -234,6 +237,9 @@ class AxialScreen(WorkbenchScreen):
         self.pick("Draw the links of", self.data.nodes, draw)
 
     def action_open_quote(self) -> None:
+        # Without a link, "no supporting quote" would send the user looking for one.
+        if self._need_link() is None:
+            return
         if not self.detail.quotes:
             self.notify("This link has no supporting quote yet: q adds one",
                         severity="warning")

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from qcode.services import codebook_edit as edit
@@ -30,6 +30,7 @@ from qcode.services.lookup import CODE_COLOURS
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.memo_editor import write_memo
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 TOP = "(top level)"
@@ -92,11 +93,13 @@ class CodebookScreen(WorkbenchScreen):
             tree.show_root = False
             yield tree
             yield Static("", id="details")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Codebook"
         self.data = CodebookData([], [], [])
+        # Where the cursor goes once a reload shows it, rather than where it was (a rename).
+        self._follow: Entry | None = None
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -141,12 +144,27 @@ class CodebookScreen(WorkbenchScreen):
             swatch = f"[{code_info.color or 'grey50'}]■[/]"
             all_codes.add_leaf(f"{swatch} {code_info.name}  [dim]{code_info.codings}[/dim]",
                                data=Entry("code", code_info.name))
-        if keep is not None:
-            for node in _walk(tree.root):
-                if node.data == keep:
-                    # New nodes get their line numbers when the tree is next laid out.
-                    self.call_after_refresh(tree.move_cursor, node)
-                    break
+        if keep is None and self._follow is None:
+            self._describe()
+        else:
+            # New nodes get their line numbers when the tree is next laid out.
+            self.call_after_refresh(self._restore_cursor, keep)
+
+    def _restore_cursor(self, keep: Entry | None) -> None:
+        """Put the cursor on the renamed item, else back on `keep`, then describe it.
+
+        The tree's cursor still points at a node from before the reload, and moving it to
+        the same line posts no highlight: without this the panel kept stale details.
+        """
+        tree = self.codebook_tree
+        nodes = _walk(tree.root)
+        node = next((n for n in nodes if n.data == self._follow), None)
+        if node is not None:
+            self._follow = None
+        else:
+            # A load begun before the rename has the old names: keep following for the next.
+            node = next((n for n in nodes if n.data == keep), None)
+        tree.move_cursor(node or tree.get_node_at_line(min(tree.cursor_line, tree.last_line)))
         self._describe()
 
     @on(Tree.NodeHighlighted, "#tree")
@@ -211,9 +229,13 @@ class CodebookScreen(WorkbenchScreen):
         if entry is None or entry.kind == "all":
             return
         rename = edit.rename_code if entry.kind == "code" else edit.rename_subdivision
+
+        def follow(new: str) -> None:
+            self._follow = Entry(entry.kind, new, entry.under)
+
         self.ask(f"Rename {entry.kind} {entry.name!r} to", lambda new: self.change(
-            f"rename {entry.name!r} to {new!r}", lambda s: rename(s, entry.name, new)),
-            entry.name)
+            f"rename {entry.name!r} to {new!r}", lambda s: rename(s, entry.name, new),
+            after=lambda _: follow(new)), entry.name)
 
     def action_recolour(self) -> None:
         entry = self.selected
@@ -287,8 +309,46 @@ class CodebookScreen(WorkbenchScreen):
         entry = self.selected
         if entry is None or entry.kind == "all":
             return
+        if entry.kind == "subdivision" and self._filed_under(entry.name):
+            self._move_codings_then_delete(entry.name)
+            return
         remove = edit.delete_subdivision if entry.kind == "subdivision" else remove_code
         self.change(f"delete {entry.kind} {entry.name!r}", lambda s: remove(s, entry.name))
+
+    def _filed_under(self, name: str) -> list[tuple[str, int]]:
+        """(code, codings) filed directly under the subdivision `name`."""
+        node = next((n for n in self.data.nodes if n.name == name), None)
+        if node is None:
+            return []
+        return [(code, count) for sid, code, count in self.data.placements if sid == node.id]
+
+    def _move_codings_then_delete(self, name: str) -> None:
+        """Deleting a subdivision would lose its codings: offer to re-file them first.
+
+        Choosing where they go is the confirmation (Escape keeps everything); the move
+        and the delete are one step, so one undo brings both back.
+        """
+        filed = self._filed_under(name)
+        total = sum(count for _, count in filed)
+        codings = f"{total} coding{'' if total == 1 else 's'}"
+        if any(n.parent == name for n in self.data.nodes):
+            # The delete would be refused anyway: say so before asking anything.
+            self.notify(f"{name} has subdivisions below it: move them elsewhere (m) "
+                        "or delete them first", severity="warning")
+            return
+        names = [n.name for n in self.data.nodes if n.name != name]
+
+        def move_and_delete(session: Session, target: str) -> None:
+            for code, _ in filed:
+                edit.move_codings(session, code, name, target)
+            edit.delete_subdivision(session, name)
+
+        self.pick(f"Delete {name}: first move its {codings} to (Escape keeps it)",
+                  names, lambda target: self.change(
+                      f"delete subdivision {name!r}, its codings moved to {target!r}",
+                      lambda s: move_and_delete(s, target),
+                      message=f"Moved {codings} to {target} and deleted {name} "
+                              "(u undoes)"))
 
 
 def _walk(node: TreeNode[Entry]) -> list[TreeNode[Entry]]:

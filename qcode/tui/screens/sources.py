@@ -8,16 +8,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from qcode.cells import cell_text
-from qcode.reports.agreement import covered, merged
+from qcode.reports.intervals import covered, merged
 from qcode.services.blind import BlindStatus, blind_status
 from qcode.services.cases import list_cases
 from qcode.services.coding_edit import source_spans
 from qcode.services.project import Project
 from qcode.services.sources import coding_coverage, list_sources
 from qcode.tui.screens.base import WorkbenchScreen
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 
@@ -100,7 +101,7 @@ class SourcesScreen(WorkbenchScreen):
         yield Input(placeholder="Filter sources: name, case, stakeholder group...",
                     id="filter")
         yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Sources"
@@ -172,3 +173,7 @@ class SourcesScreen(WorkbenchScreen):
 
     def on_screen_resume(self) -> None:
         self.reload()  # on first show, and after reading: codings and progress changed
+        # Back from a source, the old filter stays on show but selected, so what is typed
+        # next starts a new filter instead of running on from the old one ("IP5IP2");
+        # an arrow key keeps it for editing, Escape clears it.
+        self.query_one("#filter", Input).select_all()
