@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, natural_key
+from qcode.reports.intervals import covered, merged, shared
 from qcode.services import blind, lookup
 from qcode.services.project import Project
 from qcode.store.models import Code, Coder, Coding, Quote, Source
@@ -135,34 +136,6 @@ def counts_for(length: int, a_spans: Iterable[tuple[int, int]],
     both = shared(a, b)
     return Counts(both=both, a_only=coded_a - both, b_only=coded_b - both,
                   neither=length - coded_a - coded_b + both)
-
-
-def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The union of spans as sorted, disjoint (start, end) intervals."""
-    result: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if result and start <= result[-1][1]:
-            if end > result[-1][1]:
-                result[-1] = (result[-1][0], end)
-        else:
-            result.append((start, end))
-    return result
-
-
-def covered(intervals: Sequence[tuple[int, int]]) -> int:
-    return sum(end - start for start, end in intervals)
-
-
-def shared(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
-    """Characters in both of two sorted, disjoint interval lists."""
-    total, i, j = 0, 0, 0
-    while i < len(a) and j < len(b):
-        total += max(0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
 
 
 def overlap_of(a: tuple[int, int], b: tuple[int, int]) -> int:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -14,17 +16,31 @@ from textual.screen import Screen
 
 from qcode.services.project import Project, open_project, project_summary
 from qcode.tui import settings
-from qcode.tui.screens.axial import AxialScreen
-from qcode.tui.screens.codebook import CodebookScreen
-from qcode.tui.screens.counts import CountsScreen
-from qcode.tui.screens.disagreements import DisagreementsScreen
-from qcode.tui.screens.memos import MemosScreen
-from qcode.tui.screens.quotes import QuotesScreen
-from qcode.tui.screens.search import SearchScreen
-from qcode.tui.screens.sources import SourcesScreen
 
 THEMES = ("textual-dark", "textual-light")
 POLL_SECONDS = 1.0
+# Imported in the background once the sources list is up, so no screen's first visit
+# waits for them: the other screens and what they draw with (pandas for the counts).
+WARM_UP = ("qcode.tui.screens.codebook", "qcode.tui.screens.quotes",
+           "qcode.tui.screens.counts", "qcode.tui.screens.axial", "qcode.tui.screens.memos",
+           "qcode.tui.screens.search", "qcode.tui.screens.disagreements",
+           "qcode.tui.screens.reader", "pandas")
+
+
+def _mode(module: str, screen: str) -> Callable[[], Screen[None]]:
+    """A mode's screen, its module imported when the mode is first shown: the workbench
+    starts with only the sources screen loaded."""
+    def make() -> Screen[None]:
+        made: Screen[None] = getattr(importlib.import_module(
+            f"qcode.tui.screens.{module}"), screen)()
+        return made
+
+    return make
+
+
+def _warm_up() -> None:
+    for module in WARM_UP:
+        importlib.import_module(module)
 
 
 
@@ -46,9 +62,12 @@ class QcodeApp(App[None]):
     CSS_PATH = "qcode.tcss"
     TITLE = "qcode"
     ENABLE_COMMAND_PALETTE = True
-    MODES = {"sources": SourcesScreen, "codebook": CodebookScreen, "axial": AxialScreen,
-             "quotes": QuotesScreen, "disagreements": DisagreementsScreen,
-             "counts": CountsScreen, "memos": MemosScreen, "search": SearchScreen}
+    MODES = {"sources": _mode("sources", "SourcesScreen"),
+             "codebook": _mode("codebook", "CodebookScreen"),
+             "axial": _mode("axial", "AxialScreen"), "quotes": _mode("quotes", "QuotesScreen"),
+             "disagreements": _mode("disagreements", "DisagreementsScreen"),
+             "counts": _mode("counts", "CountsScreen"), "memos": _mode("memos", "MemosScreen"),
+             "search": _mode("search", "SearchScreen")}
     DEFAULT_MODE = "sources"
     BINDINGS = [
         Binding("f1", "show_help_panel", "Keys"),
@@ -108,7 +127,7 @@ class QcodeApp(App[None]):
     def on_mount(self) -> None:
         if self.ask_coder:  # the first start on this machine: whose coding is this?
             self.action_switch_coder()
-        self.call_after_refresh(_settle_heap)
+        self.call_after_refresh(self._after_first_paint)
         # Steps taken elsewhere (another coder, a script, `qcode` in another terminal)
         # move the project's revision on: look at it every second and redraw the
         # screen in front when it moved.
@@ -116,6 +135,11 @@ class QcodeApp(App[None]):
         seconds = float(os.environ.get("QCODE_POLL_SECONDS", POLL_SECONDS))
         if seconds > 0:
             self.set_interval(seconds, self._poll)
+
+    def _after_first_paint(self) -> None:
+        # A daemon thread: a quick quit must not wait for imports nobody needs any more.
+        threading.Thread(target=_warm_up, name="qcode-warm-up", daemon=True).start()
+        _settle_heap()
 
     def _poll(self) -> None:
         from qcode.services.steps import revision

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from qcode.errors import QcodeError
 
@@ -42,6 +43,8 @@ def in_background(widget: Widget, job: Callable[[], T], done: Callable[[T], None
             app.call_from_thread(app.notify, f"internal error: {type(exc).__name__}: {exc}",
                                  title="Not done", severity="error")
             return
+        if get_current_worker().is_cancelled:
+            return  # a newer load of the same group replaced this one: it draws instead
         app.call_from_thread(done, result)
 
     # Loads are exclusive (the newest wins); writes must each run to the end.

@@ -6,13 +6,13 @@ so a coding made in the reader is counted when the researcher comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from qcode.reports.mentions import EMPTY_BUCKETS, Filters, mentions
 from qcode.services.blind import hidden_names
@@ -22,7 +22,11 @@ from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.quotes import QuotesScreen, blind_note, term
 from qcode.tui.widgets.bar_chart import Bar, BarChart
 from qcode.tui.widgets.cross_table import Crosstab, CrossTable
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIMENSIONS = {"group": "subdivision group", "subdivision": "subdivision", "code": "code"}
 ACROSS = "stakeholder group"  # the attribute the study compared its counts by
@@ -76,7 +80,7 @@ class CountsScreen(WorkbenchScreen):
         yield Static("", id="summary")
         yield BarChart(id="bars")
         yield CrossTable(id="crosstab")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Counts"

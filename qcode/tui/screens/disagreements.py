@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from qcode.errors import QcodeError
 from qcode.names import natural_key
@@ -26,6 +26,7 @@ from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.reader import ReaderScreen
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 MAX_ROWS = 2_000  # a DataTable stays quick at this size; typing narrows the rest
@@ -139,7 +140,7 @@ class DisagreementsScreen(WorkbenchScreen):
         yield Static("", id="status")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Disagreements"

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from qcode.services.memos import (
     PROJECT,
@@ -36,6 +36,7 @@ from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.memo_editor import MemoDraft, MemoEditor
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 ALL = "all"
@@ -97,7 +98,7 @@ class MemosScreen(WorkbenchScreen):
         yield DataTable(id="memo-list", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="detail"):
             yield Static("", id="memo-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Memos"

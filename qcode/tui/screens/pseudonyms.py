@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from qcode.services.pseudonymise import (
     KINDS,
@@ -30,6 +30,7 @@ from qcode.services.pseudonymise import (
 from qcode.services.pseudonymise import pseudonymise as apply_mapping
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.picker import FuzzyPicker
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 SHOWN = 300  # suggestions listed; the rarest capitalised words are rarely names
@@ -95,7 +96,7 @@ class PseudonymsScreen(WorkbenchScreen):
                          "never in exports"),
                     id="pseudonym-hint")
         yield DataTable(id="pseudonyms", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Pseudonymise"

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from qcode.ingest.sentences import sentence_spans
 from qcode.reports.search import SearchQuery, SearchResult, search
@@ -32,6 +32,7 @@ from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
 from qcode.tui.screens.memo_editor import write_memo
 from qcode.tui.screens.picker import FuzzyPicker
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.widgets.transcript import Selection, TranscriptView
 from qcode.tui.work import in_background
 
@@ -41,39 +42,6 @@ GC_PAUSE_LIMIT = 5.0
 
 def _resume_gc() -> None:
     gc.enable()
-
-
-class KeysFooter(Footer):
-    """Textual's footer, redrawn only when the keys it shows have changed.
-
-    Textual rebuilds the footer (a widget per key, each styled anew) for every bindings
-    signal, and one focus change sends two of them, so opening a transcript rebuilt it
-    several times over with the same keys: about half the time to open a long one.
-    """
-
-    _drawn: tuple[object, ...] | None = None
-
-    def _keys(self) -> tuple[object, ...]:
-        """Everything `Footer.compose` draws from: the same keys, the same footer.
-
-        `_bindings_ready` is Footer's own flag (not public API): without it a footer
-        drawn empty before the bindings arrive would never be redrawn. Textual is pinned
-        (pyproject), and the reader's snapshot tests fail if a new version changes this.
-        """
-        shown = tuple((key, active.binding, active.enabled, active.tooltip)
-                      for key, active in self.screen.active_bindings.items())
-        return (self._bindings_ready, self.show_command_palette,
-                self.app.ENABLE_COMMAND_PALETTE, shown)
-
-    async def recompose(self) -> None:
-        """Rebuild the keys, unless they would come out as they are."""
-        if not self.is_attached:
-            return
-        keys = self._keys()
-        if keys == self._drawn:
-            return
-        self._drawn = keys
-        await super().recompose()
 
 
 class ReaderScreen(WorkbenchScreen):

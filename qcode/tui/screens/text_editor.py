@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, TextArea
+from textual.widgets import Header, Label, TextArea
 
 from qcode.errors import QcodeError
 from qcode.services.source_edit import EditResult, draft_note, edit_source, with_draft
 from qcode.tui.screens.picker import FuzzyPicker
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class SourceTextEditor(Screen[str | None]):
                          "flagged for review, the text before is kept as a version · Esc "
                          "cancels"), id="edit-hint")
         yield TextArea(self.start_text, id="source-text", soft_wrap=True, tab_behavior="focus")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = f"Editing {self.source_name}"
