@@ -242,7 +242,7 @@ def add_coding(
     if request.start is not None and request.end is not None:
         if source is None:
             raise InputError("a span needs a source; name it by id or name")
-        _check_span(source, request.start, request.end)
+        check_span(source, request.start, request.end)
     quote = batch.quote(source, request)
     code, new_code = batch.code(request.code)
     coder = batch.coder(request.coder)
@@ -265,7 +265,7 @@ def add_coding(
     return CodingResult(coding.id, source.name if source else None, new_code, created)
 
 
-def _check_span(source: Source, start: int, end: int) -> None:
+def check_span(source: Source, start: int, end: int) -> None:
     if start < 0 or end <= start:
         raise InputError(
             f"span {start}-{end} is empty or reversed; give START < END, both from 0"
@@ -430,7 +430,7 @@ def anchor_coding(project: Project, coding_id: int, source_ref: str, start: int,
                 f"coding {coding_id} is already anchored at {quote.start}-{quote.end}"
             )
         source = lookup.source(session, source_ref)
-        _check_span(source, start, end)
+        check_span(source, start, end)
         target = session.scalars(
             select(Quote).where(Quote.source_id == source.id, Quote.start == start,
                                 Quote.end == end)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from qcode.errors import NotFoundError
+from qcode.errors import ConstraintError, NotFoundError
 from qcode.names import text_or_none
 from qcode.services import blind, lookup
+from qcode.services.coding import check_span
 from qcode.services.project import Project
 from qcode.store.models import (
     AxialLinkQuote,
@@ -22,6 +23,7 @@ from qcode.store.models import (
     Coding,
     CodingSubdivision,
     Quote,
+    Source,
     Subdivision,
 )
 
@@ -88,6 +90,69 @@ def update_coding(
     return created
 
 
+def revise_coding(session: Session, coding_id: int, *, code: str | None = None,
+                  start: int | None = None, end: int | None = None) -> bool:
+    """Give one coding another code, or move its quote's start and end in its source.
+
+    Other codings on the same quote stay where they are: the revised coding takes a
+    quote of its own (the one already at the new span, if any), and the quote it left
+    goes when nothing holds on to it any more. Returns whether the code was new.
+    """
+    coding = _coding(session, coding_id)
+    quote = session.get(Quote, coding.quote_id)
+    assert quote is not None
+    new_code = False
+    if code is not None and code.strip():
+        target_code, new_code = lookup.code(session, code, create=True)
+        coding.code_id = target_code.id
+    if quote.start is None or quote.end is None or quote.source_id is None:
+        if start is not None or end is not None:
+            raise ConstraintError(f"coding {coding_id} is not placed in a source yet; "
+                                  "anchor it first")
+    else:
+        start = quote.start if start is None else start
+        end = quote.end if end is None else end
+        if (start, end) != (quote.start, quote.end):
+            source = session.get(Source, quote.source_id)
+            assert source is not None
+            check_span(source, start, end)
+            coding.quote_id = _quote_at(session, source, start, end).id
+    session.flush()
+    duplicate = session.scalar(select(func.count()).where(
+        Coding.quote_id == coding.quote_id, Coding.code_id == coding.code_id,
+        Coding.coder_id == coding.coder_id, Coding.id != coding.id))
+    if duplicate:
+        raise ConstraintError("that quote already has this code from this coder; "
+                              "remove one of the two instead")
+    if coding.quote_id != quote.id:
+        _drop_if_unused(session, quote)
+    return new_code
+
+
+def _quote_at(session: Session, source: Source, start: int, end: int) -> Quote:
+    """The quote at [start, end) of `source`, made (placed by hand) if there is none."""
+    found = session.scalars(select(Quote).where(
+        Quote.source_id == source.id, Quote.start == start, Quote.end == end)).first()
+    if found is not None:
+        return found
+    made = Quote(source_id=source.id, start=start, end=end, text=source.text[start:end],
+                 anchor="manual")
+    session.add(made)
+    session.flush()
+    return made
+
+
+def _drop_if_unused(session: Session, quote: Quote) -> None:
+    """Delete a quote no coding and no axial link holds on to any more."""
+    others = session.scalar(select(func.count()).where(Coding.quote_id == quote.id)) or 0
+    supports = session.scalar(
+        select(func.count()).where(AxialLinkQuote.quote_id == quote.id)) or 0
+    if not others and not supports:
+        session.expire(quote)
+        session.delete(quote)
+        session.flush()
+
+
 def remove_coding(session: Session, coding_id: int) -> None:
     """Remove one coding; its quote goes too when nothing else holds on to it."""
     coding = _coding(session, coding_id)
@@ -96,15 +161,8 @@ def remove_coding(session: Session, coding_id: int) -> None:
         session.delete(link)
     session.delete(coding)
     session.flush()
-    if quote is None:
-        return
-    others = session.scalar(select(func.count()).where(Coding.quote_id == quote.id)) or 0
-    supports = session.scalar(
-        select(func.count()).where(AxialLinkQuote.quote_id == quote.id)) or 0
-    if not others and not supports:
-        session.expire(quote)
-        session.delete(quote)
-        session.flush()
+    if quote is not None:
+        _drop_if_unused(session, quote)
 
 
 def source_spans(project: Project, source_id: int, coder: str | None = None,

@@ -23,6 +23,8 @@ class CodingDetails:
     notes: str
     subdivision: str
     others: tuple[str, ...]
+    code: str = ""  # editing: the code, changed or not
+    move: bool = False  # editing: the researcher asked to move the quote's start and end
 
 
 def split_names(value: str) -> tuple[str, ...]:
@@ -62,6 +64,7 @@ class CodingForm(ModalScreen[CodingDetails | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+o", "pick", "Pick subdivision"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+r", "move", "Move start/end", show=False),
         # Priority: the app moves the focus before it hands on the next key. Otherwise
         # the field handles Tab in its own turn, after keys typed quickly behind the
         # Tab had already been sent to it.
@@ -71,18 +74,26 @@ class CodingForm(ModalScreen[CodingDetails | None]):
     ]
 
     def __init__(self, code: str, subdivisions: Sequence[str], details: CodingDetails,
-                 title: str = "Code") -> None:
+                 title: str = "Code", codes: Sequence[str] | None = None) -> None:
+        """`codes` (every code name) makes it the form that edits a coding: the code
+        can be changed there, and ctrl+r moves the quote's start and end."""
         super().__init__()
         self.code = code
+        self.codes = list(codes) if codes is not None else None
         self.subdivisions = list(subdivisions)
         self.details = details
         self.title_text = title
         self.known = {name_key(name) for name in self.subdivisions}
         self.confirmed: set[str] = set()  # new names the researcher chose to create
+        self.move_asked = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"{self.title_text}: [b]{self.code}[/b]")
+            if self.codes is not None:
+                with Horizontal():
+                    yield Label("Code")
+                    yield Input(self.code, id="code", placeholder="ctrl+o picks")
             for label, field, value, hint in (
                 ("Emphasis", "emphasis", self.details.emphasis, "how it was stressed"),
                 ("Notes", "notes", self.details.notes, "theory, links, to self"),
@@ -93,7 +104,9 @@ class CodingForm(ModalScreen[CodingDetails | None]):
                 with Horizontal():
                     yield Label(label)
                     yield Input(value, id=field, placeholder=hint)
-            yield Label("Enter saves · Esc cancels · Tab next field", id="hint")
+            yield Label("Enter saves · Esc cancels · Tab next field" + (
+                " · ctrl+r moves the quote's start and end" if self.codes is not None
+                else ""), id="hint")
 
     def on_mount(self) -> None:
         self.query_one("#emphasis", Input).focus()
@@ -104,13 +117,21 @@ class CodingForm(ModalScreen[CodingDetails | None]):
             return self.query_one(f"#{field}", Input).value.strip()
 
         details = CodingDetails(value("emphasis"), value("notes"), value("subdivision"),
-                                split_names(value("others")))
+                                split_names(value("others")),
+                                value("code") if self.codes is not None else self.code,
+                                self.move_asked)
         for field, name in [("subdivision", details.subdivision)] + [
                 ("others", name) for name in details.others]:
             if name and name_key(name) not in self.known | self.confirmed:
                 self._confirm(field, name)  # a typo must not become a new subdivision
                 return
         self.dismiss(details)
+
+    def action_move(self) -> None:
+        """Save what was typed, then move the quote's start and end in the text."""
+        if self.codes is not None:
+            self.move_asked = True
+            self.action_save()
 
     def _confirm(self, field: str, name: str) -> None:
         """Ask about a name that is not in the tree: the closest ones, or create it."""
@@ -137,6 +158,14 @@ class CodingForm(ModalScreen[CodingDetails | None]):
 
     def action_pick(self) -> None:
         focused = self.focused
+        if isinstance(focused, Input) and focused.id == "code" and self.codes is not None:
+            def coded(name: str | None) -> None:
+                if name:
+                    focused.value = name
+                focused.focus()
+
+            self.app.push_screen(FuzzyPicker("Code", self.codes, allow_new="code"), coded)
+            return
         field = focused if isinstance(focused, Input) and focused.id in (
             "subdivision", "others") else self.query_one("#subdivision", Input)
 

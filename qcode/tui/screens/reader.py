@@ -23,6 +23,7 @@ from qcode.services.coding_edit import (
     last_filing,
     recent_codes,
     remove_coding,
+    revise_coding,
     source_spans,
     spans_in,
     update_coding,
@@ -64,6 +65,8 @@ class ReaderScreen(WorkbenchScreen):
         Binding("escape", "back", "Back", show=False),
         Binding("ctrl+f", "finish_blind", "Finish blind coding", show=False),
         Binding("E", "edit_text", "Edit the text", show=False),
+        Binding("l", "labels", "Labels"),
+        Binding("enter", "finish_move", "Move the quote here", show=True),
     ]
 
     def __init__(self, source: str, offset: int = 0, select_to: int | None = None) -> None:
@@ -72,6 +75,7 @@ class ReaderScreen(WorkbenchScreen):
         self.start_offset = offset
         self.select_to = select_to  # opened on a quote: [offset, select_to) is selected
         self.following: str | None = None  # the code ] and [ go along
+        self.moving: Span | None = None  # a coding whose start and end are being moved
         self.hits: list[tuple[int, int]] = []  # search hits in this text: f and F visit them
         self.source_name = source
         self.blind: BlindStatus | None = None  # set when the source is coded blind
@@ -323,25 +327,68 @@ class ReaderScreen(WorkbenchScreen):
         self._chosen_coding("remove")
 
     def _edit(self, span: Span) -> None:
+        """The coding's form: its code, emphasis, notes and filing; ctrl+r there moves
+        the quote's start and end."""
         project = self.project
         details = CodingDetails(span.emphasis or "", span.notes or "", span.subdivision or "",
                                 span.other_subdivisions)
 
-        def show(subdivisions: list[str]) -> None:
+        def show(names: tuple[list[str], list[str]]) -> None:
+            subdivisions, codes = names
+
             def done(result: CodingDetails | None) -> None:
-                if result is not None:
-                    self.change(
-                        f"edit coding {span.code!r}",
-                        lambda session: update_coding(
-                            session, span.coding_id, emphasis=result.emphasis,
-                            notes=result.notes, subdivision=result.subdivision,
-                            other_subdivisions=result.others),
-                        message=f"Saved {span.code}")
+                if result is None:
+                    return
 
-            self.app.push_screen(CodingForm(span.code, subdivisions, details, "Edit"), done)
+                def step(session: Session) -> None:
+                    update_coding(session, span.coding_id, emphasis=result.emphasis,
+                                  notes=result.notes, subdivision=result.subdivision,
+                                  other_subdivisions=result.others)
+                    if result.code and result.code != span.code:
+                        revise_coding(session, span.coding_id, code=result.code)
 
-        in_background(self, lambda: [s.name for s in list_subdivisions(project)], show,
-                      group="picker")
+                code = result.code or span.code
+                self.change(f"edit coding {code!r}", step, message=f"Saved {code}",
+                            after=lambda _: self._start_move(span) if result.move else None)
+
+            self.app.push_screen(CodingForm(span.code, subdivisions, details, "Edit",
+                                            codes=codes), done)
+
+        in_background(self, lambda: ([s.name for s in list_subdivisions(project)],
+                                     recent_codes(project, self.coder)), show, group="picker")
+
+    # -- moving a quote's start and end -------------------------------------------------
+
+    def _start_move(self, span: Span) -> None:
+        self.moving = span
+        self.view.select(span.start, span.end)
+        self.refresh_bindings()
+        self.notify("Move the quote: shift+arrows, < and >, or w s t p select anew; "
+                    "Enter saves, Escape leaves it as it was", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter means "move the quote here" only while a quote is being moved."""
+        if action == "finish_move":
+            return self.moving is not None
+        return True
+
+    def action_finish_move(self) -> None:
+        span, selection = self.moving, self.view.selection
+        if span is None:
+            return
+        if selection is None:
+            self.notify("Select the quote's new span first", severity="warning")
+            return
+        self.moving = None
+        self.refresh_bindings()
+        if (selection.start, selection.end) == (span.start, span.end):
+            self.notify("The quote stays where it was")
+            return
+        self.change(f"move coding {span.code!r} to {selection.start}-{selection.end}",
+                    lambda session: revise_coding(session, span.coding_id,
+                                                  start=selection.start, end=selection.end),
+                    after=lambda _: self.view.go_to(selection.start),
+                    message=f"Moved {span.code} to {selection.start}-{selection.end}")
 
     def _remove(self, span: Span) -> None:
         self.change(f"remove coding {span.code!r}",
@@ -442,5 +489,16 @@ class ReaderScreen(WorkbenchScreen):
         if hasattr(self, "document"):
             edit_text(self)
 
+    def action_labels(self) -> None:
+        """Show or hide the code names in a margin beside the text (l)."""
+        if hasattr(self, "document"):
+            self.view.toggle_labels()
+
     def action_back(self) -> None:
+        if self.moving is not None:  # Escape while moving a quote cancels only that
+            self.moving = None
+            self.refresh_bindings()
+            self.view.go_to(self.view.cursor)
+            self.notify("Not moved")
+            return
         self.app.pop_screen()

@@ -25,6 +25,12 @@ from qcode.ingest.units import WORD as _WORD
 from qcode.ingest.units import TextUnits
 from qcode.services.coding_edit import Span
 from qcode.services.sources import Turn
+from qcode.tui.contrast import text_on
+
+# The margin of code labels beside the text: its width, and the width of the view from
+# which it shows unless the researcher has toggled it (l).
+LABEL_WIDTH = 24
+LABELS_FROM = 80
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._width = 0
         self._spans: list[Span] = []
         self._by_line: list[list[int]] = []
+        self.labels: bool | None = None  # the code margin: None shows it when wide enough
         self.set_spans(spans)
 
     # -- data -------------------------------------------------------------------------
@@ -157,21 +164,35 @@ class TranscriptView(ScrollView, can_focus=True):
         """Select [start, end) and put the cursor at its end."""
         start, end = max(0, start), min(len(self.text), end)
         self.mark, self.cursor = start, end
-        self._changed()
+        self._changed(jump=True)
 
     def go_to(self, offset: int) -> None:
+        """Put the cursor at `offset`; a jump off screen brings it to mid-view."""
         self.mark = None
         self.cursor = max(0, min(len(self.text), offset))
-        self._changed()
+        self._changed(jump=True)
 
     # -- layout -----------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
 
+    @property
+    def labels_shown(self) -> bool:
+        """Whether the margin of code labels is drawn beside the text."""
+        return self.labels if self.labels is not None else self.size.width >= LABELS_FROM
+
+    def toggle_labels(self) -> None:
+        self.labels = not self.labels_shown
+        self._rewrap()
+        self.refresh()
+
+    def _margin(self) -> int:
+        return LABEL_WIDTH if self.labels_shown else 0
+
     def _rewrap(self) -> None:
         # Wrap as if the scrollbar were there: its arrival must not re-break the lines.
-        width = max(self.size.width - self.styles.gutter.width - 1, 10)
+        width = max(self.size.width - self.styles.gutter.width - 1 - self._margin(), 10)
         if width == self._width:
             return
         self._width = width
@@ -202,6 +223,30 @@ class TranscriptView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
+        margin = self._margin()
+        text = self._text_strip(index, width - margin)
+        if not margin:
+            return text
+        return Strip.join([text, self._labels_strip(index, margin)])
+
+    def _labels_strip(self, index: int, width: int) -> Strip:
+        """The codes beside one line: a bar in each code's colour for every coding over
+        the line, with the code's name on the line where its quote starts. Twelve
+        colours cannot tell 66 codes apart; names can."""
+        base = self.rich_style
+        segments = [Segment(" ", base)]
+        for n in self._by_line[index] if self._by_line else []:
+            span = self._spans[n]
+            segments.append(Segment("▌", base + Style(color=span.color or "#808080")))
+            if self._line_of(span.start) == index:
+                segments.append(Segment(f"{span.code} ", base + Style(bold=True)))
+        strip = Strip(segments)
+        if strip.cell_length > width:  # more than fits: cut, and say so
+            strip = Strip(list(strip.crop(0, width - 1))).extend_cell_length(width - 1, base)
+            strip = Strip.join([strip, Strip([Segment("…", base)])])
+        return strip.extend_cell_length(width, base)
+
+    def _text_strip(self, index: int, width: int) -> Strip:
         start, end = self._lines[index]
         base = self.rich_style
         cursor_style = self.get_component_rich_style("transcript--cursor")
@@ -228,7 +273,7 @@ class TranscriptView(ScrollView, can_focus=True):
             covering = [s for s in spans if s.start <= a < s.end]
             if covering:
                 colour = covering[-1].color or "#808080"
-                style += Style(bgcolor=colour, color="#000000" if _light(colour) else "#ffffff",
+                style += Style(bgcolor=colour, color=text_on(colour),
                                underline=len(covering) > 1)
             if bold_end and a < bold_end:
                 style += speaker_style
@@ -255,16 +300,21 @@ class TranscriptView(ScrollView, can_focus=True):
         self.cursor = max(0, min(len(self.text), offset))
         self._changed()
 
-    def _changed(self) -> None:
-        self._scroll_to_cursor()
+    def _changed(self, jump: bool = False) -> None:
+        self._scroll_to_cursor(jump)
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, jump: bool = False) -> None:
+        """Keep the cursor in view: by the least scroll as it moves, but a jump to a line
+        out of view puts it mid-view, with the lines around it to read."""
         if not self._lines:
             return
         line = self._line_of(self.cursor)
-        self.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True)
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        centre = jump and not top <= line < top + height
+        self.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True,
+                              center=centre)
 
     def action_move(self, delta: int, extend: bool = False) -> None:
         self._moved(self.cursor + delta, extend)
@@ -318,6 +368,12 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_select_unit(self, unit: str) -> None:
         """Select the unit at the cursor; pressed again, take in the next one too."""
+        if unit == "turn" and not self.turns:
+            # Without "Name:" labels at line starts there are no turns to select; the
+            # paragraph is the nearest thing, and the researcher is told why.
+            self.notify("No speaker turns in this transcript (no lines start with a "
+                        "speaker's name and a colon): selected the paragraph")
+            unit = "paragraph"
         spans = self.units(unit)
         if not spans:
             return
@@ -374,12 +430,3 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
-
-
-def _light(colour: str) -> bool:
-    """Whether black text reads better than white on this background."""
-    try:
-        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    except ValueError:
-        return True
-    return 0.299 * r + 0.587 * g + 0.114 * b > 150
