@@ -251,17 +251,6 @@ async def test_undo_still_works_after_the_workbench_is_closed(demo_copy: str) ->
     assert "Gratitude" not in [r.code for r in codings_of(demo_copy, SOURCE)]
 
 
-async def test_f1_shows_the_keys_of_the_reader(demo_copy: str) -> None:
-    from textual.widgets import KeyPanel
-
-    app = app_for(demo_copy)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_source(pilot, "IP4")
-        await pilot.press("f1")
-        await settle(pilot)
-        assert app.screen.query(KeyPanel)
-
-
 async def test_the_garbage_collector_waits_only_for_the_first_paint(
         demo_copy: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening holds back Python's collector (a long pause mid-paint), never for good."""

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from qcode.services.project import Project, open_project, project_summary
 from qcode.tui import settings
+from qcode.tui.keys import load_keymap, named
 
 THEMES = ("textual-dark", "textual-light")
 POLL_SECONDS = 1.0
@@ -69,8 +70,8 @@ class QcodeApp(App[None]):
              "counts": _mode("counts", "CountsScreen"), "memos": _mode("memos", "MemosScreen"),
              "search": _mode("search", "SearchScreen")}
     DEFAULT_MODE = "sources"
-    BINDINGS = [
-        Binding("f1", "show_help_panel", "Keys"),
+    BINDINGS = named("app", [
+        Binding("f1", "help", "Help"),
         Binding("f2", "toggle_theme", "Light/dark"),
         Binding("f3", "switch_mode('sources')", "Sources"),
         Binding("f4", "switch_mode('codebook')", "Codebook"),
@@ -83,7 +84,7 @@ class QcodeApp(App[None]):
         Binding("f11", "switch_mode('search')", "Search"),
         Binding("f12", "switch_mode('disagreements')", "Disagreements", show=False),
         Binding("ctrl+q", "quit", "Quit"),
-    ]
+    ])
 
     def __init__(self, project: Project, coder: str, ask_coder: bool = False) -> None:
         super().__init__()
@@ -98,6 +99,8 @@ class QcodeApp(App[None]):
         # is always on the title bar, so nobody thinks work vanished behind a filter.
         self.showing: str | None = None
         self._show_coder()
+        keymap, self.keymap_problem = load_keymap()
+        self.set_keymap(keymap)
         remembered = settings.load().get("theme")
         self.theme = remembered if remembered in THEMES else THEMES[0]
 
@@ -124,7 +127,18 @@ class QcodeApp(App[None]):
 
         in_background(self.screen, lambda: coder_names(self.project), cycle)
 
+    def action_help(self) -> None:
+        """F1: the screen's workflow and keys; F1 again closes it."""
+        from qcode.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
     def on_mount(self) -> None:
+        if self.keymap_problem:
+            self.notify(self.keymap_problem, severity="warning", timeout=10)
         if self.ask_coder:  # the first start on this machine: whose coding is this?
             self.action_switch_coder()
         self.call_after_refresh(self._after_first_paint)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
 from textual.binding import Binding
@@ -12,6 +12,7 @@ from textual.screen import Screen
 from qcode.services import history
 from qcode.services.project import Project
 from qcode.services.steps import revision
+from qcode.tui.keys import named
 from qcode.tui.work import in_background
 
 if TYPE_CHECKING:
@@ -23,10 +24,16 @@ T = TypeVar("T")
 class WorkbenchScreen(Screen[None]):
     """A screen of the workbench. `reload()` redraws it from the store."""
 
-    BINDINGS = [
+    BINDINGS = named("workbench", [
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("U,ctrl+y", "redo", "Redo"),
-    ]
+    ])
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Name every key of every screen (`reader.repeat_code`) for the keymap file."""
+        super().__init_subclass__(**kwargs)
+        if "BINDINGS" in cls.__dict__:
+            cls.BINDINGS = named(cls.__name__.removesuffix("Screen").lower(), cls.BINDINGS)
 
     @property
     def workbench(self) -> QcodeApp:

@@ -26,6 +26,7 @@ from qcode.ingest.units import TextUnits
 from qcode.services.coding_edit import Span
 from qcode.services.sources import Turn
 from qcode.tui.contrast import text_on
+from qcode.tui.keys import named
 
 # The margin of code labels beside the text: its width, and the width of the view from
 # which it shows unless the researcher has toggled it (l).
@@ -71,7 +72,7 @@ class TranscriptView(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {"transcript--cursor", "transcript--selection", "transcript--speaker"}
 
-    BINDINGS = [
+    BINDINGS = named("transcript", [
         Binding("left", "move(-1)", "Left", show=False),
         Binding("right", "move(1)", "Right", show=False),
         Binding("shift+left", "move(-1, True)", "Select left", show=False),
@@ -97,7 +98,7 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("greater_than_sign", "resize_selection(1)", "Extend", show=False),
         Binding("less_than_sign", "resize_selection(-1)", "Shrink", show=False),
         Binding("escape", "clear_selection", "Clear", show=False),
-    ]
+    ])
 
     class CursorMoved(Message):
         """The cursor or the selection changed; the side panel follows."""
