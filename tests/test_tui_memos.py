@@ -12,7 +12,6 @@ from qcode.tui.screens.codebook import Entry
 from qcode.tui.screens.memo_editor import MemoEditor
 from qcode.tui.screens.memos import MemosScreen
 from qcode.tui.screens.picker import FuzzyPicker
-from qcode.tui.screens.prompt import TextPrompt
 
 SOURCE = "IP4_social_worker_agency"
 
@@ -60,10 +59,9 @@ async def test_a_project_journal_memo_from_the_memos_screen(demo_copy: str) -> N
         assert "code: Saving as a barrier" in app.screen.names
         assert f"source: {SOURCE}" in app.screen.names and "case: IP4" in app.screen.names
         await pilot.press(*"journal", "enter")
-        assert isinstance(app.screen, TextPrompt)
-        await pilot.press(*"Week 1", "enter")
-        assert isinstance(app.screen, MemoEditor)
-        await pilot.press(*"Coded IP1 and IP2.", "enter", *"Saturation soon?", "ctrl+s")
+        assert isinstance(app.screen, MemoEditor)  # the first line is the title
+        await pilot.press(*"Week 1", "enter", *"Coded IP1 and IP2.", "enter",
+                          *"Saturation soon?", "ctrl+s")
         await settle(pilot)
         assert listed(screen) == ["Week 1"]
         assert "Saturation soon?" in str(screen.query_one("#memo-text", Static).content)
@@ -143,7 +141,7 @@ async def test_edit_the_body_and_retitle(demo_copy: str) -> None:
         await pilot.press("e")
         assert isinstance(app.screen, MemoEditor)
         body = app.screen.query_one(TextArea)
-        assert body.text.startswith("Families without")
+        assert body.text.startswith("Savings as a gate\nFamilies without")
         await pilot.press("enter", *"IP9 says the same.", "ctrl+s")
         await settle(pilot)
         await pilot.press("r", "ctrl+a", "ctrl+k", *"Savings gate", "enter")
@@ -206,4 +204,45 @@ async def test_fits_80x24_in_the_light_theme(demo_copy: str) -> None:
         await pilot.press("e")
         assert isinstance(app.screen, MemoEditor)
         assert app.screen.query_one(TextArea).region.height >= 5
+        assert not app.errors
+
+
+async def test_m_opens_the_memo_a_source_already_has(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_source(pilot, "IP4")
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press(*"First thought.", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("m")  # the same memo again, not a second one
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        assert app.screen.text == f"Memo on {SOURCE}\nFirst thought."
+        await pilot.press("enter", *"Second thought.", "ctrl+s")
+        await settle(pilot)
+        assert not app.errors
+    (memo,) = memos_of(demo_copy)
+    assert memo.body == "First thought.\nSecond thought."
+
+
+async def test_escape_asks_before_typed_text_is_thrown_away(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_source(pilot, "IP4")
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press(*"A thought worth keeping", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FuzzyPicker)  # asked, with Keep editing first
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        assert app.screen.text.endswith("A thought worth keeping")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press(*"discard", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, MemoEditor)
+        assert memos_of(demo_copy) == []
         assert not app.errors

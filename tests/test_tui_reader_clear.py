@@ -137,3 +137,28 @@ async def test_t_without_speaker_turns_selects_the_paragraph_and_says_why(
         assert view.text[view.selection.start:view.selection.end] == (
             "Second paragraph, also plain.")
         assert any("No speaker turns" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_in_the_coding_form_asks_before_dropping_what_was_typed(
+        demo_copy: str) -> None:
+    from qcode.tui.screens.picker import FuzzyPicker
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_source(pilot, "IP4")
+        view.go_to(view.text.index("I'm grateful for that."))
+        await pilot.press("s", "c")
+        await settle(pilot)
+        await pilot.press(*"Gratitude", "enter")
+        await settle(pilot)
+        await pilot.press(*"warm", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FuzzyPicker)
+        await pilot.press("escape")  # Escape again: keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, CodingForm)
+        assert app.screen.query_one("#emphasis", Input).value == "warm"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.errors
+    assert "Gratitude" in [r.code for r in codings_of(demo_copy, SOURCE)]

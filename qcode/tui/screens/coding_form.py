@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from qcode.names import name_key
+from qcode.tui.screens.discard import close_or_ask
 from qcode.tui.screens.picker import FuzzyPicker
 
 
@@ -109,6 +110,7 @@ class CodingForm(ModalScreen[CodingDetails | None]):
                 else ""), id="hint")
 
     def on_mount(self) -> None:
+        self.initial = [field.value for field in self.query(Input)]  # Escape compares
         self.query_one("#emphasis", Input).focus()
 
     @on(Input.Submitted)
@@ -183,4 +185,5 @@ class CodingForm(ModalScreen[CodingDetails | None]):
             FuzzyPicker("Subdivision", self.subdivisions, allow_new="subdivision"), chosen)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = [field.value for field in self.query(Input)]
+        close_or_ask(self, typed != self.initial)

@@ -24,7 +24,6 @@ from qcode.services.memos import (
     TARGET_KINDS,
     MemoInfo,
     MemoTarget,
-    add_memo,
     delete_memo,
     list_memos,
     memo_targets,
@@ -33,7 +32,7 @@ from qcode.services.memos import (
 )
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
-from qcode.tui.screens.memo_editor import MemoDraft, MemoEditor
+from qcode.tui.screens.memo_editor import edit_memo, new_memo
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.widgets.keys_footer import KeysFooter
@@ -251,7 +250,7 @@ class MemosScreen(WorkbenchScreen):
         self._keep = memo.id
 
     def action_new(self) -> None:
-        """Ask what the memo is on, then its title, then open the editor."""
+        """Ask what the memo is on, then open the editor (the first line is the title)."""
         project = self.project
         prefill = {ALL: "", PROJECT: target_label(PROJECT, None)}.get(self.kind,
                                                                        f"{self.kind}: ")
@@ -261,44 +260,18 @@ class MemosScreen(WorkbenchScreen):
 
             def picked(label: str | None) -> None:
                 if label in by_label:
-                    self._ask_title(by_label[label])
+                    target = by_label[label]
+                    new_memo(self, target.target, target.label, write=self._write)
 
             self.app.push_screen(FuzzyPicker("New memo on", list(by_label), value=prefill),
                                  picked)
 
         in_background(self, lambda: load_targets(project), offer, group="picker")
 
-    def _ask_title(self, target: MemoTarget) -> None:
-        def titled(title: str | None) -> None:
-            if title:
-                self._edit_new(target, title)
-
-        self.app.push_screen(TextPrompt(f"Title of the memo on {target.label}",
-                                        placeholder="a few words on what it is about"),
-                             titled)
-
-    def _edit_new(self, target: MemoTarget, title: str) -> None:
-        coder = self.coder
-
-        def saved(draft: MemoDraft | None) -> None:
-            if draft is not None:
-                self._write(f"write memo {title!r}", lambda session: add_memo(
-                    session, draft.title, draft.body, target.target, coder),
-                    f"Memo saved: {title}")
-
-        self.app.push_screen(MemoEditor(target.label, title), saved)
-
     def action_edit(self) -> None:
         memo = self._need_memo()
-        if memo is None:
-            return
-
-        def saved(draft: MemoDraft | None) -> None:
-            if draft is not None and draft.body != memo.body:
-                self._write(f"edit memo {memo.title!r}", lambda session: update_memo(
-                    session, memo.id, body=draft.body), f"Memo saved: {memo.title}")
-
-        self.app.push_screen(MemoEditor(on_label(memo), memo.title, memo.body), saved)
+        if memo is not None:
+            edit_memo(self, memo, on_label(memo), write=self._write)
 
     @on(DataTable.RowSelected, "#memo-list")
     def _chosen(self) -> None:

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from qcode.tui.screens.discard import close_or_ask
+
 
 class TextPrompt(ModalScreen[str | None]):
     DEFAULT_CSS = """
@@ -36,4 +38,5 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = self.query_one("#answer", Input).value
+        close_or_ask(self, typed.strip() != self.value.strip())

@@ -17,7 +17,7 @@ from textual.widgets import Header, Label, TextArea
 
 from qcode.errors import QcodeError
 from qcode.services.source_edit import EditResult, draft_note, edit_source, with_draft
-from qcode.tui.screens.picker import FuzzyPicker
+from qcode.tui.screens.discard import close_or_ask
 from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 # shown as control pictures of the same length, put back on save, so offsets hold.
 _SHOWN_AS = {"\v": "\u240b", "\f": "\u240c", "\x1c": "\u241c", "\x1d": "\u241d",
              "\x1e": "\u241e", "\x85": "\u2424", "\u2028": "\ue028", "\u2029": "\ue029"}
-_KEEP_EDITING = "Keep editing"
-_DISCARD = "Discard my changes"
 _DRAFT_SECONDS = 60
 
 
@@ -91,16 +89,7 @@ class SourceTextEditor(Screen[str | None]):
         self.dismiss(self.text if self.text != self.start_text else None)
 
     def action_cancel(self) -> None:
-        if self.text == self.start_text:
-            self.dismiss(None)
-            return
-
-        def answered(choice: str | None) -> None:
-            if choice == _DISCARD:
-                self.dismiss(None)
-
-        self.app.push_screen(FuzzyPicker("Discard your changes to the text?",
-                                         [_KEEP_EDITING, _DISCARD]), answered)
+        close_or_ask(self, self.text != self.start_text, "your changes to the text")
 
 
 def edit_text(reader: ReaderScreen) -> None:
