@@ -21,7 +21,7 @@ from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.quotes import QuotesScreen, blind_note, term
 from qcode.tui.widgets.bar_chart import Bar, BarChart
-from qcode.tui.widgets.cross_table import Crosstab, CrossTable
+from qcode.tui.widgets.cross_table import SHOWN, Crosstab, CrossTable
 from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
@@ -64,6 +64,9 @@ class CountsScreen(WorkbenchScreen):
         Binding("d", "next_dimension", "Group/sub/code"),
         Binding("x", "toggle_crosstab", "Stakeholder groups"),
         Binding("a", "pick_attribute", "Attribute"),
+        Binding("i", "inside", "Inside the group"),
+        Binding("o", "outside", "Out of the group", show=False),
+        Binding("percent_sign", "percent", "Counts/row %/column %"),
         Binding("r", "reload", "Reload", show=False),
     ]
 
@@ -73,6 +76,7 @@ class CountsScreen(WorkbenchScreen):
         self.across: str | None = None  # the attribute of the crosstab, when shown
         self.attribute: str | None = None  # the attribute chosen for crosstabs
         self.counted: Counted | None = None
+        self.inside: str | None = None  # the group whose insides are counted (i)
         self._request = 0
 
     def compose(self) -> ComposeResult:
@@ -98,7 +102,9 @@ class CountsScreen(WorkbenchScreen):
         request, project, by, across = self._request, self.project, self.by, self.across
         showing = self.workbench.showing  # F10: one coder's codings only
         # Blind coding: on sources the coder codes blind, others' codings do not count.
-        filters = Filters(coders=[showing] if showing is not None else (), viewer=self.coder)
+        # Inside a group, "group" is the level below it: its factor groups, say.
+        filters = Filters(coders=[showing] if showing is not None else (), viewer=self.coder,
+                          subtree=self.inside)
         viewer = self.coder
 
         def job() -> Counted:
@@ -117,6 +123,9 @@ class CountsScreen(WorkbenchScreen):
     def _show(self, counted: Counted) -> None:
         self.counted = counted
         what = DIMENSIONS[counted.by]
+        if self.inside is not None:
+            what = (f"{'part' if counted.by == 'group' else what} of {self.inside} "
+                    "(o: out)")
         summary = self.query_one("#summary", Static)
         crosstab = counted.across is not None
         self.set_class(crosstab, "-crosstab")
@@ -131,8 +140,10 @@ class CountsScreen(WorkbenchScreen):
             return
         table = counted.table
         grand = int(table[TOTAL].iloc[-1]) if TOTAL in table.columns else 0
+        shown = self.query_one("#crosstab", CrossTable).shown
+        percent = {"row": " · % of each row", "column": " · % of each column"}.get(shown, "")
         summary.update(Text.assemble((f"{grand:,}", "bold"),
-                                     f" mentions by {what} and {counted.across}",
+                                     f" mentions by {what} and {counted.across}{percent}",
                                      self._blind_note(counted)))
         self._fill_crosstab(table, what)
 
@@ -186,6 +197,42 @@ class CountsScreen(WorkbenchScreen):
                         "them from a manifest", severity="warning")
             return
         self.pick("Count across which case attribute?", names, self._across)
+
+    def action_percent(self) -> None:
+        """The crosstab's cells as counts, as shares of their row, of their column."""
+        if self.across is None:
+            self.notify("Percentages of rows and columns are for the crosstab: x opens it",
+                        severity="warning")
+            return
+        grid = self.query_one("#crosstab", CrossTable)
+        grid.show(SHOWN[(SHOWN.index(grid.shown) + 1) % len(SHOWN)])
+        if self.counted is not None:
+            self._show(self.counted)
+
+    def action_inside(self) -> None:
+        """Count inside the group at the cursor: its factor groups or subdivisions."""
+        if self.by != "group":
+            self.notify("Inside works on groups: d until the counts are by group",
+                        severity="warning")
+            return
+        label = self._current_label()
+        if label is None or label in EMPTY_BUCKETS or label == TOTAL:
+            self.notify("Put the cursor on a group first", severity="warning")
+            return
+        self.inside = label
+        self.reload()
+
+    def action_outside(self) -> None:
+        if self.inside is not None:
+            self.inside = None
+            self.reload()
+
+    def _current_label(self) -> str | None:
+        if self.across is None:
+            bar = self.query_one("#bars", BarChart).current
+            return bar.label if bar is not None else None
+        grid = self.query_one("#crosstab", CrossTable)
+        return grid.data.rows[grid.row] if grid.data.rows else None
 
     def _across(self, attribute: str) -> None:
         self.attribute = self.across = attribute

@@ -21,7 +21,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qcode.reports.percent import shares
 from qcode.tui.widgets.quote_table import fit
+
+# What a cell shows: the count, or its share of its row or of its column (%).
+SHOWN = ("counts", "row", "column")
 
 HEADER_LINES = 3
 WIDEST = 12  # a column title wraps at this width; longer words are cut
@@ -39,6 +43,29 @@ class Crosstab:
 
     def count(self, row: str, column: str) -> int:
         return self.counts[list(self.rows).index(row)][list(self.columns).index(column)]
+
+    def percents(self, within: str) -> list[list[float]]:
+        """Each cell as a share of its row ("row") or of its column ("column"), the
+        shares of one row or column adding up to exactly 100 (the Total row or column is
+        then 100 each). Without totals, the shares are of what the table holds."""
+        body_rows = len(self.rows) - 1 if self.totals else len(self.rows)
+        body_columns = len(self.columns) - 1 if self.totals else len(self.columns)
+        result = [[0.0] * len(self.columns) for _ in self.rows]
+        if within == "row":
+            for r, row in enumerate(self.counts):
+                parts = shares(row[:body_columns])
+                result[r][:body_columns] = parts
+                if self.totals:
+                    result[r][-1] = 100.0 if any(row[:body_columns]) else 0.0
+        else:
+            for c in range(len(self.columns)):
+                column = [self.counts[r][c] for r in range(body_rows)]
+                parts = shares(column)
+                for r in range(body_rows):
+                    result[r][c] = parts[r]
+                if self.totals:
+                    result[-1][c] = 100.0 if any(column) else 0.0
+        return result
 
 
 def title_lines(title: str, width: int) -> list[str]:
@@ -101,6 +128,8 @@ class CrossTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self.data = Crosstab("", [], [], [])
+        self.shown = "counts"
+        self._percents: list[list[float]] = []
         self.row = 0
         self.column = 0
         self.left = 0  # the first value column on screen
@@ -115,6 +144,7 @@ class CrossTable(ScrollView, can_focus=True):
         row = old.rows[self.row] if self.row < len(old.rows) else ""
         column = old.columns[self.column] if self.column < len(old.columns) else ""
         self.data = data
+        self._percents = data.percents(self.shown) if self.shown != "counts" else []
         self.row = list(data.rows).index(row) if row in data.rows else 0
         self.column = list(data.columns).index(column) if column in data.columns else 0
         self._widths = []
@@ -215,8 +245,14 @@ class CrossTable(ScrollView, can_focus=True):
                 style += zero
             if index == self.row and n == self.column:
                 style += cursor
-            segments.append(Segment(" " + f"{count:,}".rjust(self._widths[n]) + " ", style))
+            text = f"{self._percents[index][n]:.0f}%" if self._percents else f"{count:,}"
+            segments.append(Segment(" " + text.rjust(self._widths[n]) + " ", style))
         return Strip(segments).extend_cell_length(width, row_style).crop(0, width)
+
+    def show(self, what: str) -> None:
+        """Counts, or row or column percentages, in the same cells."""
+        self.shown = what
+        self.set_data(self.data)
 
     def on_focus(self) -> None:
         self.refresh()
