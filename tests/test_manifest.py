@@ -110,7 +110,7 @@ def test_file_column_maps_rows_to_sources(project: Project, tmp_path: Path) -> N
     report = import_paths(project, [transcripts(tmp_path / "t")], manifest)
     assert report.manifest is not None and report.manifest.unmatched_files == ["missing.txt"]
     assert {c.key: c.sources for c in list_cases(project)} == {
-        "IP7": ["IP10_ngo", "IP2_other"], "IP8": []
+        "IP7": ["IP2_other", "IP10_ngo"], "IP8": []
     }
 
 

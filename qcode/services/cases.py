@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from qcode.errors import InputError
+from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, name_key, natural_key
+from qcode.services import lookup
 from qcode.services.project import Project
-from qcode.store.models import Attribute, Case, CaseAttribute, Source, SourceCase
+from qcode.store.models import Attribute, Case, CaseAttribute, Memo, Source, SourceCase
 
 AttributeValue = str | float | date
 
@@ -194,3 +196,245 @@ def case_rows(cases: list[CaseInfo]) -> tuple[list[dict[str, Any]], list[str]]:
     rows = [{"case": c.key, "name": c.name, "sources": c.sources,
              **{named[a]: v for a, v in c.attributes.items()}} for c in cases]
     return rows, [*fixed, *named.values()]
+
+
+# --- one case at a time: what the workbench's cases screen does -----------------------
+
+# The widths of the key and name columns (Case.key, Case.name).
+KEY_LENGTH, NAME_LENGTH = 100, 300
+
+
+@dataclass(frozen=True)
+class CaseSheet:
+    """Everything the cases screen shows and offers, read in one go."""
+
+    cases: list[CaseInfo]  # in natural order of their keys: IP2 before IP10
+    attributes: dict[str, str]  # every attribute's name and type, oldest first
+    sources: list[str]  # every source's name, to link
+    memos: dict[str, int]  # memos written on each case (deleting the case deletes them)
+
+
+def case_sheet(project: Project) -> CaseSheet:
+    """The cases with their sources and values, the attributes with their types, the
+    sources there are to link and how many memos each case has."""
+    cases = sorted(list_cases(project), key=lambda case: natural_key(case.key))
+    with project.reading() as session:
+        attributes = {name: kind for name, kind in session.execute(
+            select(Attribute.name, Attribute.type).order_by(Attribute.id))}
+        sources = sorted(session.scalars(select(Source.name)), key=natural_key)
+        memos = {key: count for key, count in session.execute(
+            select(Case.key, func.count(Memo.id)).join(Memo, Memo.case_id == Case.id)
+            .group_by(Case.key))}
+    return CaseSheet(cases, attributes, sources, memos)
+
+
+def add_case(session: Session, key: str, name: str | None = None) -> str:
+    """Create the case `key` (IP13) inside the caller's step; returns the key as stored.
+
+    Raises:
+        InputError: The key is empty, too long, or another case's already.
+    """
+    key = _free_key(session, key)
+    session.add(Case(key=key, name=_case_name(name)))
+    session.flush()
+    return key
+
+
+def rename_case(session: Session, key: str, new_key: str) -> str:
+    """Give case `key` a new key; its sources, values and memos stay with it.
+
+    Raises:
+        NotFoundError: No case has the key `key`.
+        InputError: The new key is empty, too long, or another case's already.
+    """
+    case = _case(session, key)
+    case.key = _free_key(session, new_key, keep=case.id)
+    session.flush()
+    return case.key
+
+
+def name_case(session: Session, key: str, name: str | None) -> None:
+    """Set the display name of case `key` (a person's or a body's name); empty clears it."""
+    _case(session, key).name = _case_name(name)
+    session.flush()
+
+
+def delete_case(session: Session, key: str) -> None:
+    """Delete case `key`, its attribute values, its memos and its ties to sources.
+
+    The sources themselves stay. An attribute no case holds a value of any more goes
+    too, so its type is chosen afresh by the next value given (see `clear_attribute`).
+    Every row deleted is recorded by the caller's step, so an undo brings all back.
+    """
+    case = _case(session, key)
+    held = set(session.scalars(select(CaseAttribute.attribute_id)
+                               .where(CaseAttribute.case_id == case.id)))
+    session.delete(case)  # the database deletes values, ties and memos with it
+    session.flush()
+    _drop_unused(session, held)
+
+
+def set_attribute(session: Session, key: str, attribute: str, typed: str) -> AttributeValue:
+    """Set attribute `attribute` of case `key` to the value `typed` reads as.
+
+    The value is read as the attribute's type (`read_value`); an attribute new to the
+    project takes the type of its first value. Returns the stored value.
+
+    Raises:
+        NotFoundError: No case has the key `key`.
+        InputError: No attribute name, or a value the attribute's type cannot hold.
+    """
+    case = _case(session, key)
+    name = clean_name(attribute)
+    if not name:
+        raise InputError("an attribute needs a name, such as 'stakeholder group'")
+    known = session.scalars(select(Attribute).where(Attribute.name_key == name_key(name))
+                            ).first()
+    kind, value = read_value(typed, known.type if known else None, name)
+    _upsert_case(session, CaseRow(key=case.key,
+                                  attributes={known.name if known else name: (kind, value)}))
+    session.flush()
+    return value
+
+
+def clear_attribute(session: Session, key: str, attribute: str) -> bool:
+    """Remove the value of `attribute` from case `key`; False if it had none.
+
+    Once no case holds a value of the attribute, the attribute goes as well: left
+    behind, its type would refuse the next value of another type ("12" typed by
+    mistake would keep a "stakeholder group" numeric, invisibly).
+    """
+    case = _case(session, key)
+    known = session.scalars(select(Attribute).where(
+        Attribute.name_key == name_key(attribute))).first()
+    stored = session.get(CaseAttribute, (case.id, known.id)) if known else None
+    if stored is None or known is None:
+        return False
+    session.delete(stored)
+    session.flush()
+    _drop_unused(session, {known.id})
+    return True
+
+
+def link_case_source(session: Session, key: str, source: str) -> bool:
+    """Tie the source named `source` to case `key`; False if it was tied already."""
+    case = _case(session, key)
+    return link_source(session, lookup.source(session, source).id, case.id)
+
+
+def unlink_case_source(session: Session, key: str, source: str) -> bool:
+    """Untie the source named `source` from case `key` (both stay); False if not tied."""
+    case = _case(session, key)
+    return unlink_source(session, lookup.source(session, source).id, case.id)
+
+
+def unlink_source(session: Session, source_id: int, case_id: int) -> bool:
+    """Untie a source from a case (inside the caller's transaction); False if not tied."""
+    tie = session.get(SourceCase, (source_id, case_id))
+    if tie is None:
+        return False
+    session.delete(tie)
+    session.flush()
+    return True
+
+
+# Read as a participants file reads a cell (qcode.ingest.manifest, which services may
+# not import): a value typed in the workbench and the same value imported agree.
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(\d{1,2}|\d{4,})")  # 41,5 but not 1,200
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
+# 3/5/2021: 3 May or 5 March? A file's column may tell; one typed value cannot.
+_SLASHED = re.compile(r"\d{1,2}[/-]\d{1,2}[/-](\d{4}|\d{2})")
+
+
+def read_value(typed: str, kind: str | None = None,
+               attribute: str = "the attribute") -> tuple[str, AttributeValue]:
+    """What the researcher typed as a (type, value) pair for an attribute of type `kind`.
+
+    A number reads as a number (41, 41.5, 41,5, 1,200), a date as a date (2021-03-14,
+    14.03.2021, 2021/03/14), anything else as text. Without `kind` (a new attribute)
+    the value picks the type; with it, the value must be of that type.
+
+    Raises:
+        InputError: Nothing typed, a date that could be read two ways, or a value the
+            attribute's type cannot hold.
+    """
+    text = clean_name(typed)
+    if not text:
+        raise InputError(f"no value for {attribute}; clear it instead")
+    if kind in ("text", "category"):
+        return kind, text
+    number, day = _number(text), _date(text)
+    if kind is None and number is not None:
+        return "number", number
+    if kind is None and day is not None:
+        return "date", day
+    if kind == "number" and number is not None:
+        return kind, number
+    if kind == "date" and day is not None:
+        return kind, day
+    if kind == "number":
+        raise InputError(f"{attribute!r} holds numbers and {text!r} is not one")
+    if _SLASHED.fullmatch(text):
+        raise InputError(f"write the date {text!r} as year-month-day, e.g. 2021-03-14 "
+                         f"(with slashes, day and month could be either way round)")
+    if kind == "date":
+        raise InputError(f"{attribute!r} holds dates and {text!r} is not one; "
+                         f"write it as year-month-day, e.g. 2021-03-14")
+    return "text", text
+
+
+def _number(text: str) -> float | None:
+    if not _NUMBER.fullmatch(text):
+        return None
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
+    return float(text.replace(",", ""))
+
+
+def _date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _case(session: Session, key: str) -> Case:
+    found = session.scalars(select(Case).where(Case.key == clean_name(key))).first()
+    if found is None:
+        raise NotFoundError(f"no case with the key {key!r}")
+    return found
+
+
+def _free_key(session: Session, key: str, keep: int | None = None) -> str:
+    """`key` as stored, if no other case than `keep` has it. Keys differing only in
+    case (IP1, ip1) count as one: a reader of the tables could not tell them apart."""
+    key = clean_name(key)
+    if not key:
+        raise InputError("a case needs a key, such as IP13")
+    if len(key) > KEY_LENGTH:
+        raise InputError(f"a case key has at most {KEY_LENGTH} characters")
+    for other_id, other in session.execute(select(Case.id, Case.key)):
+        if other_id != keep and other.casefold() == key.casefold():
+            raise InputError(f"there is a case {other!r} already; choose another key")
+    return key
+
+
+def _case_name(name: str | None) -> str | None:
+    name = clean_name(name or "")
+    if len(name) > NAME_LENGTH:
+        raise InputError(f"a case name has at most {NAME_LENGTH} characters")
+    return name or None
+
+
+def _drop_unused(session: Session, attribute_ids: set[int]) -> None:
+    """Delete those of `attribute_ids` that no case holds a value of any more."""
+    held = set(session.scalars(select(CaseAttribute.attribute_id)
+                               .where(CaseAttribute.attribute_id.in_(attribute_ids))))
+    for attribute_id in attribute_ids - held:
+        attribute = session.get(Attribute, attribute_id)
+        if attribute is not None:
+            session.delete(attribute)
+    session.flush()

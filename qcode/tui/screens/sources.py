@@ -94,6 +94,8 @@ class SourcesScreen(WorkbenchScreen):
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("escape", "clear", "Clear filter", show=False),
         Binding("P", "pseudonymise", "Pseudonymise names", show=False),
+        # A control key: the filter line has the focus and takes every letter typed.
+        Binding("ctrl+g", "cases", "Cases", id="sources.cases"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -170,6 +172,15 @@ class SourcesScreen(WorkbenchScreen):
         from qcode.tui.screens.pseudonyms import PseudonymsScreen
 
         self.app.push_screen(PseudonymsScreen())
+
+    def action_cases(self) -> None:
+        """Cases and their attributes; linking offers the source under the cursor."""
+        from qcode.tui.screens.cases import CasesScreen
+
+        table = self.query_one("#sources", DataTable)
+        here = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value \
+            if table.row_count else None
+        self.app.push_screen(CasesScreen(source=here))
 
     def on_screen_resume(self) -> None:
         self.reload()  # on first show, and after reading: codings and progress changed
