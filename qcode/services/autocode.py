@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, name_key, natural_key
+from qcode.progress import Progress
 from qcode.services import steps
 from qcode.services.cases import CaseRow, link_source, upsert_case
 from qcode.services.coding import CodingBatch, CodingRequest, add_coding
@@ -61,11 +62,16 @@ def action_label(code: str, what: str, count: int) -> str:
     return label if len(label) <= _LABEL_LENGTH else label[:_LABEL_LENGTH - 1] + "…"
 
 
+# Spans coded between two progress reports: often enough for the bar, rarely enough
+# not to slow a run of thousands.
+_PROGRESS_EVERY = 50
+
+
 def autocode(project: Project, spans: Sequence[AutoSpan], code: str, *,
              subdivision: str | None = None, other_subdivisions: Sequence[str] = (),
              emphasis: str | None = None, notes: str | None = None,
              coder: str | None = None, query: str = "", dry_run: bool = False,
-             take_backup: bool = True) -> AutocodeResult:
+             take_backup: bool = True, progress: Progress | None = None) -> AutocodeResult:
     """Code every span with `code`, filed under the subdivisions, as one undoable action.
 
     Args:
@@ -80,6 +86,8 @@ def autocode(project: Project, spans: Sequence[AutoSpan], code: str, *,
         query: What found the spans, recorded in the action's label.
         dry_run: Work out what would be coded and skipped; change nothing.
         take_backup: Copy a .qcode file first (qcode.services.backup) before a real run.
+        progress: Called as progress(spans done, spans in all, source name); raising
+            (Cancelled, say) stops the run and changes nothing.
 
     Raises:
         InputError: No spans, or a span outside its source.
@@ -94,7 +102,7 @@ def autocode(project: Project, spans: Sequence[AutoSpan], code: str, *,
     with project.step(label, coder, dry_run=dry_run,
                       backup_before="auto-code" if take_backup else None) as session:
         _code_all(session, spans, code, subdivision, other_subdivisions, emphasis, notes,
-                  coder, result)
+                  coder, result, progress)
         made = steps.backup_made(session)
     if made is not None and Path(made).exists():
         result.backup = made
@@ -103,11 +111,14 @@ def autocode(project: Project, spans: Sequence[AutoSpan], code: str, *,
 
 def _code_all(session: Session, spans: Sequence[AutoSpan], code: str,
               subdivision: str | None, others: Sequence[str], emphasis: str | None,
-              notes: str | None, coder: str | None, result: AutocodeResult) -> None:
+              notes: str | None, coder: str | None, result: AutocodeResult,
+              progress: Progress | None = None) -> None:
     # One batch: each source's quotes and codings are read once, not once per span.
     batch = CodingBatch(session)
     names = _source_names(session, {span.source_id for span in spans})
-    for span in spans:
+    for n, span in enumerate(spans):
+        if progress is not None and n % _PROGRESS_EVERY == 0:
+            progress(n, len(spans), names[span.source_id])
         # By its (unique) name, which lookup.source matches before any id.
         request = CodingRequest(source=names[span.source_id], start=span.start, end=span.end,
                                 code=code, subdivision=subdivision, other_subdivisions=others,
@@ -122,6 +133,8 @@ def _code_all(session: Session, spans: Sequence[AutoSpan], code: str,
         result.new_subdivisions += [n for n in done.new_subdivisions
                                     if n not in result.new_subdivisions]
     session.flush()
+    if progress is not None:
+        progress(len(spans), len(spans), "")
 
 
 def _source_names(session: Session, ids: set[int]) -> dict[int, str]:

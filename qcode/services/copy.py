@@ -11,7 +11,7 @@ inconsistent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from qcode.errors import ProjectError
+from qcode.progress import Progress
 from qcode.services.project import describe_location, open_project
 from qcode.store.engine import is_url, make_engine, sqlite_path
 from qcode.store.migrate import build_schema
@@ -46,7 +47,6 @@ from qcode.store.models import Base, ProjectInfo
 # small enough that a 100,000-coding project never sits in memory whole.
 BATCH_ROWS = 2_000
 
-Progress = Callable[[int, int, str], None]
 """Called as progress(rows copied, rows in all, table being copied)."""
 
 

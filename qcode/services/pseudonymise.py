@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +35,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qcode.errors import InputError, NotFoundError
+from qcode.progress import Progress
 from qcode.services import lookup, search_index, steps
 from qcode.services.project import Project
 from qcode.services.source_edit import EditResult, apply_edit, forget_steps_on
@@ -73,7 +74,6 @@ _SENTENCE_END = set(".!?…:;]\n")  # "[laughs] Yes" opens a sentence too
 _OPENERS = set(" \t\"'“‘«([¿¡-–—")
 _NER_KINDS = {"PERSON": "person", "PER": "person", "GPE": "place", "LOC": "place",
               "FAC": "place", "ORG": "organisation", "NORP": "organisation"}
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 # Steps that change the project run one after another, in the order they were asked
 # for, so an undo pressed right after a coding never overtakes it.
-_WRITES = threading.Lock()
+WRITES = threading.Lock()
 
 
 def in_background(widget: Widget, job: Callable[[], T], done: Callable[[T], None],
@@ -31,7 +31,7 @@ def in_background(widget: Widget, job: Callable[[], T], done: Callable[[T], None
     def run() -> None:
         try:
             if writes:
-                with _WRITES:
+                with WRITES:
                     result = job()
             else:
                 result = job()

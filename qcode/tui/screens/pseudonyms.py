@@ -28,6 +28,7 @@ from qcode.services.pseudonymise import (
     suggest,
 )
 from qcode.services.pseudonymise import pseudonymise as apply_mapping
+from qcode.tui.long_work import run_long
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.widgets.keys_footer import KeysFooter
@@ -196,8 +197,9 @@ class PseudonymsScreen(WorkbenchScreen):
                 self.notify(kept[:1].upper() + kept[1:], severity="warning", timeout=15)
             self.reload()
 
-        in_background(self, lambda: apply_mapping(project, mappings, coder=coder), done,
-                      writes=True, group="write")
+        run_long(self, "Pseudonymising every source",
+                 lambda progress: apply_mapping(project, mappings, coder=coder,
+                                                progress=progress), done)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sel
 from textual.widgets.selection_list import Selection
 
 from qcode.errors import QcodeError
+from qcode.progress import Progress
 from qcode.reports.search import (
     UNITS,
     Hit,
@@ -27,6 +28,7 @@ from qcode.services.autocode import AutocodeResult, AutoSpan, autocode
 from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import usual_filing
 from qcode.services.coding_edit import recent_codes
+from qcode.tui.long_work import run_long
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
 from qcode.tui.work import in_background
@@ -222,18 +224,18 @@ class SearchScreen(WorkbenchScreen):
         project, coder = self.project, self.coder
         wanted = [AutoSpan(s.source_id, s.start, s.end) for s in spans]
 
-        def job() -> AutocodeResult:
+        def job(progress: Progress) -> AutocodeResult:
             return autocode(project, wanted, code, subdivision=details.subdivision or None,
                             other_subdivisions=details.others, emphasis=details.emphasis,
                             notes=details.notes, coder=coder,
-                            query=f"{query.describe()}, unit {unit}")
+                            query=f"{query.describe()}, unit {unit}", progress=progress)
 
         def done(result: AutocodeResult) -> None:
             skipped = f"; {result.duplicates} had it already" if result.duplicates else ""
             self.notify(f"Auto-coded {result.coded} span{'s' if result.coded != 1 else ''} "
                         f"with {code}{skipped} (u undoes all)")
 
-        in_background(self, job, done, writes=True, group="write")
+        run_long(self, f"Auto-coding {len(wanted):,} spans with {code}", job, done)
 
 
 class AutocodePreview(ModalScreen[tuple[str, list[PlannedSpan]] | None]):
