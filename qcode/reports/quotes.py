@@ -1,17 +1,19 @@
 """The quotes table: codings filtered and read a page at a time, for 100,000 and more.
 
-Only the page on screen is ever loaded; the count and each page are one query each.
+Only the page on screen is ever loaded; the count and the order are one query each, a
+page two (its rows, and the subdivisions they are filed under).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from qcode.names import natural_key
 from qcode.reports.mentions import subdivision_tree
 from qcode.reports.scope import sources_with
 from qcode.services import blind, lookup
@@ -56,6 +58,21 @@ class QuoteRow:
     emphasis: str | None
     notes: str | None
     coder: str
+    also: tuple[str, ...] = ()  # the other subdivisions it is filed under
+    # Its subdivisions a `sub:` filter covers: the reason the filter let it in.
+    matched: tuple[str, ...] = ()
+
+
+def filed_under(row: QuoteRow) -> str:
+    """The Subdivision cell: the primary subdivision, or, when a `sub:` filter let the
+    row in through others of its subdivisions, those, marked "(also)".
+
+    Showing the primary there would leave the row a mystery; the matched names come
+    first because at 80 columns the cell holds about ten characters.
+    """
+    if row.matched and row.subdivision not in row.matched:
+        return ", ".join(row.matched) + " (also)"
+    return row.subdivision or ", ".join(row.also)
 
 
 def _filtered(session: Session, wanted: QuoteFilter, query: Select[Any]) -> Select[Any]:
@@ -104,34 +121,66 @@ def count_quotes(project: Project, wanted: QuoteFilter) -> int:
 
 
 def quote_page(project: Project, wanted: QuoteFilter, offset: int, limit: int) -> list[QuoteRow]:
-    """One page of the filtered codings, by source, then position in the text."""
-    with project.reading() as session:
-        query = _filtered(session, wanted, _rows_query()).order_by(*_ORDER)
-        return [QuoteRow(*row) for row in session.execute(query.offset(offset).limit(limit))]
+    """One page of the filtered codings, in table order (see `quote_order`)."""
+    page = quote_order(project, wanted)[offset:offset + limit]
+    return quote_rows(project, page, wanted.subdivision)
 
 
 def quote_order(project: Project, wanted: QuoteFilter) -> list[int]:
-    """The ids of the filtered codings in table order: sorted once, then paged by id.
+    """The ids of the filtered codings in table order: by source in natural order (IP2
+    before IP10), then position in the text. Sorted once, then paged by id.
 
     Sorting 100,000 codings for every page costs a quarter to half a second a page;
-    holding their ids (a few MB, not the table) makes each page a lookup by key.
+    holding their ids (a few MB, not the table) makes each page a lookup by key. The
+    sort is done here rather than in SQL, which only knows IP10 before IP2.
     """
     with project.reading() as session:
-        query = _filtered(session, wanted, _joined(select(Coding.id).select_from(Coding)))
-        return list(session.scalars(query.order_by(*_ORDER)))
+        columns: Any = select(Coding.id, Source.name, Quote.start).select_from(Coding)
+        rows = list(session.execute(_filtered(session, wanted, _joined(columns))))
+    # One key per source, not per coding: a project has far fewer sources than codings.
+    keys = {name: natural_key(name) for name in {row[1] for row in rows}}
+    # Codings without a source or a start first, as SQL sorts NULL on SQLite.
+    rows.sort(key=lambda row: (keys[row[1]], -1 if row[2] is None else row[2], row[0]))
+    return [row[0] for row in rows]
 
 
-def quote_rows(project: Project, coding_ids: Sequence[int]) -> list[QuoteRow]:
-    """The rows of these codings, in the order given."""
+def quote_rows(project: Project, coding_ids: Sequence[int],
+               subtree: str | None = None) -> list[QuoteRow]:
+    """The rows of these codings, in the order given.
+
+    `subtree` is the filter's `sub:` name: each row then says which of its
+    subdivisions it covers (`matched`), so the table can show why the row is there.
+    """
     if not coding_ids:
         return []
     with project.reading() as session:
         found = {row[0]: QuoteRow(*row) for row in session.execute(
             _rows_query().where(Coding.id.in_(coding_ids)))}
-    return [found[i] for i in coding_ids if i in found]
+        also, matched = _filings(session, coding_ids, subtree)
+    return [replace(found[i], also=tuple(sorted(also.get(i, ()), key=natural_key)),
+                    matched=tuple(sorted(matched.get(i, ()), key=natural_key)))
+            for i in coding_ids if i in found]
 
 
-_ORDER = (Source.name, Quote.start, Coding.id)
+def _filings(session: Session, coding_ids: Sequence[int], subtree: str | None,
+             ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Per coding: its other (non-primary) subdivisions, and those under `subtree`."""
+    under: Any = false()
+    if subtree:
+        tree = subdivision_tree(session, subtree, 10_000, "subtree")
+        under = Subdivision.id.in_(select(tree.c.id))
+    query = (select(CodingSubdivision.coding_id, Subdivision.name,
+                    CodingSubdivision.is_primary, under)
+             .join(Subdivision, CodingSubdivision.subdivision_id == Subdivision.id)
+             .where(CodingSubdivision.coding_id.in_(coding_ids)))
+    also: dict[int, list[str]] = {}
+    matched: dict[int, list[str]] = {}
+    for coding_id, name, primary, is_under in session.execute(query):
+        if not primary:
+            also.setdefault(coding_id, []).append(name)
+        if is_under:
+            matched.setdefault(coding_id, []).append(name)
+    return also, matched
 
 
 def _rows_query() -> Any:

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 
 from qcode.cells import cell_text
 from qcode.errors import QcodeError
+from qcode.names import natural_key
 from qcode.reports.quotes import (
     QuoteFilter,
     QuoteRow,
@@ -140,17 +141,21 @@ def cases_by_source(project: Project) -> dict[str | None, str]:
     for case in list_cases(project):
         for source in case.sources:
             found.setdefault(source, []).append(case.key)
-    return {source: ", ".join(keys) for source, keys in found.items()}
+    return {source: ", ".join(sorted(keys, key=natural_key))
+            for source, keys in found.items()}
 
 
 def filter_terms(project: Project, coder: str) -> list[str]:
-    """Every term the filter line knows, for the picker."""
-    terms = [term("code", c.name) for c in list_codes(project)]
+    """Every term the filter line knows, for the picker (subdivisions in tree order,
+    the rest in natural order: the picker lists them as given)."""
+    codes = sorted((c.name for c in list_codes(project)), key=natural_key)
+    terms = [term("code", name) for name in codes]
     terms += [term("sub", s.name) for s in list_subdivisions(project)]
     cases = list_cases(project)
-    terms += [term("case", c.key) for c in cases]
+    terms += [term("case", key) for key in sorted((c.key for c in cases), key=natural_key)]
     attributes = sorted({(name, cell_text(value)) for c in cases
-                         for name, value in c.attributes.items()})
+                         for name, value in c.attributes.items()},
+                        key=lambda pair: (natural_key(pair[0]), natural_key(pair[1])))
     terms += [term("attr", f"{name}={value}") for name, value in attributes]
     terms.append(term("coder", coder))
     return terms
@@ -242,7 +247,9 @@ class QuotesScreen(WorkbenchScreen):
                 order = quote_order(project, parsed.wanted)
             except QcodeError as exc:  # e.g. a code name still being typed
                 return Counted(parsed.wanted, 0, everything, [], str(exc), blind=hidden)
-            first = [] if keep_position else quote_rows(project, order[:page_size])
+            # The `sub:` name goes along so each row can say why the filter let it in.
+            first = [] if keep_position else quote_rows(project, order[:page_size],
+                                                        parsed.wanted.subdivision)
             return Counted(parsed.wanted, len(order), everything, first, problem, order,
                            hidden)
 
@@ -251,9 +258,9 @@ class QuotesScreen(WorkbenchScreen):
                 return  # a newer filter was asked for meanwhile
             self._everything = counted.everything
             self._shown = True
-            order = counted.order
+            order, subtree = counted.order, counted.wanted.subdivision
             self.table.show(counted.total, lambda offset, limit: quote_rows(
-                project, order[offset:offset + limit]), self._cases or {},
+                project, order[offset:offset + limit], subtree), self._cases or {},
                 first_page=None if keep_position else counted.first_page,
                 keep_position=keep_position)
             self._status(counted)
@@ -331,8 +338,10 @@ class QuotesScreen(WorkbenchScreen):
             detail.update("" if event.table.total else "No coding matches the filter.")
             return
         # Most telling first: the panel is short at 80x24 and cuts what comes last.
-        text = Text.assemble((row.code, "bold"), " · ", row.subdivision or "(no subdivision)",
-                             "\n“", " ".join(row.text.split()), "”")
+        text = Text.assemble((row.code, "bold"), " · ", row.subdivision or "(no subdivision)")
+        if row.also:  # the table's cell shows one of them at most
+            text.append(" · also " + ", ".join(row.also))
+        text.append("\n“" + " ".join(row.text.split()) + "”")
         if row.emphasis:
             text.append("\nemphasis: ", "italic").append(row.emphasis)
         if row.notes:

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from qcode.reports.quotes import QuoteRow
+from qcode.reports.quotes import QuoteRow, filed_under
 from qcode.tui.widgets.list_keys import list_bindings
 from qcode.tui.work import in_background
 
@@ -48,7 +48,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("Source", lambda r, c: _text(r.source) or "(no source)", 10, 2.0, 6),
     Column("Case", lambda r, c: c, 4, 0.7, 7),
     Column("Code", lambda r, c: _text(r.code), 12, 3.0, 9),
-    Column("Subdivision", lambda r, c: _text(r.subdivision), 10, 2.5, 5),
+    Column("Subdivision", lambda r, c: _text(filed_under(r)), 10, 2.5, 5),
     Column("Emphasis", lambda r, c: _text(r.emphasis), 8, 1.5, 3),
     Column("Notes", lambda r, c: _text(r.notes), 8, 1.5, 1),
     Column("Coder", lambda r, c: _text(r.coder), 6, 0.8, 2),
