@@ -70,18 +70,19 @@ class QcodeApp(App[None]):
              "counts": _mode("counts", "CountsScreen"), "memos": _mode("memos", "MemosScreen"),
              "search": _mode("search", "SearchScreen")}
     DEFAULT_MODE = "sources"
+    # The screens' F keys are on the line under the title (NavBar), not in the footer.
     BINDINGS = named("app", [
         Binding("f1", "help", "Help"),
         Binding("f2", "toggle_theme", "Light/dark"),
-        Binding("f3", "switch_mode('sources')", "Sources"),
-        Binding("f4", "switch_mode('codebook')", "Codebook"),
-        Binding("f5", "switch_mode('quotes')", "Quotes"),
-        Binding("f6", "switch_mode('counts')", "Counts"),
-        Binding("f7", "switch_mode('axial')", "Axial"),
-        Binding("f8", "switch_mode('memos')", "Memos"),
+        Binding("f3", "switch_mode('sources')", "Sources", show=False),
+        Binding("f4", "switch_mode('codebook')", "Codebook", show=False),
+        Binding("f5", "switch_mode('quotes')", "Quotes", show=False),
+        Binding("f6", "switch_mode('counts')", "Counts", show=False),
+        Binding("f7", "switch_mode('axial')", "Axial", show=False),
+        Binding("f8", "switch_mode('memos')", "Memos", show=False),
         Binding("f9", "switch_coder", "Coder", show=False),
         Binding("f10", "cycle_showing", "Whose codings", show=False),
-        Binding("f11", "switch_mode('search')", "Search"),
+        Binding("f11", "switch_mode('search')", "Search", show=False),
         Binding("f12", "switch_mode('disagreements')", "Disagreements", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ])

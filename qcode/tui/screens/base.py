@@ -35,6 +35,17 @@ class WorkbenchScreen(Screen[None]):
         if "BINDINGS" in cls.__dict__:
             cls.BINDINGS = named(cls.__name__.removesuffix("Screen").lower(), cls.BINDINGS)
 
+    def on_mount(self) -> None:
+        """Every screen shows the way to the others under its title (Textual calls this
+        besides a screen's own on_mount)."""
+        from textual.widgets import Header
+
+        from qcode.tui.widgets.nav_bar import NavBar
+
+        headers = self.query(Header)
+        if headers and not self.query(NavBar):
+            self.mount(NavBar(), after=headers.first())
+
     @property
     def workbench(self) -> QcodeApp:
         return cast("QcodeApp", self.app)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from qcode.cells import cell_text
 from qcode.errors import QcodeError
@@ -35,6 +35,7 @@ from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.reader import ReaderScreen
+from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.widgets.quote_table import QuoteTable
 from qcode.tui.work import in_background
 
@@ -188,7 +189,7 @@ class QuotesScreen(WorkbenchScreen):
         yield Static("", id="status")
         yield QuoteTable(id="quotes")
         yield Static("", id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Quotes"

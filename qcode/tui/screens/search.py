@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from qcode.errors import QcodeError
@@ -31,11 +31,16 @@ from qcode.services.coding_edit import recent_codes
 from qcode.tui.long_work import run_long
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
+from qcode.tui.widgets.keys_footer import KeysFooter
+from qcode.tui.widgets.quote_table import fit
 from qcode.tui.work import in_background
 
 # Rows the results table holds: a page a researcher reads, not 100,000 lines.
 SHOWN = 1000
 CONTEXT_CELLS = 36
+# Below this width the table keeps only the source (cut to SOURCE_CELLS) and the hit in
+# its context; HIT_CELLS is what a hit usually takes.
+NARROW, SOURCE_CELLS, HIT_CELLS = 100, 14, 10
 MODES = [("Words", "word"), ("Lemma", "lemma"), ("Fuzzy", "fuzzy"), ("Regex", "regex")]
 
 
@@ -78,20 +83,35 @@ class SearchScreen(WorkbenchScreen):
         yield Static("Enter searches · Enter on a hit opens it · a auto-codes the hits",
                      id="status")
         yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Search"
         self.query_: SearchQuery | None = None
         self.hits: list[Hit] = []
-        table = self.query_one("#hits", DataTable)
-        table.add_column("Source")
-        table.add_column("Speaker")
-        table.add_column(Text("Left", justify="right"), width=CONTEXT_CELLS)
-        table.add_column("Hit")
-        table.add_column("Right", width=CONTEXT_CELLS)
-        table.add_column("Offsets")
+        self._narrow: bool | None = None  # the columns' layout, set as hits are shown
         self.query_one("#query", Input).focus()
+
+    def _columns(self, table: DataTable[object]) -> int:
+        """Set the table's columns for its width; the context cells on each side.
+
+        Below 100 columns the speaker and the offsets go and the source is shortened,
+        so the hit and its words on both sides stay in view."""
+        narrow = self.size.width < NARROW
+        context = CONTEXT_CELLS if not narrow else max(
+            10, (self.size.width - SOURCE_CELLS - HIT_CELLS - 8) // 2)
+        if narrow != self._narrow:
+            self._narrow = narrow
+            table.clear(columns=True)
+            table.add_column("Source", width=SOURCE_CELLS if narrow else None)
+            if not narrow:
+                table.add_column("Speaker")
+            table.add_column(Text("Left", justify="right"), width=context)
+            table.add_column("Hit")
+            table.add_column("Right", width=context)
+            if not narrow:
+                table.add_column("Offsets")
+        return context
 
     def current_query(self) -> SearchQuery:
         cases, attributes = parse_where(self.query_one("#where", Input).value)
@@ -138,13 +158,17 @@ class SearchScreen(WorkbenchScreen):
             return
         self.query_, self.hits = query, result.hits
         table.clear()
+        context = self._columns(table)
         for n, hit in enumerate(result.hits):
             # The column keeps the words next to the hit, however wide the context.
-            table.add_row(hit.source, hit.speaker or "",
-                          Text(hit.left[-CONTEXT_CELLS:], justify="right"),
-                          Text(" ".join(hit.text.split()), style="bold reverse"),
-                          hit.right[:CONTEXT_CELLS],
-                          f"{hit.start}-{hit.end}", key=str(n))
+            left = Text(hit.left[-context:], justify="right")
+            word = Text(" ".join(hit.text.split()), style="bold reverse")
+            if self._narrow:
+                table.add_row(fit(hit.source, SOURCE_CELLS), left, word,
+                              hit.right[:context], key=str(n))
+            else:
+                table.add_row(hit.source, hit.speaker or "", left, word,
+                              hit.right[:context], f"{hit.start}-{hit.end}", key=str(n))
         sources = len({h.source_id for h in result.hits})
         found = f"{len(result.hits)} hit{'s' if len(result.hits) != 1 else ''}"
         line = (f"{found} in {sources} source{'s' if sources != 1 else ''}" if result.complete

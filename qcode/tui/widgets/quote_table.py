@@ -44,15 +44,18 @@ def _text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
+# Minimums wide enough to read a cell: at 80 columns that keeps source, case, code,
+# subdivision and quote, and drops emphasis, notes and coder (the detail line under the
+# table shows them for the current row).
 COLUMNS: tuple[Column, ...] = (
-    Column("Source", lambda r, c: _text(r.source) or "(no source)", 10, 2.0, 6),
+    Column("Source", lambda r, c: _text(r.source) or "(no source)", 12, 2.0, 6),
     Column("Case", lambda r, c: c, 4, 0.7, 7),
-    Column("Code", lambda r, c: _text(r.code), 12, 3.0, 9),
-    Column("Subdivision", lambda r, c: _text(filed_under(r)), 10, 2.5, 5),
-    Column("Emphasis", lambda r, c: _text(r.emphasis), 8, 1.5, 3),
-    Column("Notes", lambda r, c: _text(r.notes), 8, 1.5, 1),
-    Column("Coder", lambda r, c: _text(r.coder), 6, 0.8, 2),
-    Column("Quote", lambda r, c: _text(r.text), 20, 6.0, 10),
+    Column("Code", lambda r, c: _text(r.code), 14, 3.0, 9),
+    Column("Subdivision", lambda r, c: _text(filed_under(r)), 12, 2.5, 5),
+    Column("Emphasis", lambda r, c: _text(r.emphasis), 10, 1.5, 3),
+    Column("Notes", lambda r, c: _text(r.notes), 10, 1.5, 1),
+    Column("Coder", lambda r, c: _text(r.coder), 8, 0.8, 2),
+    Column("Quote", lambda r, c: _text(r.text), 28, 6.0, 10),
 )
 
 

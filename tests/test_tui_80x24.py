@@ -1,0 +1,52 @@
+"""At 80x24 the screens keep what matters in view: the F keys, the quotes' main
+columns, a search hit with its words on both sides."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+from tui_helpers import app_for, settle
+
+from qcode.tui.widgets.nav_bar import NavBar
+from qcode.tui.widgets.quote_table import QuoteTable
+
+
+async def test_every_screens_f_key_is_in_view_at_80_columns(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("f4", "f5", "f6", "f7", "f8", "f11", "f12", "f3"):
+            await pilot.press(key)
+            await settle(pilot)
+            bar = app.screen.query_one(NavBar)
+            line = bar.render_line(0).text
+            for wanted in ("F3", "F4", "F5", "F6", "F7", "F8", "F11", "F12"):
+                assert wanted in line, (key, line)
+        assert not app.errors
+
+
+async def test_quotes_at_80_columns_keep_source_code_subdivision_and_quote(
+        demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        header = app.screen.query_one(QuoteTable).render_line(0).text
+        for title in ("Source", "Code", "Subdivisi", "Quote"):
+            assert title in header
+        assert "Coder" not in header and "Emphasis" not in header
+
+
+async def test_a_search_hit_stays_in_view_at_80_columns(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f11")
+        await settle(pilot)
+        await pilot.press(*"subsidy", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#hits", DataTable)
+        assert table.row_count > 0
+        line = table.render_line(1).text  # the first hit, under the header
+        assert "subsidy" in line.lower()
+        assert len(line.rstrip()) <= 80
