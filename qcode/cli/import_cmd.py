@@ -76,7 +76,7 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
         total = len(collect_files(paths))
         with progress_bar(total, "importing") as update:
             report = import_paths(opened_project, list(paths), participants, coder,
-                                  progress=lambda done, _total, path: update(done, path.name),
+                                  progress=lambda done, _total, name: update(done, name),
                                   dayfirst=dayfirst)
     rows = [{"file": str(i.path), "status": i.status, "source": i.source, "detail": i.detail}
             for i in report.items]

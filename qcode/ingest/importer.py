@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,12 +13,11 @@ from qcode.errors import InputError, QcodeError
 from qcode.ingest.formats import READERS
 from qcode.ingest.limits import check_file_size, check_text
 from qcode.ingest.manifest import read_manifest
+from qcode.progress import Progress
 from qcode.services.cases import ManifestResult, store_manifest
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, store_source
 from qcode.services.steps import relabel, savepoint
-
-Progress = Callable[[int, int, Path], None]
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ def import_paths(
         for n, path in enumerate(files, start=1):
             report.items.append(_import_one(session, path, coder))
             if progress is not None:
-                progress(n, len(files), path)
+                progress(n, len(files), path.name)
         if cases is not None:
             report.manifest = store_manifest(session, cases)
         relabel(session, _label(report, participants))

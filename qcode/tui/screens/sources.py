@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,15 +13,20 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Input
 
 from qcode.cells import cell_text
+from qcode.progress import Progress
 from qcode.reports.intervals import covered, merged
 from qcode.services.blind import BlindStatus, blind_status
 from qcode.services.cases import list_cases
 from qcode.services.coding_edit import source_spans
 from qcode.services.project import Project
 from qcode.services.sources import coding_coverage, list_sources
+from qcode.tui.long_work import run_long
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
+
+if TYPE_CHECKING:
+    from qcode.ingest.importer import ImportReport
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class SourcesScreen(WorkbenchScreen):
         Binding("P", "pseudonymise", "Pseudonymise names", show=False),
         # A control key: the filter line has the focus and takes every letter typed.
         Binding("ctrl+g", "cases", "Cases", id="sources.cases"),
+        Binding("ctrl+o", "import_files", "Import"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -172,6 +180,35 @@ class SourcesScreen(WorkbenchScreen):
         from qcode.tui.screens.pseudonyms import PseudonymsScreen
 
         self.app.push_screen(PseudonymsScreen())
+
+    def action_import_files(self) -> None:
+        """Transcripts into the project from a file or a folder (searched through), as
+        one undoable step under a progress bar, like `qcode import`."""
+        def chosen(answer: str) -> None:
+            path = Path(answer.strip().strip("'\"")).expanduser()
+            if not path.exists():
+                self.notify(f"{path} does not exist: give a transcript file or a folder",
+                            severity="warning")
+                return
+            project, coder = self.project, self.coder
+
+            def job(progress: Progress) -> ImportReport:
+                from qcode.ingest.importer import import_paths
+
+                return import_paths(project, [path], coder=coder, progress=progress)
+
+            run_long(self, f"Importing {path.name}", job, self._imported)
+
+        self.ask("Import transcripts from (a file or a folder; .docx .odt .pdf .rtf .txt "
+                 ".vtt .srt ...)", chosen)
+
+    def _imported(self, report: ImportReport) -> None:
+        line = (f"{report.count('imported')} imported, {report.count('duplicate')} "
+                f"skipped as the same text, {report.count('refused')} refused")
+        refused = [item.detail for item in report.items if item.status == "refused"]
+        self.notify(line + (f": {refused[0]}" if refused else "") + " (u undoes)",
+                    severity="warning" if refused else "information", timeout=10)
+        self.reload()
 
     def action_cases(self) -> None:
         """Cases and their attributes; linking offers the source under the cursor."""
