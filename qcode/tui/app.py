@@ -39,9 +39,14 @@ def _mode(module: str, screen: str) -> Callable[[], Screen[None]]:
     return make
 
 
-def _warm_up() -> None:
+def _warm_up(language: str) -> None:
     for module in WARM_UP:
         importlib.import_module(module)
+    # spaCy's sentence splitter for the project's language: the first transcript opened
+    # would otherwise load it (a second of work) while its text is being drawn.
+    from qcode.ingest.sentences import sentence_spans
+
+    sentence_spans("One. Two.", language)
 
 
 
@@ -153,7 +158,8 @@ class QcodeApp(App[None]):
 
     def _after_first_paint(self) -> None:
         # A daemon thread: a quick quit must not wait for imports nobody needs any more.
-        threading.Thread(target=_warm_up, name="qcode-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(self.language or "en",), name="qcode-warm-up",
+                         daemon=True).start()
         _settle_heap()
 
     def _poll(self) -> None:
