@@ -101,6 +101,7 @@ class QcodeApp(App[None]):
         self.project_name = summary.name
         self.language = summary.language
         self.errors: list[BaseException] = []
+        self._warming = False  # the background imports (warm_up) have been started
         # Whose codings the screens show: None for every coder's, else one coder's. It
         # is always on the title bar, so nobody thinks work vanished behind a filter.
         self.showing: str | None = None
@@ -157,10 +158,17 @@ class QcodeApp(App[None]):
             self.set_interval(seconds, self._poll)
 
     def _after_first_paint(self) -> None:
+        _settle_heap()
+
+    def warm_up(self) -> None:
+        """Import the other screens (and spaCy) in the background, once: called when the
+        sources list is on screen, so the two do not compete for the interpreter."""
+        if self._warming:
+            return
+        self._warming = True
         # A daemon thread: a quick quit must not wait for imports nobody needs any more.
         threading.Thread(target=_warm_up, args=(self.language or "en",), name="qcode-warm-up",
                          daemon=True).start()
-        _settle_heap()
 
     def _poll(self) -> None:
         from qcode.services.steps import revision

@@ -164,6 +164,8 @@ class SourcesScreen(WorkbenchScreen):
                           key=line.name)
         if self._pending:
             self.call_after_refresh(self._add_rows, fill)
+        else:  # the list is whole on screen: the rest of the workbench loads behind it
+            self.call_after_refresh(self.workbench.warm_up)
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
