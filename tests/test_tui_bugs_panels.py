@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from test_tui_axial import links_of, open_axial
 from test_tui_codebook import open_codebook, point_at, tree_of
 from textual.widgets import DataTable, Input, Label, Static
-from tui_helpers import app_for, open_source, settle, until
+from tui_helpers import app_for, open_source, record_notices, settle, until
 
 from qcode.reports.mentions import mentions
 from qcode.services.project import open_project
-from qcode.tui.app import QcodeApp
 from qcode.tui.screens.codebook import Entry
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.sources import SourcesScreen
-
-
-def record_notices(app: QcodeApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every notification the app shows, kept: toasts vanish before a busy test looks."""
-    shown: list[str] = []
-    notify = app.notify
-
-    def seen(message: str, **options: Any) -> None:
-        shown.append(str(message))
-        notify(message, **options)
-
-    monkeypatch.setattr(app, "notify", seen)
-    return shown
 
 
 async def test_the_codebook_panel_shows_a_renamed_code_at_once(demo_copy: str) -> None:

@@ -7,20 +7,18 @@ and the screen are checked after each change.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import TRANSCRIPT, add_text, snapshot
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
-from tui_helpers import app_for, settle, until
+from tui_helpers import app_for, record_notices, settle, until
 
 from qcode import writes
 from qcode.reports.mentions import mentions
 from qcode.services.cases import CaseInfo, list_cases
 from qcode.services.coding import CodingRequest, code_span
 from qcode.services.project import init_project, open_project
-from qcode.tui.app import QcodeApp
 from qcode.tui.screens.cases import CasesScreen
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
@@ -44,19 +42,6 @@ def fresh(tmp_path: Path) -> str:
             code_span(project, CodingRequest(source, start, start + len(phrase),
                                              "Self-building", subdivision="Process"))
     return location
-
-
-def record_notices(app: QcodeApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every notification shown, kept: toasts vanish before a busy test looks."""
-    shown: list[str] = []
-    notify = app.notify
-
-    def seen(message: str, **options: Any) -> None:
-        shown.append(str(message))
-        notify(message, **options)
-
-    monkeypatch.setattr(app, "notify", seen)
-    return shown
 
 
 async def open_cases(pilot: Pilot[None]) -> CasesScreen:

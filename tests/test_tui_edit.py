@@ -5,12 +5,11 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import TRANSCRIPT, add_text, code_phrase, span_of
 from textual.widgets import DataTable, Label, TextArea
-from tui_helpers import app_for, codings_of, open_source, settle
+from tui_helpers import app_for, codings_of, open_source, record_notices, settle
 
 from qcode.services.backup import list_backups
 from qcode.services.coding import CodingRequest, code_span
@@ -91,14 +90,7 @@ async def test_a_busy_project_on_saving_keeps_the_text_and_says_where(
     monkeypatch.setattr(store_engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where drafts go
     app = app_for(study)
-    shown: list[str] = []
-    notify = app.notify
-
-    def seen(message: str, **options: Any) -> None:
-        shown.append(str(message))
-        notify(message, **options)
-
-    monkeypatch.setattr(app, "notify", seen)
+    shown = record_notices(app, monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_source(pilot, "IP4")
         await pilot.press("E")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -63,3 +65,16 @@ async def create_subdivisions(pilot: Pilot[None], count: int = 1) -> None:
         assert isinstance(picker, FuzzyPicker) and "no subdivision" in picker.title_text
         await pilot.press(*"create", "enter")
     await settle(pilot)
+
+
+def record_notices(app: QcodeApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every notification the app shows, kept: toasts vanish before a busy test looks."""
+    shown: list[str] = []
+    notify = app.notify
+
+    def seen(message: str, **options: Any) -> None:
+        shown.append(str(message))
+        notify(message, **options)
+
+    monkeypatch.setattr(app, "notify", seen)
+    return shown
