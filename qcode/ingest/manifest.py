@@ -7,8 +7,7 @@ every other column becomes an attribute, typed number, date or text from its val
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,10 @@ from qcode.ingest.limits import check_file_size
 from qcode.ingest.xlsxfile import read_workbook
 from qcode.names import clean_name, name_key
 from qcode.services.cases import AttributeValue, CaseRow
+from qcode.values import SLASHED, as_date, as_number
 
 FILE_COLUMNS = {"file", "files", "source", "sources", "filename", "file name"}
 NAME_COLUMNS = {"name", "case name", "interview partner"}
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)$")
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
 
 
 def read_manifest(path: Path, dayfirst: bool | None = None,
@@ -119,40 +117,23 @@ def _cell(row: list[Any], i: int) -> Any:
 
 def _column_type(values: list[Any]) -> str:
     present = [v for v in values if v is not None and str(v).strip()]
-    if present and all(_as_number(v) is not None for v in present):
+    if present and all(as_number(v) is not None for v in present):
         return "number"
-    if present and all(_as_date(v) is not None for v in present):
+    if present and all(as_date(v) is not None for v in present):
         return "date"
     return "text"
 
 
 def _typed(value: Any, kind: str) -> AttributeValue:
     if kind == "number":
-        number = _as_number(value)
+        number = as_number(value)
         assert number is not None
         return number
     if kind == "date":
-        day = _as_date(value)
+        day = as_date(value)
         assert day is not None
         return day
     return str(value).strip()
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    if not _NUMBER.match(text):
-        return None
-    if re.match(r"^[+-]?\d+,(\d{1,2}|\d{4,})$", text):  # decimal comma, not thousands
-        text = text.replace(",", ".")
-    return float(text.replace(",", ""))
-
-
-# Day and month in either order, then the year: how spreadsheets write dates in a CSV.
-_SLASHED = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
 
 
 def _date_order(path: Path, column: str, values: list[Any],
@@ -160,7 +141,7 @@ def _date_order(path: Path, column: str, values: list[Any],
     """True (day first) or False (month first) when every value of the column is a
     date written like 3/5/2021; None when they are not all such dates."""
     present = [str(v).strip() for v in values if v is not None and str(v).strip()]
-    found = [_SLASHED.fullmatch(v) for v in present]
+    found = [SLASHED.fullmatch(v) for v in present]
     if not present or not all(found):
         return None
     parts = [(int(m.group(1)), int(m.group(2))) for m in found if m is not None]
@@ -185,16 +166,3 @@ def _slashed(text: str, dayfirst: bool) -> date:
         return parser.parse(text.strip(), dayfirst=dayfirst, yearfirst=False).date()
     except (ValueError, OverflowError) as exc:
         raise InputError(f"{text!r} is not a date ({exc})") from exc
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(str(value).strip(), fmt).date()
-        except ValueError:
-            continue
-    return None

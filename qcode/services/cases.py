@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from qcode.names import clean_name, name_key, natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.store.models import Attribute, Case, CaseAttribute, Memo, Source, SourceCase
+from qcode.values import SLASHED, as_date, as_number
 
 AttributeValue = str | float | date
 
@@ -338,13 +338,9 @@ def unlink_source(session: Session, source_id: int, case_id: int) -> bool:
     return True
 
 
-# Read as a participants file reads a cell (qcode.ingest.manifest, which services may
-# not import): a value typed in the workbench and the same value imported agree.
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|\d{1,3}(,\d{3})+(\.\d+)?)")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(\d{1,2}|\d{4,})")  # 41,5 but not 1,200
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d")
-# 3/5/2021: 3 May or 5 March? A file's column may tell; one typed value cannot.
-_SLASHED = re.compile(r"\d{1,2}[/-]\d{1,2}[/-](\d{4}|\d{2})")
+# A value typed in the workbench reads as the same value in a participants file does
+# (qcode.values). 3/5/2021: 3 May or 5 March? A file's column may tell; one typed value
+# cannot.
 
 
 def read_value(typed: str, kind: str | None = None,
@@ -364,7 +360,7 @@ def read_value(typed: str, kind: str | None = None,
         raise InputError(f"no value for {attribute}; clear it instead")
     if kind in ("text", "category"):
         return kind, text
-    number, day = _number(text), _date(text)
+    number, day = as_number(text), as_date(text)
     if kind is None and number is not None:
         return "number", number
     if kind is None and day is not None:
@@ -375,30 +371,13 @@ def read_value(typed: str, kind: str | None = None,
         return kind, day
     if kind == "number":
         raise InputError(f"{attribute!r} holds numbers and {text!r} is not one")
-    if _SLASHED.fullmatch(text):
+    if SLASHED.fullmatch(text):
         raise InputError(f"write the date {text!r} as year-month-day, e.g. 2021-03-14 "
                          f"(with slashes, day and month could be either way round)")
     if kind == "date":
         raise InputError(f"{attribute!r} holds dates and {text!r} is not one; "
                          f"write it as year-month-day, e.g. 2021-03-14")
     return "text", text
-
-
-def _number(text: str) -> float | None:
-    if not _NUMBER.fullmatch(text):
-        return None
-    if _DECIMAL_COMMA.fullmatch(text):
-        text = text.replace(",", ".")
-    return float(text.replace(",", ""))
-
-
-def _date(text: str) -> date | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _case(session: Session, key: str) -> Case:
