@@ -73,3 +73,32 @@ async def test_long_work_that_finishes_hands_over_its_result(demo_copy: str) -> 
         await wait_for(pilot, lambda: finished == [42])
         assert not isinstance(app.screen, LongWork)
         assert not app.errors
+
+
+async def test_the_first_search_builds_the_index_under_a_progress_bar(
+        demo_copy: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from qcode.services import search_index
+    from qcode.tui.screens import search as search_screen
+
+    with open_project(demo_copy) as project:
+        search_index.drop_index(project)
+    shown: list[str] = []
+
+    def recorded(screen, title, job, done, **options):  # type: ignore[no-untyped-def]
+        shown.append(title)
+        run_long(screen, title, job, done, **options)
+
+    monkeypatch.setattr(search_screen, "run_long", recorded)
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f11")
+        await settle(pilot)
+        await pilot.press(*"subsidy", "enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#hits", DataTable).row_count > 0)
+        assert not app.errors
+    assert shown and shown[0].startswith("Building the search index")
+    with open_project(demo_copy) as project:
+        assert search_index.is_ready(project)

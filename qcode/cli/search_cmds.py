@@ -76,7 +76,7 @@ def _indexed(project: Project) -> Iterator[None]:
     with ExitStack() as stack:
         update: list[Callable[[int, str], None]] = []
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int, _what: str) -> None:
             if not update:
                 note("building the search index (once; later imports and edits keep it "
                      "current)")

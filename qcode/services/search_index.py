@@ -13,11 +13,10 @@ which gives the same hits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
+from qcode.progress import Progress
 from qcode.services.project import Project
 
 INDEX = "search_index"
@@ -43,8 +42,18 @@ _TRIGGERS = {
 # Sources indexed per statement while building: progress moves, memory stays small.
 _BATCH = 500
 
-Progress = Callable[[int, int], None]
-"""Called as progress(sources indexed, sources in all) while the index is built."""
+
+
+def is_ready(project: Project) -> bool:
+    """Whether searches can use the index without building it first (always True where
+    there is no index to build: PostgreSQL, or a file that cannot take one)."""
+    if project.engine.dialect.name != "sqlite":
+        return True
+    try:
+        with project.engine.connect() as connection:
+            return _complete(connection)
+    except OperationalError:
+        return True
 
 
 def ensure_index(project: Project, progress: Progress | None = None) -> bool:
@@ -150,7 +159,7 @@ def _build(connection: Connection, progress: Progress | None) -> None:
         )
         done, after = done + len(ids), ids[-1]
         if progress is not None:
-            progress(done, total)
+            progress(done, total, "sources indexed")
 
 
 def matching_sources(connection: Connection, match: str) -> set[int]:

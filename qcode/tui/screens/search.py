@@ -24,6 +24,7 @@ from qcode.reports.search import (
     plan,
     search,
 )
+from qcode.services import search_index
 from qcode.services.autocode import AutocodeResult, AutoSpan, autocode
 from qcode.services.codebook import list_subdivisions
 from qcode.services.codebook_edit import usual_filing
@@ -90,6 +91,7 @@ class SearchScreen(WorkbenchScreen):
         self.query_: SearchQuery | None = None
         self.hits: list[Hit] = []
         self._narrow: bool | None = None  # the columns' layout, set as hits are shown
+        self._index_ready = False  # the word index is known to be built
         self.query_one("#query", Input).focus()
 
     def _columns(self, table: DataTable[object]) -> int:
@@ -138,6 +140,26 @@ class SearchScreen(WorkbenchScreen):
                         severity="warning")
             return
         project = self.project
+        if not self._index_ready:
+            # The first search of a project builds its word index (seconds for
+            # thousands of sources): under a progress bar, once.
+            def built(ready: bool) -> None:
+                self._index_ready = True
+                if ready:
+                    self.run_search()
+
+            def check(ready: bool) -> None:
+                if ready:
+                    built(True)
+                else:
+                    run_long(self, "Building the search index (once; imports and edits "
+                             "keep it current)",
+                             lambda progress: search_index.ensure_index(project, progress),
+                             built)
+
+            in_background(self, lambda: search_index.is_ready(project), check,
+                          group="search")
+            return
         self.query_one("#hits").loading = True
         self._status("Searching…")
 
