@@ -259,11 +259,15 @@ class CodebookScreen(WorkbenchScreen):
 
     @on(Input.Changed, "#filter")
     def _typed(self, event: Input.Changed) -> None:
-        if event.value == self.filter_text:
+        # The line as it is now, not as the event says: keys typed quickly queue several
+        # events, and writing an older value back into the line set off a new event
+        # each time, which bounced between the two values for ever.
+        text = self.filter_input.value
+        if text == self.filter_text:
             return
         keep = self.selected
-        self._set_filter(event.value)
-        matched = [row.entry for row in codebook_rows(self.data, event.value) if row.matched]
+        self.filter_text = text
+        matched = [row.entry for row in codebook_rows(self.data, text) if row.matched]
         # The cursor stays on a match, else goes to the first: Enter, or the arrow keys
         # from here, start from a line that holds what was typed.
         self._draw(keep if keep in matched or not matched else matched[0])
