@@ -236,3 +236,23 @@ def test_the_filter_line_reads_prefixes_quotes_and_words() -> None:
     assert term("code", "Rule changes") == 'code:"Rule changes"'
     assert term("case", "IP4") == "case:IP4"
     assert parse_filter(term("code", 'The "best" one')).wanted.code == 'The "best" one'
+
+
+async def test_a_quote_opened_from_the_table_is_in_view_with_its_coding(
+        demo_copy: str) -> None:
+    from textual.widgets import Static
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_quotes(pilot)
+        for _ in range(12):  # a quote far down its transcript
+            await pilot.press("down")
+        row = table.current
+        assert row is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+        top, height = view.scroll_offset.y, view.scrollable_content_region.height
+        assert top <= view._line_of(row.start) < top + height  # on screen, not at the top
+        side = str(app.screen.query_one("#side", Static).render())
+        assert "0 codings here" not in side and row.code in side

@@ -196,7 +196,9 @@ class ReaderScreen(WorkbenchScreen):
                          f"({sel.end - sel.start} characters)")
         else:
             lines.append(f"Cursor at {view.cursor}")
-        here = view.spans_at(view.cursor)
+        # With a selection, the codings where it starts (the cursor sits at its end,
+        # just past a quote selected whole).
+        here = view.spans_at(view.selection.start if view.selection else view.cursor)
         lines.append(f"[b]{len(here)} coding{'s' if len(here) != 1 else ''} here[/b]")
         for span in here:
             lines.append(f"[{span.color or 'grey50'}]■[/] [b]{span.code}[/b]  ({span.coder})")

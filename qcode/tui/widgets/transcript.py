@@ -196,12 +196,18 @@ class TranscriptView(ScrollView, can_focus=True):
         width = max(self.size.width - self.styles.gutter.width - 1 - self._margin(), 10)
         if width == self._width:
             return
+        first = self._width == 0  # the first layout: a quote opened on is brought to view
         self._width = width
         self._lines = wrap(self.text, width - 1)  # one cell for the cursor at line ends
         self._starts = [start for start, _ in self._lines]
         self.virtual_size = Size(width, len(self._lines))
         self._index_spans()
-        self._scroll_to_cursor()
+        if first:
+            # A quote opened on goes mid-view, once Textual has taken in the new size:
+            # the frame after this one (a scroll before it is clamped back to the top).
+            self.call_after_refresh(self.call_after_refresh, self._scroll_to_cursor, True)
+        else:
+            self._scroll_to_cursor()
 
     def _index_spans(self) -> None:
         if not self._width:  # not wrapped yet: the first resize indexes the lines
@@ -306,16 +312,17 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(self))
 
-    def _scroll_to_cursor(self, jump: bool = False) -> None:
+    def _scroll_to_cursor(self, jump: bool = False, immediate: bool = True) -> None:
         """Keep the cursor in view: by the least scroll as it moves, but a jump to a line
         out of view puts it mid-view, with the lines around it to read."""
         if not self._lines:
             return
         line = self._line_of(self.cursor)
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        centre = jump and not top <= line < top + height
-        self.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=True,
-                              center=centre)
+        if jump and not top <= line < top + height:
+            self.scroll_to(y=max(0, line - height // 2), animate=False, immediate=immediate)
+        else:
+            self.scroll_to_region(Region(0, line, 1, 1), animate=False, immediate=immediate)
 
     def action_move(self, delta: int, extend: bool = False) -> None:
         self._moved(self.cursor + delta, extend)
