@@ -103,7 +103,7 @@ async def test_edit_remove_and_undo_a_coding_at_the_cursor(demo_copy: str) -> No
         assert isinstance(app.screen, CodingForm)
         form = app.screen
         form.query_one("#emphasis").value = ""  # type: ignore[attr-defined]
-        await pilot.press(*"sceptical", "enter")
+        await pilot.press("tab", *"sceptical", "enter")  # from the code to the emphasis
         await settle(pilot)
         edited = [r for r in codings_of(demo_copy, SOURCE) if r.id == span.coding_id]
         assert edited[0].emphasis == "sceptical"

@@ -73,6 +73,8 @@ async def test_edit_changes_a_codings_code(demo_copy: str) -> None:
         form.query_one("#code", Input).value = "Accompaniment by social workers"
         await pilot.press("enter")
         await settle(pilot)
+        await pilot.press(*"create", "enter")  # a new code: asked first, then made
+        await settle(pilot)
         assert not app.errors
     (row,) = [r for r in codings_of(demo_copy, SOURCE) if r.id == span.coding_id]
     assert (row.code, row.start, row.end) == ("Accompaniment by social workers",
@@ -162,3 +164,34 @@ async def test_escape_in_the_coding_form_asks_before_dropping_what_was_typed(
         await settle(pilot)
         assert not app.errors
     assert "Gratitude" in [r.code for r in codings_of(demo_copy, SOURCE)]
+
+
+async def test_editing_starts_on_the_code_and_a_new_code_name_is_asked_about(
+        demo_copy: str) -> None:
+    from qcode.tui.screens.picker import FuzzyPicker
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_source(pilot, "IP4")
+        span = next(s for s in view.spans if s.code == "Social accompaniment")
+        view.go_to(span.start)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CodingForm) and form.focused is form.query_one("#code")
+        await pilot.press("ctrl+u", *"Social acompaniment", "enter")  # a typo
+        await settle(pilot)
+        assert isinstance(app.screen, FuzzyPicker)
+        assert "no code 'Social acompaniment'" in app.screen.title_text
+        assert app.screen.names[0] == "Social accompaniment"
+        await pilot.press("enter")  # the existing code, back in the form
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not app.errors
+    (row,) = [r for r in codings_of(demo_copy, SOURCE) if r.id == span.coding_id]
+    assert row.code == "Social accompaniment"
+    with open_project(demo_copy) as project:
+        from qcode.services.codebook import list_codes
+
+        assert "Social acompaniment" not in {c.name for c in list_codes(project)}

@@ -50,7 +50,7 @@ async def remove_a_coding(pilot: Pilot[None]) -> None:
 async def edit_a_coding(pilot: Pilot[None]) -> None:
     await _in_reader(pilot, "n", "e")
     pilot.app.screen.query_one("#emphasis").value = ""  # type: ignore[attr-defined]
-    await pilot.press(*"sceptical", "enter")
+    await pilot.press("tab", *"sceptical", "enter")  # from the code to the emphasis
 
 
 async def new_subdivision(pilot: Pilot[None]) -> None:

@@ -85,6 +85,8 @@ class CodingForm(ModalScreen[CodingDetails | None]):
         self.details = details
         self.title_text = title
         self.known = {name_key(name) for name in self.subdivisions}
+        self.known_codes = {name_key(name) for name in self.codes or ()}
+        self.confirmed_codes: set[str] = set()  # new codes the researcher chose to make
         self.confirmed: set[str] = set()  # new names the researcher chose to create
         self.move_asked = False
 
@@ -111,7 +113,8 @@ class CodingForm(ModalScreen[CodingDetails | None]):
 
     def on_mount(self) -> None:
         self.initial = [field.value for field in self.query(Input)]  # Escape compares
-        self.query_one("#emphasis", Input).focus()
+        # Editing a coding starts on its code; a new coding's code is chosen already.
+        self.query_one("#code" if self.codes is not None else "#emphasis", Input).focus()
 
     @on(Input.Submitted)
     def action_save(self) -> None:
@@ -122,6 +125,13 @@ class CodingForm(ModalScreen[CodingDetails | None]):
                                 split_names(value("others")),
                                 value("code") if self.codes is not None else self.code,
                                 self.move_asked)
+        if self.codes is not None and not details.code:
+            self.notify("A coding needs a code", severity="warning")
+            return
+        if self.codes is not None and name_key(details.code) not in self.known_codes | {
+                name_key(self.code)} | self.confirmed_codes:
+            self._confirm("code", details.code)  # a typo must not become a new code
+            return
         for field, name in [("subdivision", details.subdivision)] + [
                 ("others", name) for name in details.others]:
             if name and name_key(name) not in self.known | self.confirmed:
@@ -136,14 +146,16 @@ class CodingForm(ModalScreen[CodingDetails | None]):
             self.action_save()
 
     def _confirm(self, field: str, name: str) -> None:
-        """Ask about a name that is not in the tree: the closest ones, or create it."""
-        create = new_label(name)
-        choices = [*closest(name, self.subdivisions), create]
+        """Ask about a name that is not there yet: the closest ones, or create it."""
+        code = field == "code"
+        create = (f"Create {name!r} as a new code" if code else new_label(name))
+        choices = [*closest(name, self.codes if code and self.codes else self.subdivisions),
+                   create]
         box = self.query_one(f"#{field}", Input)
 
         def chosen(choice: str | None) -> None:
             if choice == create:
-                self.confirmed.add(name_key(name))
+                (self.confirmed_codes if code else self.confirmed).add(name_key(name))
                 self.action_save()  # on to the next unknown name, or save
                 return
             if choice:  # an existing name in place of the typed one; Enter then saves
@@ -154,8 +166,9 @@ class CodingForm(ModalScreen[CodingDetails | None]):
                     box.value = choice
             box.focus()
 
+        what = "code" if code else "subdivision"
         self.app.push_screen(
-            FuzzyPicker(f"There is no subdivision {name!r}. Did you mean one of these?",
+            FuzzyPicker(f"There is no {what} {name!r}. Did you mean one of these?",
                         choices), chosen)
 
     def action_pick(self) -> None:
