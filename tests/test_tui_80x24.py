@@ -50,3 +50,30 @@ async def test_a_search_hit_stays_in_view_at_80_columns(demo_copy: str) -> None:
         line = table.render_line(1).text  # the first hit, under the header
         assert "subsidy" in line.lower()
         assert len(line.rstrip()) <= 80
+
+
+async def test_an_f_key_shows_its_sections_own_list(demo_copy: str) -> None:
+    from qcode.tui.screens.quotes import QuotesScreen
+    from qcode.tui.screens.reader import ReaderScreen
+    from qcode.tui.screens.sources import SourcesScreen
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter")  # a quote opened in its transcript, over the quotes
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("f5")  # the quotes list again
+        await settle(pilot)
+        assert isinstance(app.screen, QuotesScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcesScreen)
+        await pilot.press("f5")  # from elsewhere too: the list, not the transcript
+        await settle(pilot)
+        assert isinstance(app.screen, QuotesScreen)
+        assert not app.errors

@@ -79,16 +79,16 @@ class QcodeApp(App[None]):
     BINDINGS = named("app", [
         Binding("f1", "help", "Help"),
         Binding("f2", "toggle_theme", "Light/dark"),
-        Binding("f3", "switch_mode('sources')", "Sources", show=False),
-        Binding("f4", "switch_mode('codebook')", "Codebook", show=False),
-        Binding("f5", "switch_mode('quotes')", "Quotes", show=False),
-        Binding("f6", "switch_mode('counts')", "Counts", show=False),
-        Binding("f7", "switch_mode('axial')", "Axial", show=False),
-        Binding("f8", "switch_mode('memos')", "Memos", show=False),
+        Binding("f3", "go('sources')", "Sources", show=False),
+        Binding("f4", "go('codebook')", "Codebook", show=False),
+        Binding("f5", "go('quotes')", "Quotes", show=False),
+        Binding("f6", "go('counts')", "Counts", show=False),
+        Binding("f7", "go('axial')", "Axial", show=False),
+        Binding("f8", "go('memos')", "Memos", show=False),
         Binding("f9", "switch_coder", "Coder", show=False),
         Binding("f10", "cycle_showing", "Whose codings", show=False),
-        Binding("f11", "switch_mode('search')", "Search", show=False),
-        Binding("f12", "switch_mode('disagreements')", "Disagreements", show=False),
+        Binding("f11", "go('search')", "Search", show=False),
+        Binding("f12", "go('disagreements')", "Disagreements", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ])
 
@@ -133,6 +133,20 @@ class QcodeApp(App[None]):
                 screen.reload()
 
         in_background(self.screen, lambda: coder_names(self.project), cycle)
+
+    async def action_go(self, mode: str) -> None:
+        """F3...F12: that section's own list, whatever was opened over it there (a
+        transcript opened from the quotes, say). A screen holding typed text that is not
+        saved yet (a modal form, the text editor, unapplied pseudonyms) stays."""
+        from qcode.tui.screens.base import WorkbenchScreen
+
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            top = self.screen_stack[-1]
+            if not isinstance(top, WorkbenchScreen) or not top.can_leave():
+                break
+            await self.pop_screen()
 
     def action_help(self) -> None:
         """F1: the screen's workflow and keys; F1 again closes it."""

@@ -58,6 +58,10 @@ class WorkbenchScreen(Screen[None]):
     def coder(self) -> str:
         return self.workbench.coder
 
+    def can_leave(self) -> bool:
+        """Whether an F key may close this screen: nothing typed here is unsaved."""
+        return True
+
     def reload(self) -> None:
         """Read what the screen shows from the store again (after any change)."""
 

@@ -201,5 +201,8 @@ class PseudonymsScreen(WorkbenchScreen):
                  lambda progress: apply_mapping(project, mappings, coder=coder,
                                                 progress=progress), done)
 
+    def can_leave(self) -> bool:
+        return not self.typed  # pseudonyms typed but not applied yet
+
     def action_back(self) -> None:
         self.app.pop_screen()

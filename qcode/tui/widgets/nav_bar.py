@@ -45,5 +45,5 @@ class NavBar(Widget):
         for mode, key, name in labels(self.size.width):
             style = "reverse " if mode == current else ""
             parts.append(Content.from_markup(
-                f"[{style}@click=app.switch_mode('{mode}')][b]{key}[/b] {name}[/]"))
+                f"[{style}@click=app.go('{mode}')][b]{key}[/b] {name}[/]"))
         return Content(" ").join(parts)
