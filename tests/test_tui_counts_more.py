@@ -70,3 +70,21 @@ def test_row_and_column_shares_add_up_to_100() -> None:
     columns = data.percents("column")
     assert [sum(columns[r][c] for r in range(2)) for c in range(4)] == [100, 100, 100, 100]
     assert [columns[2][c] for c in range(4)] == [100.0] * 4
+
+
+async def test_o_goes_back_out_one_level_at_a_time(demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        chart = await open_counts(pilot)
+        chart.move_to([b.label for b in chart.bars].index("Inclusion criteria"))
+        await pilot.press("i")
+        await settle(pilot)
+        chart.move_to([b.label for b in chart.bars].index("Social approach"))
+        await pilot.press("i")  # the subdivisions of a factor group
+        await settle(pilot)
+        assert "Social approach" in summary(pilot)
+        await pilot.press("o")  # back to the factor groups, not to the top
+        await settle(pilot)
+        assert "Inclusion criteria" in summary(pilot)
+        assert "Social approach" in [b.label for b in chart.bars]
+        assert not app.errors

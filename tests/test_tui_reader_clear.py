@@ -195,3 +195,12 @@ async def test_editing_starts_on_the_code_and_a_new_code_name_is_asked_about(
         from qcode.services.codebook import list_codes
 
         assert "Social acompaniment" not in {c.name for c in list_codes(project)}
+
+
+def test_the_picker_puts_names_beginning_with_what_was_typed_first() -> None:
+    from qcode.tui.screens.picker import rank
+
+    names = ["Assisted vs. unassisted building", "Building in stages", "Self-building"]
+    containing, _similar = rank("Building", names)
+    assert containing[0] == "Building in stages"
+    assert set(containing) == set(names)

@@ -76,7 +76,7 @@ class CountsScreen(WorkbenchScreen):
         self.across: str | None = None  # the attribute of the crosstab, when shown
         self.attribute: str | None = None  # the attribute chosen for crosstabs
         self.counted: Counted | None = None
-        self.inside: str | None = None  # the group whose insides are counted (i)
+        self.inside_path: list[str] = []  # the groups gone into with i, outermost first
         self._request = 0
 
     def compose(self) -> ComposeResult:
@@ -219,13 +219,19 @@ class CountsScreen(WorkbenchScreen):
         if label is None or label in EMPTY_BUCKETS or label == TOTAL:
             self.notify("Put the cursor on a group first", severity="warning")
             return
-        self.inside = label
+        self.inside_path.append(label)
         self.reload()
 
     def action_outside(self) -> None:
-        if self.inside is not None:
-            self.inside = None
+        """One level back out (o), as i went in."""
+        if self.inside_path:
+            self.inside_path.pop()
             self.reload()
+
+    @property
+    def inside(self) -> str | None:
+        """The group whose insides are counted now, if any."""
+        return self.inside_path[-1] if self.inside_path else None
 
     def _current_label(self) -> str | None:
         if self.across is None:

@@ -21,7 +21,12 @@ def rank(query: str, names: Sequence[str], limit: int = 50) -> tuple[list[str], 
     words = query.lower().split()
     if not words:
         return list(names[:limit]), []
-    containing = [n for n in names if all(w in n.lower() for w in words)][:limit]
+    # Names that begin with what was typed first (in their given order, recent codes
+    # first), then the others holding every word: "Building" finds "Building in
+    # stages" before "Assisted vs. unassisted building".
+    typed = " ".join(words)
+    holding = [n for n in names if all(w in n.lower() for w in words)]
+    containing = sorted(holding, key=lambda n: not n.lower().startswith(typed))[:limit]
     seen = set(containing)
     similar = [
         name for name, _score, _ in process.extract(
