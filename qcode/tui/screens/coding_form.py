@@ -59,7 +59,7 @@ class CodingForm(ModalScreen[CodingDetails | None]):
         border: none; height: 1; padding: 0 1; width: 1fr;
     }
     CodingForm Input:focus { background: $boost; text-style: bold; }
-    CodingForm #hint { margin-top: 1; color: $text-muted; }
+    CodingForm #hint { margin-top: 1; color: $text-muted; width: 100%; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

@@ -46,6 +46,7 @@ class FuzzyPicker(ModalScreen[str | None]):
         border: thick $primary; background: $panel; padding: 0 1;
     }
     FuzzyPicker OptionList { height: auto; max-height: 16; }
+    FuzzyPicker Label { width: 100%; }  /* a long question wraps instead of being cut */
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

@@ -19,6 +19,7 @@ class TextPrompt(ModalScreen[str | None]):
         width: 70; max-width: 100%; height: auto; border: thick $primary;
         background: $panel; padding: 0 1;
     }
+    TextPrompt Label { width: 100%; }  /* a long question wraps instead of being cut */
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
