@@ -75,6 +75,9 @@ async def test_auto_code_the_ticked_sentences_as_one_undoable_step(demo_copy: st
         assert isinstance(app.screen, AutocodePreview)
         await pilot.press("s")  # whole sentences
         await settle(pilot)
+        preview = app.screen
+        title = str(preview.query_one("#title").render())
+        assert f"{len(preview.spans):,} span" in title and "all ticked" in title
         await pilot.press("down", "space")  # untick the second
         await pilot.press("c")
         await settle(pilot)

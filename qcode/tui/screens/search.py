@@ -342,6 +342,12 @@ class AutocodePreview(ModalScreen[tuple[str, list[PlannedSpan]] | None]):
         listing.loading = False
         listing.clear_options()
         listing.add_options([Selection(_line(span), n, True) for n, span in enumerate(spans)])
+        # Every span of the search is here, not only the page of hits the screen showed.
+        sources = len({span.source_id for span in spans})
+        self.query_one("#title", Label).update(
+            f"Auto-code what {self.search_query.describe()} found: {len(spans):,} "
+            f"span{'s' if len(spans) != 1 else ''} in {sources:,} "
+            f"source{'s' if sources != 1 else ''}, all ticked")
         if spans:
             listing.highlighted = 0  # space acts on the first span straight away
         listing.focus()
