@@ -209,3 +209,17 @@ async def test_the_source_the_screen_was_opened_from_is_offered_for_linking(
         await until(pilot, lambda: table_rows(screen)[0][2] == "IP2_beto")
         assert not app.errors
     assert cases_of(fresh)["IP2"].sources == ["IP2_beto"]
+
+
+async def test_a_value_spelled_in_another_case_takes_the_spelling_in_use(
+        demo_copy: str) -> None:
+    app = app_for(demo_copy)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_cases(pilot)
+        await pilot.press("a")
+        await answer(pilot, "IP13")
+        await pilot.press("e")
+        await choose(pilot, "stakeholder group")
+        await answer(pilot, "Beneficiary")  # the others wrote "beneficiary"
+        assert not app.errors
+    assert cases_of(demo_copy)["IP13"].attributes["stakeholder group"] == "beneficiary"

@@ -261,6 +261,15 @@ class CasesScreen(WorkbenchScreen):
             if not value:  # emptied: the researcher means to clear it
                 self._clear(case, attribute)
                 return
+            # "Beneficiary" where the others say "beneficiary" would count as another
+            # stakeholder group: the spelling already in use is taken, and said.
+            used = {cell_text(other.attributes[attribute]) for other in self.sheet.cases
+                    if attribute in other.attributes and other.key != case.key}
+            same = next((u for u in sorted(used) if name_key(u) == name_key(value)
+                         and u != value), None)
+            if same is not None:
+                self.notify(f"Written {same!r}, as the other cases have it, not {value!r}")
+                value = same
             self._edit(f"set {attribute} of case {case.key!r}",
                        lambda s: cases.set_attribute(s, case.key, attribute, value),
                        f"{case.key}: {attribute} is {value}")
