@@ -77,3 +77,22 @@ async def test_an_f_key_shows_its_sections_own_list(demo_copy: str) -> None:
         await settle(pilot)
         assert isinstance(app.screen, QuotesScreen)
         assert not app.errors
+
+
+async def test_axial_links_are_readable_at_80_columns(demo_copy: str) -> None:
+    from qcode import writes
+    from qcode.services.project import open_project
+
+    with open_project(demo_copy) as project:
+        writes.link(project, "subdivision:Savings requirement", "cause",
+                    "subdivision:Microcredit", note="saving first, then the loan")
+    app = app_for(demo_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        table = app.screen.query_one("#links", DataTable)
+        header = table.render_line(0).text
+        row = table.render_line(1).text
+        assert "From" in header and "Relation" in header and "To" in header
+        assert "Savings" in row and "cause" in row and "Microcredit" in row

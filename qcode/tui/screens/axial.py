@@ -22,6 +22,7 @@ from qcode.services.project import Project
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.prompt import TextPrompt
 from qcode.tui.widgets.keys_footer import KeysFooter
+from qcode.tui.widgets.quote_table import fit
 from qcode.tui.work import in_background
 from qcode.vocabulary import RELATIONS
 
@@ -93,12 +94,24 @@ class AxialScreen(WorkbenchScreen):
         table = self.query_one("#links", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        table.add_columns("#", "From", "Relation", "To", "Quotes", "Coder", "Note")
+        # Below 100 columns the table keeps the link itself (from, relation, to, quotes),
+        # its ends shortened; the side panel shows the rest of the link at the cursor.
+        narrow = self.size.width < 100
+        end = max(10, (table.size.width - 24) // 2)
+        if narrow:
+            table.add_columns("From", "Relation", "To", "Quotes")
+        else:
+            table.add_columns("#", "From", "Relation", "To", "Quotes", "Coder", "Note")
         for info in data.links:
-            table.add_row(info.id, axial.shown(info.from_kind, info.from_name),
-                          info.relation + ("" if info.directed else " (both ways)"),
-                          axial.shown(info.to_kind, info.to_name), info.quotes,
-                          info.coder or "", (info.note or "")[:40], key=str(info.id))
+            ends = (axial.shown(info.from_kind, info.from_name),
+                    axial.shown(info.to_kind, info.to_name))
+            relation = info.relation + ("" if info.directed else " (both ways)")
+            if narrow:
+                table.add_row(fit(ends[0], end).rstrip(), relation, fit(ends[1], end).rstrip(),
+                              info.quotes, key=str(info.id))
+            else:
+                table.add_row(info.id, ends[0], relation, ends[1], info.quotes,
+                              info.coder or "", (info.note or "")[:40], key=str(info.id))
         if data.links:
             table.move_cursor(row=min(row, len(data.links) - 1))
             self._describe()
