@@ -29,6 +29,9 @@ async def test_f1_explains_the_reader_and_lists_its_keys_and_f1_closes_it(
         text = _shown(app)
         assert "c codes the selection" in text  # the workflow, in words
         assert "Repeat code" in text and "reader.repeat_code" in text  # key and its name
+        keys = [line.split()[0] for line in text.splitlines()
+                if line.startswith("  ") and line.split()]
+        assert keys[:2] == ["c", "r"]  # the reader's own keys first
         assert "workbench.undo" in text and "app.search" in text
         await pilot.press("f1")
         await settle(pilot)
@@ -57,7 +60,7 @@ async def test_a_keymap_file_moves_a_key(demo_copy: str, tmp_path: Path,
         await settle(pilot)
         assert not app.errors
     rows = [r for r in codings_of(demo_copy, SOURCE) if r.code == "Gratitude"]
-    assert len(rows) == 2
+    assert sorted(r.text[:21] for r in rows) == ["I'm grateful for that", "Then the handover day"]
 
 
 async def test_a_broken_keymap_file_is_one_warning_and_default_keys(

@@ -30,10 +30,13 @@ class WorkbenchScreen(Screen[None]):
     ])
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Name every key of every screen (`reader.repeat_code`) for the keymap file."""
-        super().__init_subclass__(**kwargs)
+        """Name every key of every screen (`reader.repeat_code`) for the keymap file.
+
+        Before Textual's own __init_subclass__, which merges the bindings as they are
+        then: named afterwards, the merged keys kept no names."""
         if "BINDINGS" in cls.__dict__:
             cls.BINDINGS = named(cls.__name__.removesuffix("Screen").lower(), cls.BINDINGS)
+        super().__init_subclass__(**kwargs)
 
     def on_mount(self) -> None:
         """Every screen shows the way to the others under its title (Textual calls this
