@@ -91,6 +91,8 @@ async def main():
                 await settle(pilot)
                 print("picked", time.monotonic(), flush=True)
                 await pilot.press("tab", "tab", *"Zq", "enter")
+                await settle(pilot)
+                await pilot.press(*"create", "enter")  # Zq is new: create it, asked
             else:
                 await pilot.press("r")
             await settle(pilot)
