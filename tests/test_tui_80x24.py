@@ -4,7 +4,7 @@ columns, a search hit with its words on both sides."""
 from __future__ import annotations
 
 from textual.widgets import DataTable
-from tui_helpers import app_for, settle
+from tui_helpers import app_for, settle, until
 
 from qcode.tui.widgets.nav_bar import NavBar
 from qcode.tui.widgets.quote_table import QuoteTable
@@ -47,6 +47,8 @@ async def test_a_search_hit_stays_in_view_at_80_columns(demo_copy: str) -> None:
         await settle(pilot)
         table = app.screen.query_one("#hits", DataTable)
         assert table.row_count > 0
+        # The table sizes its columns to new rows when it is next idle: wait for that.
+        await until(pilot, lambda: "subsidy" in table.render_line(1).text.lower())
         line = table.render_line(1).text  # the first hit, under the header
         assert "subsidy" in line.lower()
         assert len(line.rstrip()) <= 80
@@ -92,6 +94,8 @@ async def test_axial_links_are_readable_at_80_columns(demo_copy: str) -> None:
         await pilot.press("f7")
         await settle(pilot)
         table = app.screen.query_one("#links", DataTable)
+        # The table sizes its columns to new rows when it is next idle: wait for that.
+        await until(pilot, lambda: "Microcredit" in table.render_line(1).text)
         header = table.render_line(0).text
         row = table.render_line(1).text
         assert "From" in header and "Relation" in header and "To" in header
