@@ -90,8 +90,11 @@ class AxialScreen(WorkbenchScreen):
         in_background(self, lambda: load_axial(project), self._show)
 
     def _show(self, data: AxialData) -> None:
-        self.data = data
         table = self.query_one("#links", DataTable)
+        if not table.size.width:  # not laid out yet: its width decides the columns
+            self.call_after_refresh(self._show, data)
+            return
+        self.data = data
         row = table.cursor_row
         table.clear(columns=True)
         # Below 100 columns the table keeps the link itself (from, relation, to, quotes),
