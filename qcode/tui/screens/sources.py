@@ -154,7 +154,7 @@ class SourcesScreen(WorkbenchScreen):
         if fill != self._filled_for:  # the filter changed since: that fill took over
             return
         table = self.query_one("#sources", DataTable)
-        blind = any(line.blind for line in self.lines)
+        blind = "Blind" in (str(column.label) for column in table.columns.values())
         chunk, self._pending = self._pending[:count], self._pending[count:]
         for line in chunk:
             table.add_row(line.name, line.cases, line.words, line.codings,
