@@ -57,9 +57,18 @@ def _settle_heap() -> None:
     long as the app. Left in the collector's care, each full collection walks all of it
     again, a pause of 0.1-0.2 s that fell in the middle of applying a code. Frozen, a
     collection walks only what was made since: the screens, codings and lines in use.
+    Once per process: a later app (a test's) would otherwise pin the earlier one's
+    screens and rows, which the collector could then never free.
     """
+    global _heap_settled
+    if _heap_settled:
+        return
+    _heap_settled = True
     gc.collect()
     gc.freeze()
+
+
+_heap_settled = False
 
 
 class QcodeApp(App[None]):
