@@ -27,6 +27,7 @@ import pandas as pd
 from qcode.columns import PLAN_COLUMNS
 from qcode.errors import InputError
 from qcode.export import files as export_files
+from qcode.export import html as export_page
 from qcode.export import xlsx as export_workbook
 from qcode.ingest.formats import READERS
 from qcode.ingest.importer import ImportReport, import_paths
@@ -824,17 +825,21 @@ def _new_file(path: str | Path, suffix: str, what: str) -> Path:
     return path
 
 
-def export_xlsx(project: Project, path: str | Path) -> dict[str, int]:
-    """Write the coded Excel workbook in the researcher's layout (Coding, one sheet per
-    case, Codebook, Cases, mention counts with charts); returns rows per sheet.
-    `import_sheet` reads it back.
+def export_xlsx(project: Project, path: str | Path, across: str | None = None
+                ) -> dict[str, int]:
+    """Write the coded Excel workbook, ready to print: Read me, Coding in the
+    researcher's layout, one sheet per case, Codebook, Cases, mentions by group, by
+    subdivision and across `across` (a case attribute; by default "stakeholder group"
+    where the project has it) with charts; returns rows per sheet. `import_sheet`
+    reads it back.
 
     Example:
         >>> sheets = api.export_xlsx(study, folder / "coded.xlsx")
-        >>> sheets["Coding"], sheets["Cases"]
-        (384, 12)
+        >>> sheets["Coding"], sheets["Cases"], sheets["Mentions by stakeholder group"]
+        (384, 12, 11)
     """
-    return export_workbook.export_xlsx(project, _new_file(path, ".xlsx", "workbook"))
+    return export_workbook.export_xlsx(project, _new_file(path, ".xlsx", "workbook"),
+                                       across=across)
 
 
 def export_csv(project: Project, folder: str | Path) -> list[Path]:
@@ -866,21 +871,53 @@ def export_markdown(project: Project, folder: str | Path) -> Path:
     return export_files.export_markdown(project, Path(folder))
 
 
-def figures(project: Project, folder: str | Path, kind: str = "png") -> list[Path]:
-    """Draw the study's figures into `folder` (.png, .svg or .pdf), as `qcode figures`
-    does: mentions by group, then one per group by subdivision, bars grouped and
-    coloured by factor group; returns the files.
+def export_html(project: Project, folder: str | Path, across: str | None = None) -> Path:
+    """Write a report to open in the browser into `folder`: index.html (figures,
+    mention tables, the crosstab by `across`, default the stakeholder group, the
+    codebook and every quote in its context, filterable) and the figures as SVG files;
+    returns the page's path. It needs no server and no network.
 
     Example:
-        >>> drawn = api.figures(study, folder / "figures", "svg")
+        >>> page = api.export_html(study, folder / "report")
+        >>> page.name, (page.parent / "figures" / "overview.svg").exists()
+        ('index.html', True)
+    """
+    return export_page.export_html(project, Path(folder), across)
+
+
+def figures(project: Project, folder: str | Path, kind: str = "png", *,
+            size: str | tuple[float, float] | None = None, dpi: int = 200,
+            font: str = "DejaVu Sans", font_size: float = 9.0, title: bool = True,
+            language: str | None = None, stakeholder: str | None = None) -> list[Path]:
+    """Draw the study's figures into `folder`, as `qcode figures` does: mentions by
+    group, one per group by subdivision (bars grouped and coloured by factor group),
+    the groups by stakeholder group, and the saturation curve; returns the files.
+
+    `kind` is "png", "svg" or "pdf". For publication: `size` in centimetres ("16x10",
+    or (16, 10); "6x4in" for inches; default 16 cm wide, as tall as the bars need),
+    `dpi` of PNG files, `font` family and `font_size` in points, `title` on or off,
+    `language` of the chart's own words ("en" or "es"; default the project's).
+    `stakeholder` names the case attribute of the stakeholder groups (default: one
+    called "stakeholder group", "stakeholder" or "group").
+
+    Example:
+        >>> drawn = api.figures(study, folder / "figures", "svg", size="16x12",
+        ...                     language="es")
         >>> [path.name for path in drawn][:2]
         ['overview.svg', 'financing-instruments.svg']
-        >>> len(drawn)
-        11
+        >>> [path.name for path in drawn][-2:]
+        ['by-stakeholder-group.svg', 'saturation.svg']
     """
+    from qcode.reports.chart_style import CHART_TYPES, ChartStyle, check_language, parse_size
     from qcode.reports.figures import draw_figures
 
-    return draw_figures(project, Path(folder), kind)
+    if kind not in CHART_TYPES:
+        raise InputError(f"figures are drawn as png, svg or pdf, not {kind!r}")
+    if isinstance(size, tuple):
+        size = f"{size[0]}x{size[1]}"
+    style = ChartStyle(parse_size(size) if size else None, dpi, font, font_size, title,
+                       check_language(language))
+    return draw_figures(project, Path(folder), kind, style, stakeholder)
 
 
 def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
@@ -909,9 +946,9 @@ def export_qdc(project: Project, path: str | Path) -> CodebookSummary:
 __all__ = ["accept_review", "anchor", "autocode", "blind", "code", "create_code",
            "create_subdivision", "delete_code", "delete_memo", "delete_subdivision",
            "describe_code", "describe_subdivision", "edit_text", "export_csv",
-           "export_markdown", "export_qdc", "export_qdpx", "export_xlsx", "finish",
-           "import_files", "import_qdc", "import_qdpx", "import_qualcoder", "import_sheet",
-           "lift_blind", "link", "memo", "merge", "merge_codes", "move_codings",
+           "export_html", "export_markdown", "export_qdc", "export_qdpx", "export_xlsx",
+           "finish", "import_files", "import_qdc", "import_qdpx", "import_qualcoder",
+           "import_sheet", "lift_blind", "link", "memo", "merge", "merge_codes", "move_codings",
            "move_subdivision", "pseudonymise", "recolour_code", "recolour_subdivision",
            "redo", "remove_coding", "rename_code", "rename_subdivision", "replace_text",
            "restore_version", "set_attributes", "speaker_as_case", "undo", "unlink"]

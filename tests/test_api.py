@@ -409,7 +409,8 @@ def test_every_api_write_is_covered() -> None:
     from qcode import writes
 
     not_steps = {"undo",  # what the test checks with
-                 "export_csv", "export_markdown", "export_qdc", "export_qdpx", "export_xlsx"}
+                 "export_csv", "export_html", "export_markdown", "export_qdc", "export_qdpx",
+                 "export_xlsx"}
     assert set(writes.__all__) - {name for name, _, _ in WRITES} - not_steps == set()
 
 

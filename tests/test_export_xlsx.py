@@ -59,15 +59,18 @@ def workbook(project: Project, tmp_path: Path) -> Path:
 
 def test_the_workbook_has_the_researchers_layout_and_sheets(workbook: Path) -> None:
     book = load_workbook(workbook)
-    assert book.sheetnames == ["Coding", "IP1", "IP2", "Codebook", "Cases",
-                               "Mentions by group", "Mentions by subdivision"]
+    # The cases' "group" attribute is taken for the stakeholder group: a crosstab by it.
+    assert book.sheetnames == ["Read me", "Coding", "IP1", "IP2", "Codebook", "Cases",
+                               "Mentions by group", "Mentions by subdivision",
+                               "Mentions by stakeholder group"]
     coding = book["Coding"]
     rows = list(coding.iter_rows(values_only=True))
     assert rows[0] == ("quote", "code", "emphasis", "subdivision", "other subdivisions",
-                       "notes", "source", "case", "start", "end", "coder")
+                       "notes", "quote as written", "source", "case", "coder", "date",
+                       "start", "end")
     assert rows[1][:2] == ("=1+1 is what they wrote", "Paperwork")
     assert rows[2][:2] == (None, "Forms")  # a further code on the quote above
-    assert rows[1][4] == "Programme rules" and rows[1][10] == "ana"
+    assert rows[1][4] == "Programme rules" and rows[1][9] == "ana"
     assert coding.freeze_panes == "A2" and coding.auto_filter.ref
     assert len(rows) - 1 == 5
 
@@ -88,9 +91,12 @@ def test_formula_like_cells_are_text_never_formulas(workbook: Path) -> None:
 
 def test_mention_sheets_carry_native_bar_charts(workbook: Path) -> None:
     with zipfile.ZipFile(workbook) as archive:
-        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 2
-        assert "<c:barChart>" in archive.read(charts[0]).decode()
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        xml = [archive.read(n).decode() for n in charts]
+    # The headline chart, then one per group: Bureaucracy, Programme rules, Community
+    # cohesion, and the codings filed under no subdivision; then the crosstab's.
+    assert len(charts) == 6
+    assert all("<c:barChart>" in chart for chart in xml)
 
 
 def test_sheet_import_of_the_export_gives_the_same_codings(

@@ -279,7 +279,10 @@ def test_offsets_count_code_points_through_code_sheet_and_export(tmp_path: Path)
     out = tmp_path / "unicode_export.xlsx"
     succeeded(run("export", "xlsx", study, out))
     sheet = load_workbook(out)["Coding"]
-    cells = {(r[6], r[8], r[9], r[0]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    columns = [c.value for c in sheet[1]]
+    source, start, end, quote = (columns.index(c) for c in ("source", "start", "end", "quote"))
+    cells = {(r[source], r[start], r[end], r[quote])
+             for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert cells == expected
     third = new_project(tmp_path, "third.qcode")
     for name in stored:

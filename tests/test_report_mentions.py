@@ -220,7 +220,7 @@ def test_charts_have_a_bar_per_row_and_real_files(study: Project, tmp_path: Path
     bars = [p for p in axes.patches if isinstance(p, Rectangle)]
     assert len(bars) == 6 and sorted(int(b.get_width()) for b in bars) == sorted(
         inside["mentions"])
-    assert {t.get_text() for t in axes.get_legend().get_texts()} == set(FACTORS)
+    assert {t.get_text() for t in figure.legends[0].get_texts()} == set(FACTORS)
     assert len({b.get_facecolor() for b in bars}) == 2  # coloured by factor group
     labels = {t.get_text() for t in axes.texts}
     assert any(label.endswith("%)") for label in labels)
@@ -237,7 +237,8 @@ def test_figures_redraws_the_overview_and_every_group(study: Project, tmp_path: 
                                       "--type", "svg"])
     assert result.exit_code == 0, result.output
     drawn = sorted(p.name for p in (tmp_path / "figs").iterdir())
-    assert len(drawn) == 1 + len(GROUPS) and "overview.svg" in drawn
+    # the overview, each group, the groups by stakeholder group, the saturation curve
+    assert len(drawn) == 1 + len(GROUPS) + 2 and "overview.svg" in drawn
     assert "inclusion-criteria.svg" in drawn
     chart = CliRunner().invoke(cli, ["report", "mentions", study.location,
                                      "--chart", str(tmp_path / "x.gif")])

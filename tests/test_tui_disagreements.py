@@ -8,7 +8,10 @@ partner and is listed with "(not coded)" on ben's side.
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, ProgressBar
 from tui_helpers import app_for, codings_of, settle
 
 from qcode.reports.agreement import NOT_CODED
@@ -109,3 +112,64 @@ async def test_a_blind_source_is_refused_in_one_line_on_the_screen(demo_copy: st
         assert "refused" in status and "coded blind until ben and researcher finish" in status
         assert app.screen.query_one("#pairs", DataTable).row_count == 0
         assert not app.errors
+
+
+async def test_a_long_comparison_shows_its_progress_and_escape_stops_it(
+        demo_copy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Comparing two coders over a large study takes a while: a bar says how far it is,
+    and Escape stops it without a word of error."""
+    import threading
+
+    from qcode.reports import agreement as agreement_module
+
+    ben_codes_ip4(demo_copy)
+    gate = threading.Event()
+    real_match = agreement_module._match
+
+    def slow_match(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)  # held until the test has pressed Escape
+        return real_match(*args, **kwargs)
+
+    monkeypatch.setattr(agreement_module, "_match", slow_match)
+    app = app_for(demo_copy, coder="researcher")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DisagreementsScreen)
+        bar = screen.query_one("#progress", ProgressBar)
+        assert bar.display and screen.busy
+        assert "Escape stops" in str(screen.query_one("#status").render())
+        await pilot.press("escape")
+        gate.set()  # the comparison goes on to its next report, and stops there
+        await settle(pilot)
+        assert not bar.display and not screen.busy
+        assert "Comparison stopped" in str(screen.query_one("#status").render())
+        assert screen.query_one("#pairs", DataTable).row_count == 0
+    assert app.errors == []
+
+
+async def test_the_bar_counts_sources_and_codes_compared(demo_copy: str) -> None:
+    ben_codes_ip4(demo_copy)
+    seen: list[tuple[int, int]] = []
+    app = app_for(demo_copy, coder="researcher")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DisagreementsScreen)
+        original = screen._progressed
+
+        def record(request: int, done: int, total: int, what: str) -> None:
+            seen.append((done, total))
+            original(request, done, total, what)
+
+        screen._progressed = record  # type: ignore[method-assign]
+        screen._load("researcher", "ben")
+        await settle(pilot)
+        bar = screen.query_one("#progress", ProgressBar)
+        assert not bar.display  # done: the table is shown instead
+        assert screen.query_one("#pairs", DataTable).row_count > 0
+    assert seen and seen[-1][0] == seen[-1][1] and seen[-1][1] > 1

@@ -13,7 +13,7 @@ from qcode.errors import InputError
 
 @click.group()
 def export() -> None:
-    """Export the project: xlsx, csv, markdown, and REFI-QDA (qdpx, qdc).
+    """Export the project: xlsx, csv, markdown, html, and REFI-QDA (qdpx, qdc).
 
     \b
     Example:
@@ -24,16 +24,23 @@ def export() -> None:
 @export.command("xlsx")
 @project_argument
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def xlsx_cmd(project: str, out: Path) -> None:
-    """The coded Excel workbook in the researcher's layout, for supervisors.
+@click.option("--across", metavar="ATTRIBUTE",
+              help="The case attribute of the crosstab sheet (default: 'stakeholder group' "
+                   "when the project has it).")
+def xlsx_cmd(project: str, out: Path, across: str | None) -> None:
+    """The coded Excel workbook for supervisors, ready to print.
 
-    Sheets: Coding (quote | code | emphasis | subdivision | other subdivisions | notes,
-    plus source, case, start, end, coder), one per case, Codebook, Cases, and mention
-    counts with bar charts. `qcode sheet import` reads it back.
+    Sheets: Read me (what each sheet holds and how mentions are counted), Coding
+    (quote | code | emphasis | subdivision | other subdivisions | notes, then the quote
+    as written in the coding sheet, source, case, coder, date, start, end), one per
+    case, Codebook, Cases, and mentions by group, by subdivision within each group and
+    by stakeholder group, with charts. Every sheet prints landscape, one page wide.
+    `qcode sheet import` reads it back.
 
     \b
     Example:
       qcode export xlsx study.qcode coded.xlsx
+      qcode export xlsx study.qcode coded.xlsx --across "interview language"
     """
     from qcode.export.xlsx import EXCEL_CELL_LIMIT, export_xlsx
     from qcode.services.sources import quotes_longer_than
@@ -43,7 +50,7 @@ def xlsx_cmd(project: str, out: Path) -> None:
     if not out.parent.exists():
         raise InputError(f"{out.parent} does not exist; create it first")
     with opened(project) as p, working("writing the workbook"):
-        written = export_xlsx(p, out)
+        written = export_xlsx(p, out, across=across)
         long_quotes = p.read(quotes_longer_than, EXCEL_CELL_LIMIT)
     note(f"wrote {out}: " + ", ".join(f"{name} ({n} rows)" for name, n in written.items()))
     if long_quotes:
@@ -88,6 +95,34 @@ def markdown_cmd(project: str, outdir: Path) -> None:
     with opened(project) as p, working("drawing the report"):
         path = export_markdown(p, outdir)
     click.echo(str(path))
+
+
+@export.command("html")
+@project_argument
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--across", metavar="ATTRIBUTE",
+              help="The case attribute to count and filter quotes by "
+                   "[default: stakeholder group, when the cases have it].")
+def html_cmd(project: str, outdir: Path, across: str | None) -> None:
+    """A report to open in the browser: OUTDIR/index.html, with the figures in
+    OUTDIR/figures as SVG files.
+
+    Mentions by group and by subdivision (with factor groups), the crosstab by
+    stakeholder group, the codebook, and every quote with its context, case, emphasis
+    and notes, filtered by typing or by case. Needs no server and no network: send the
+    folder, and open index.html by double-clicking it. It prints as a report.
+
+    \b
+    Example:
+      qcode export html study.qcode report/
+    """
+    from qcode.export.html import export_html
+
+    with opened(project) as p, working("writing the report"):
+        page = export_html(p, outdir, across)
+    click.echo(str(page))
+    note(f"open {page.name} in any browser (no server or network needed); the figures are "
+         f"also in {page.parent / 'figures'} as SVG files")
 
 
 def _new_file(out: Path, suffix: str, what: str) -> None:

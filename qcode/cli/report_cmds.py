@@ -7,13 +7,13 @@ from typing import Any
 
 import click
 
+from qcode.cli.chart_options import chart_options
 from qcode.cli.common import attribute_filter, opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options, progress_bar, working
+from qcode.reports.chart_style import CHART_TYPES, ChartStyle
 
 # pandas and matplotlib load only when a report runs, so `qcode --help`, listings and
 # scripts that never draw stay quick to start.
-CHART_TYPES = (".png", ".svg", ".pdf")
-
 
 
 @click.group()
@@ -48,11 +48,12 @@ def report() -> None:
               help="Also draw the figure: a .png, .svg or .pdf file.")
 @click.option("--title", help="The chart's title (default: says what is counted).")
 @click.option("--grouped", is_flag=True, help="Crosstab chart with bars side by side.")
+@chart_options(title_text=True)
 def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: bool,
                  sources: tuple[str, ...], cases: tuple[str, ...], coders: tuple[str, ...],
                  attributes: list[tuple[str, str]], subtree: str | None, decimals: int,
                  out: Output, chart: Path | None,
-                 title: str | None, grouped: bool) -> None:
+                 title: str | None, grouped: bool, style: ChartStyle) -> None:
     """Mention counts (coding-to-subdivision connections) with percentages.
 
     A coding under no subdivision is one mention in "(no subdivision)", so every
@@ -60,35 +61,36 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
     rounded down, and the points still missing go to the largest remainders.
     "group" is the top level of the tree, or the level below --subtree.
 
+    With --chart, subdivisions are grouped and coloured by their group (inside
+    --subtree: by factor group), largest first within each group; groups and
+    attribute values (stakeholder groups) keep one colour in every chart.
+
     \b
     Examples:
       qcode report mentions study.qcode --by group
       qcode report mentions study.qcode --subtree "Inclusion criteria" --by group
       qcode report mentions study.qcode --by group --across "attribute:stakeholder group"
       qcode report mentions study.qcode --by code --distinct --format csv -o codes.csv
+      qcode report mentions study.qcode --by subdivision --chart fig.pdf --size 16x20
+
     """
     from qcode.reports.mentions import Filters, count_mentions, frame
-    from qcode.services.codebook import factor_groups
 
     filters = Filters(sources, cases, coders, attributes, subtree)
+    if chart is not None:
+        check_chart_name(chart)
     with opened(project) as p:
         counted = count_mentions(p, by, across, distinct_quotes, filters, decimals)
-        groups = factor_groups(p) if chart is not None else {}
-    write_counts(counted, out)
-    if chart is not None:
-        table = frame(counted)
-        from qcode.reports.charts import bar_chart, crosstab_chart, save
+        write_counts(counted, out)
+        if chart is not None:  # colours come from the whole project: draw while it is open
+            from qcode.reports.charts import save
+            from qcode.reports.figures import mentions_chart
 
-        unit = "quotes" if distinct_quotes else "mentions"
-        label = str(table.columns[0])
-        within = f" in {subtree}" if subtree else ""
-        heading = title or f"{unit.capitalize()} by {label}{within}"
-        if across is None:
-            figure = bar_chart(table, label, heading, groups, unit)
-        else:
-            figure = crosstab_chart(table, label, heading, stacked=not grouped, unit=unit)
-        save(figure, chart)
-        note(f"drew {chart}")
+            unit = "quotes" if distinct_quotes else "mentions"
+            heading = title if style.title else ""
+            save(mentions_chart(p, frame(counted), by, across, subtree, unit, heading,
+                                not grouped, style), chart)
+            note(f"drew {chart}")
     if across is None and out.for_people:
         what = "quotes" if distinct_quotes else "mentions"
         note(f"{sum(row[1] for row in counted.rows)} {what} in all")
@@ -122,7 +124,9 @@ def write_counts(counted: Any, out: Output) -> None:
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw a heat map (.png, .svg, .pdf).")
 @output_options
-def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, out: Output) -> None:
+@chart_options(title_text=True)
+def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, out: Output,
+                     style: ChartStyle) -> None:
     """Which subdivisions (or codes) occur together: a symmetric table.
 
     By default a pair counts the codings filed under both subdivisions (for codes: the
@@ -136,9 +140,12 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, o
 
     from qcode.reports.cooccurrence import cooccurrence
 
+    if chart is not None:
+        check_chart_name(chart)
     with opened(project) as p:
         with working("pairing codings"):
             table = cooccurrence(p, of, "overlap" if overlap else "coding")
+        style = settled(p, style, chart)
     if out.format in ("table", "markdown"):  # square for reading, long rows in files
         write_table(table, out)
     else:
@@ -148,8 +155,8 @@ def cooccurrence_cmd(project: str, of: str, overlap: bool, chart: Path | None, o
     if chart is not None:
         from qcode.reports.charts import heat_map, save
 
-        how = "overlapping quotes" if overlap else "the same coding"
-        save(heat_map(table, f"{of.capitalize()}s together in {how}"), chart)
+        how = style.word("overlap" if overlap else "same coding")
+        save(heat_map(table, f"{style.word(of + ' together')} {how}", style), chart)
         note(f"drew {chart}")
 
 
@@ -180,7 +187,8 @@ def matrix_cmd(project: str, rows: str, columns: str, out: Output) -> None:
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
               help="Also draw the cumulative totals as lines (.png, .svg, .pdf).")
 @output_options
-def saturation_cmd(project: str, chart: Path | None, out: Output) -> None:
+@chart_options(title_text=True)
+def saturation_cmd(project: str, chart: Path | None, out: Output, style: ChartStyle) -> None:
     """New codes and subdivisions per interview, in interview-date order, cumulative.
 
     Interviews are ordered by their cases' interview date (the earliest date-typed
@@ -193,13 +201,16 @@ def saturation_cmd(project: str, chart: Path | None, out: Output) -> None:
 
     from qcode.reports.progress import saturation
 
+    if chart is not None:
+        check_chart_name(chart)
     with opened(project) as p:
         table = saturation(p)
+        style = settled(p, style, chart)
     write_table(table, out)
     if chart is not None:
         from qcode.reports.charts import saturation_chart, save
 
-        save(saturation_chart(table), chart)
+        save(saturation_chart(table, style), chart)
         note(f"drew {chart}")
 
 
@@ -261,26 +272,52 @@ def terms_cmd(project: str, by: str, top: int, kwic_term: str | None, width: int
 @click.command()
 @project_argument
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--type", "kind", type=click.Choice([t[1:] for t in CHART_TYPES]), default="png",
-              show_default=True, help="File type of the figures.")
-def figures(project: str, outdir: Path, kind: str) -> None:
-    """Redraw every figure: the overview by group and one per subdivision group.
+@click.option("--format", "--type", "kind", type=click.Choice(CHART_TYPES), default="png",
+              show_default=True, help="File type of the figures (--type is the older name).")
+@click.option("--stakeholder", metavar="ATTRIBUTE",
+              help="The case attribute of the stakeholder groups (default: the one named "
+                   "\"stakeholder group\", \"stakeholder\" or \"group\").")
+@chart_options(title_text=False)
+def figures(project: str, outdir: Path, kind: str, stakeholder: str | None,
+            style: ChartStyle) -> None:
+    """Redraw every figure: mentions by group, one chart per group, the groups by
+    stakeholder group, and the saturation curve.
 
     Each is a sorted bar chart of mentions with counts and percentages; inside a group
-    with factor groups, bars are grouped and coloured by factor group. For a thesis
-    build: run it after every coding session.
+    with factor groups, bars are grouped and coloured by factor group. A group, and a
+    stakeholder group, has the same colour in every figure. For a thesis build: run it
+    after every coding session.
 
     \b
-    Example:
-      qcode figures study.qcode figures/ --type pdf
+    Examples:
+      qcode figures study.qcode figures/ --format pdf
+      qcode figures study.qcode figures/ --size 16x10 --font-size 10 --no-title
     """
     from qcode.reports.figures import draw_figures
 
     with opened(project) as p:
-        written = draw_figures(p, outdir, kind)
+        written = draw_figures(p, outdir, kind, style, stakeholder)
     note(f"drew {len(written)} figures in {outdir}")
     for path in written:
         click.echo(str(path))
+
+
+def settled(project: Any, style: ChartStyle, chart: Path | None) -> ChartStyle:
+    """`style` in the project's language, when a chart is to be drawn."""
+    if chart is None:
+        return style
+    from qcode.reports.figures import project_style
+
+    return project_style(project, style)
+
+
+def check_chart_name(chart: Path) -> None:
+    """Refuse a chart's file name before drawing: its type follows the extension."""
+    from qcode.errors import InputError
+
+    if chart.suffix.lower().lstrip(".") not in CHART_TYPES:
+        shown = ", ".join(f".{t}" for t in CHART_TYPES)
+        raise InputError(f"{chart}: a chart is written as {shown}")
 
 
 COMMANDS = [report, figures]

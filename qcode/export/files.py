@@ -85,7 +85,8 @@ def export_markdown(project: Project, folder: Path) -> Path:
         save(found.figure, folder / picture)
         lines += [f"## {found.title}", "", _markdown(found.table), "",
                   f"![{found.title}]({picture})", ""]
-    lines += ["## Saturation", "", _markdown(saturation(project)), ""]
+    if not any(found.name == "saturation" for found in figures):  # no interviews yet
+        lines += ["## Saturation", "", _markdown(saturation(project)), ""]
     path = folder / "report.md"
     with written_text(path) as handle:
         handle.write("\n".join(lines))

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, NotFoundError
 from qcode.names import clean_name, natural_key
+from qcode.progress import Progress
 from qcode.reports.intervals import covered, merged, shared
 from qcode.services import blind, lookup
 from qcode.services.project import Project
@@ -183,7 +184,8 @@ class Agreement:
 
 
 def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[str] = (),
-              codes: Sequence[str] = (), overlap: int = DEFAULT_OVERLAP) -> Agreement:
+              codes: Sequence[str] = (), overlap: int = DEFAULT_OVERLAP,
+              progress: Progress | None = None) -> Agreement:
     """Compare the codings of two coders (see the module docstring for the methods).
 
     Args:
@@ -195,6 +197,8 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
             out (and counted in `scope`), since the other may not have reached it.
         codes: Codes to compare. Default: every code either coder used in those sources.
         overlap: The segment-overlap threshold in percent of the longer span (1-100).
+        progress: Called as progress(done, in all, what) after each source and code
+            compared (the workbench draws a bar and may stop the work by raising).
 
     Returns:
         An `Agreement` with three DataFrames: `characters` (per code and source, then
@@ -214,7 +218,12 @@ def agreement(project: Project, coder_a: str, coder_b: str, sources: Sequence[st
         grouped = _by_source_and_code((found.segments[0], found.segments[1]))
         characters = _character_table(grouped, found.code_order, found.source_order,
                                       found.code_names, found.source_names, found.lengths)
-        matches = {key: _match(a, b, overlap) for key, (a, b) in grouped.items()}
+        matches = {}
+        for n, (key, (a, b)) in enumerate(grouped.items(), start=1):
+            matches[key] = _match(a, b, overlap)
+            if progress is not None:
+                progress(n, len(grouped), f"{found.source_names.get(key[0], '')}: "
+                                          f"{found.code_names.get(key[1], '')}")
         segment_table = _segment_table(grouped, matches, found.code_order, found.code_names)
         disagreements = _disagreements(session, grouped, matches, found.source_names,
                                        found.code_names)

@@ -1,140 +1,176 @@
 """Figures in the style of a thesis: sorted horizontal bars with counts and percentages.
 
-matplotlib with the Agg backend, so charts draw without a screen (over SSH, in CI).
-The file type follows the name: .png, .svg or .pdf.
+Each function takes a report's DataFrame and returns a Figure drawn in a `ChartStyle`
+(size, font, language); `save` writes it as .png, .svg or .pdf. Colours come from the
+caller as a mapping (see qcode.reports.palette), so one group or stakeholder group
+keeps its colour across every chart of a study.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")
+from qcode.reports.bar_order import order_by_group
+from qcode.reports.chart_layout import (
+    WIDTH,
+    finish_axes,
+    fit_labels,
+    legend_below,
+    new_axes,
+    new_figure,
+    put_title,
+    styled,
+    value_label,
+)
+from qcode.reports.chart_layout import save as save
+from qcode.reports.chart_style import ChartStyle
+from qcode.reports.mentions import EMPTY_BUCKETS
+from qcode.reports.palette import NEUTRAL, PALETTE, stable_colours
+from qcode.reports.percent import shares
 
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from qcode.errors import InputError  # noqa: E402
-from qcode.files import written
-
-CHART_TYPES = (".png", ".svg", ".pdf")  # the CLI lists the same without importing this
-_PALETTE = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#9a6324",
-            "#469990", "#808000", "#000075")
-_SINGLE = "#4363d8"
+_GAP = 0.5  # bar heights of space between two groups' blocks
 
 
 def bar_chart(table: pd.DataFrame, label: str, title: str,
-              groups: Mapping[str, str] | None = None, unit: str = "mentions") -> Figure:
-    """One bar per row of a one-way report, largest at the top.
+              groups: Mapping[str, str] | None = None, unit: str = "mentions", *,
+              style: ChartStyle | None = None, colours: Mapping[str, str] | None = None,
+              ungrouped: str | None = None) -> Figure:
+    """One bar per row of a one-way report, largest at the top, "12 (34%)" on each.
 
-    With `groups` (label -> factor group), bars are kept together by group, coloured
-    by it, and a legend names the groups.
+    With `groups` (label -> group), bars are kept together by group, groups ordered by
+    their totals, coloured by `colours` (group -> colour; stable ones by default), and
+    a legend below names each group shown; bars without a group are grey, named
+    `ungrouped` in the legend. Without `groups`, `colours` maps a bar's label to its
+    colour. Empty buckets such as "(no subdivision)" are always grey.
     """
-    rows = table.to_dict("records")
+    style = (style or ChartStyle()).for_language(None)
+    rows = [(str(r[label]), int(r["mentions"])) for r in table.to_dict("records")]
+    percent = {str(r[label]): r["percent"] for r in table.to_dict("records")}
+    placed = order_by_group(rows, groups or {})
     if groups:
-        order = {g: -sum(r["mentions"] for r in rows if groups.get(r[label]) == g)
-                 for g in set(groups.values())}
-        rows.sort(key=lambda r: (order.get(groups.get(r[label], ""), 0),
-                                 groups.get(r[label], "~"), -r["mentions"]))
-    rows.reverse()  # barh draws the first row at the bottom
-    names = [str(r[label]) for r in rows]
-    palette = _colours(groups or {})
-    colours = [palette.get((groups or {}).get(r[label], ""), _SINGLE) for r in rows]
-    figure, axes = plt.subplots(figsize=(9, max(2.5, 0.42 * len(rows) + 1.4)))
-    bars = axes.barh(names, [r["mentions"] for r in rows], color=colours)
-    widest = max((r["mentions"] for r in rows), default=0)
-    for bar, row in zip(bars, rows, strict=True):
-        axes.text(bar.get_width() + widest * 0.01, bar.get_y() + bar.get_height() / 2,
-                  f"{row['mentions']} ({row['percent']:g}%)", va="center", fontsize=9)
-    axes.set_xlim(0, widest * 1.18 or 1)
-    axes.set_xlabel(unit)
-    axes.spines[["top", "right"]].set_visible(False)
-    total = sum(r["mentions"] for r in rows)
-    axes.set_title(title, loc="left", fontsize=12)
-    figure.text(0.01, 0.01, f"Total: {total} {unit}", fontsize=8, color="#555555")
-    if groups:
-        seen = dict.fromkeys(groups.get(r[label], "") for r in reversed(rows))
-        handles = [plt.Rectangle((0, 0), 1, 1, color=palette[n]) for n in seen if n]
-        axes.legend(handles, [n for n in seen if n], loc="lower right", fontsize=8,
-                    frameon=False)
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+        palette = dict(colours or stable_colours(groups.values()))
+        fill = [palette.get(g, PALETTE[0]) if g else NEUTRAL for _, _, g in placed]
+    else:
+        fill = [(colours or {}).get(name, PALETTE[0]) for name, _, _ in placed]
+    fill = [NEUTRAL if name in EMPTY_BUCKETS else colour
+            for (name, _, _), colour in zip(placed, fill, strict=True)]
+    positions, y = [], 0.0
+    for i, (_, _, group) in enumerate(placed):  # top to bottom, a gap between groups
+        if i and groups and group != placed[i - 1][2]:
+            y -= _GAP
+        positions.append(y)
+        y -= 1
+    with styled(style):
+        figure = new_figure(style, 2 - y if placed else 0)  # bars, gaps, axis
+        axes = new_axes(figure)
+        axes.barh(positions, [n for _, n, _ in placed], height=0.75, color=fill)
+        axes.set_yticks(positions, [name for name, _, _ in placed])
+        axes.set_ylim(min(positions, default=0) - 0.6, max(positions, default=0) + 0.6)
+        labelled = [(float(n), value_label(axes, n, pos, f"{n} ({percent[name]:g}%)",
+                                           style.font_size * 0.9))
+                    for (name, n, _), pos in zip(placed, positions, strict=True)]
+        total = sum(n for _, n, _ in placed)
+        finish_axes(figure, axes, title, style,
+                    f"{style.word(unit)} ({style.word('Total')}: {total})")
+        if groups:
+            shown = dict.fromkeys(g or "" for _, _, g in placed)
+            entries = [(g or ungrouped or style.word("no group"),
+                        palette.get(g, PALETTE[0]) if g else NEUTRAL) for g in shown]
+            if len(entries) > 1:
+                legend_below(figure, entries)
+    fit_labels(figure, axes, labelled)
     return figure
 
 
 def crosstab_chart(table: pd.DataFrame, label: str, title: str, stacked: bool = True,
-                   unit: str = "mentions") -> Figure:
-    """A crosstab as stacked (or grouped) horizontal bars, one colour per column."""
+                   unit: str = "mentions", *, style: ChartStyle | None = None,
+                   colours: Mapping[str, str] | None = None) -> Figure:
+    """A crosstab as stacked (or side-by-side) horizontal bars, one colour per column
+    (`colours`: column -> colour, e.g. a stable one per stakeholder group), with the
+    row's total and its share of the whole at the end of each stacked bar."""
+    style = (style or ChartStyle()).for_language(None)
     body = table[table[label] != "Total"].set_index(label).drop(columns="Total")
-    body = body.iloc[::-1]
-    figure, axes = plt.subplots(figsize=(10, max(2.5, 0.45 * len(body) + 1.6)))
-    colours: dict[Any, Any] = {c: _PALETTE[i % len(_PALETTE)] for i, c in enumerate(body.columns)}
-    body.plot.barh(ax=axes, stacked=stacked, color=colours, width=0.8)
-    axes.set_xlabel(unit)
-    axes.set_ylabel("")
-    axes.set_title(title, loc="left", fontsize=12)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=8, frameon=False, loc="lower right")
-    figure.text(0.01, 0.01, f"Total: {int(body.to_numpy().sum())} {unit}", fontsize=8,
-                color="#555555")
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    names = [str(c) for c in body.columns]
+    palette = dict(colours or stable_colours(names, neutral=EMPTY_BUCKETS))
+    rows = [str(r) for r in body.index]
+    thick = 0.75 if stacked else 0.8 / max(len(names), 1)
+    with styled(style):
+        figure = new_figure(style, len(rows) * (1 if stacked else max(1, 0.4 * len(names)))
+                            + 3)
+        axes = new_axes(figure)
+        left = [0] * len(rows)
+        for j, name in enumerate(names):
+            values = [int(v) for v in body.iloc[:, j]]
+            # side by side: the first column on top inside each row's band
+            shift = 0 if stacked else ((len(names) - 1) / 2 - j) * thick
+            axes.barh([-i + shift for i in range(len(rows))], values, height=thick,
+                      left=left if stacked else None, color=palette.get(name, NEUTRAL),
+                      label=name)
+            if stacked:
+                left = [a + b for a, b in zip(left, values, strict=True)]
+        axes.set_yticks([-i for i in range(len(rows))], rows)
+        axes.set_ylim(-len(rows) + 0.4, 0.6)
+        totals = [int(v) for v in body.sum(axis=1)]
+        finish_axes(figure, axes, title, style,
+                    f"{style.word(unit)} ({style.word('Total')}: {sum(totals)})")
+        legend_below(figure, [(name, palette.get(name, NEUTRAL)) for name in names])
+        if stacked:
+            labelled = [(float(n), value_label(axes, n, -i, f"{n} ({pct:g}%)",
+                                               style.font_size * 0.9))
+                        for i, (n, pct) in enumerate(zip(totals, shares(totals, 0),
+                                                         strict=True))]
+            fit_labels(figure, axes, labelled)
+        else:
+            axes.set_xlim(0, max(1, int(body.to_numpy().max(initial=0))) * 1.05)
     return figure
 
 
-def saturation_chart(table: pd.DataFrame) -> Figure:
-    """Cumulative codes and subdivisions per interview: a line that levels off."""
-    figure, axes = plt.subplots(figsize=(9, 4.5))
-    axes.plot(table["interview"], table["total_codes"], marker="o", color=_PALETTE[0],
-              label="codes")
-    axes.plot(table["interview"], table["total_subdivisions"], marker="s", color=_PALETTE[1],
-              label="subdivisions")
-    axes.bar(table["interview"], table["new_codes"], color=_PALETTE[0], alpha=0.25,
-             label="new codes")
-    axes.set_xticks(list(table["interview"]))
-    axes.set_xlabel("interview (in interview-date order)")
-    axes.set_ylabel("cumulative count")
-    axes.set_title("Saturation: codes and subdivisions by interview", loc="left", fontsize=12)
-    axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(frameon=False, fontsize=8)
-    figure.tight_layout()
+def saturation_chart(table: pd.DataFrame, style: ChartStyle | None = None) -> Figure:
+    """Cumulative codes and subdivisions per interview: lines that level off, and the
+    new codes of each interview as bars."""
+    style = (style or ChartStyle()).for_language(None)
+    with styled(style):
+        figure = new_figure(style, height=9 / 2.54)
+        axes = new_axes(figure)
+        new = axes.bar(table["interview"], table["new_codes"], color=PALETTE[0], alpha=0.3)
+        (codes,) = axes.plot(table["interview"], table["total_codes"], marker="o",
+                             color=PALETTE[0])
+        (subdivisions,) = axes.plot(table["interview"], table["total_subdivisions"],
+                                    marker="s", color=PALETTE[1])
+        finish_axes(figure, axes, style.word("saturation"), style, style.word("interview"))
+        axes.set_xticks(list(table["interview"]))
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.tick_params(axis="y", length=3.5)
+        axes.set_ylabel(style.word("cumulative"))
+        legend_below(figure, [(style.word("codes"), codes),
+                              (style.word("subdivisions"), subdivisions),
+                              (style.word("new codes"), new)])
     return figure
 
 
-def heat_map(table: pd.DataFrame, title: str) -> Figure:
+def heat_map(table: pd.DataFrame, title: str, style: ChartStyle | None = None) -> Figure:
     """A co-occurrence table as a heat map, counts written in the cells."""
+    style = (style or ChartStyle()).for_language(None)
     square = table.set_index(table.columns[0])
     size = len(square)
-    figure, axes = plt.subplots(figsize=(max(6, 0.45 * size + 3), max(5, 0.45 * size + 2)))
-    image = axes.imshow(square.to_numpy(), cmap="Blues")
-    axes.set_xticks(range(size), [str(c) for c in square.columns], rotation=90, fontsize=7)
-    axes.set_yticks(range(size), [str(i) for i in square.index], fontsize=7)
-    if size <= 30:
-        for i in range(size):
-            for j in range(size):
-                axes.text(j, i, str(square.iat[i, j]), ha="center", va="center", fontsize=6)
-    figure.colorbar(image, ax=axes, shrink=0.6)
-    axes.set_title(title, loc="left", fontsize=12)
-    figure.tight_layout()
+    side = max(12, 0.5 * size + 6) / 2.54  # inches: room for the names under the cells
+    small = style.font_size * 0.75
+    with styled(style):
+        figure = new_figure(style, height=side, width=max(WIDTH, side))
+        axes = new_axes(figure)
+        image = axes.imshow(square.to_numpy(), cmap="Blues")
+        axes.set_xticks(range(size), [str(c) for c in square.columns], rotation=90,
+                        fontsize=small)
+        axes.set_yticks(range(size), [str(i) for i in square.index], fontsize=small)
+        if size <= 30:  # beyond that the numbers no longer fit their cells
+            for i in range(size):
+                for j in range(size):
+                    axes.text(j, i, str(square.iat[i, j]), ha="center", va="center",
+                              fontsize=small * 0.9)
+        figure.colorbar(image, ax=axes, shrink=0.6)
+        put_title(figure, title, style)
     return figure
-
-
-def save(figure: Figure, path: Path) -> None:
-    """Write `figure` to `path` (.png, .svg or .pdf) and free it."""
-    if path.suffix.lower() not in CHART_TYPES:
-        raise InputError(f"{path}: a chart is written as {', '.join(CHART_TYPES)}")
-    if not path.parent.exists():
-        raise InputError(f"{path.parent} does not exist; create it first")
-    try:
-        with written(path) as temporary:
-            figure.savefig(temporary, dpi=150, format=path.suffix.lower().lstrip("."))
-    finally:
-        plt.close(figure)
-
-
-def _colours(groups: Mapping[str, str]) -> dict[str, str]:
-    """A colour per group, the same for the same set of groups in every chart."""
-    names = sorted(set(groups.values()))
-    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}

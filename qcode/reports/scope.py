@@ -6,6 +6,7 @@ it imports no pandas: `qcode search` starts without loading it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -65,3 +66,42 @@ def source_languages(session: Session) -> dict[int | None, str]:
         if lang and sid not in found:
             found[sid] = lang.strip().lower()[:2]
     return found
+
+
+def attribute_values(session: Session, name: str) -> list[str]:
+    """Every value the case attribute `name` holds in the project, written as the
+    mention counts label them ("41", not "41.0"; dates as YYYY-MM-DD)."""
+    attribute = attribute_named(session, name)
+    found: set[str] = set()
+    for text, number, day in session.execute(
+        select(CaseAttribute.value_text, CaseAttribute.value_number, CaseAttribute.value_date)
+        .where(CaseAttribute.attribute_id == attribute.id)
+    ):
+        if text is not None:
+            found.add(text)
+        elif number is not None:
+            found.add(str(int(number)) if float(number).is_integer() else str(number))
+        elif day is not None:
+            found.add(day.isoformat())
+    return sorted(found)
+
+
+# How studies name the case attribute that holds the stakeholder group, most specific
+# first; the study compared its counts by it.
+STAKEHOLDER = "stakeholder group"
+_STAKEHOLDER_NAMES = (STAKEHOLDER, "stakeholder", "grupo de actores", "actor", "group", "grupo")
+
+
+def pick_stakeholder(names: Iterable[str]) -> str | None:
+    """Of the attribute names given, the one that holds the stakeholder group: a usual
+    name, else any name with "stakeholder" in it; None when none looks like it."""
+    keys = {name_key(name): name for name in names}
+    for wanted in _STAKEHOLDER_NAMES:
+        if name_key(wanted) in keys:
+            return keys[name_key(wanted)]
+    return next((name for key, name in sorted(keys.items()) if "stakeholder" in key), None)
+
+
+def stakeholder_attribute(session: Session) -> str | None:
+    """The project's stakeholder attribute as spelled there (see pick_stakeholder)."""
+    return pick_stakeholder(session.scalars(select(Attribute.name)))

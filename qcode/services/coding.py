@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from qcode.columns import CODING_COLUMNS  # noqa: F401  (listed with the rows)
 from qcode.errors import ConstraintError, InputError
@@ -395,12 +395,11 @@ def list_codings(project: Project, unanchored_only: bool = False,
 
 
 def _subdivisions_by_coding(session: Session) -> dict[int, tuple[str | None, list[str]]]:
-    sub = aliased(Subdivision)
     filed: dict[int, tuple[str | None, list[str]]] = {}
     for coding_id, name, is_primary in session.execute(
-        select(CodingSubdivision.coding_id, sub.name, CodingSubdivision.is_primary)
-        .join(sub, CodingSubdivision.subdivision_id == sub.id)
-        .order_by(CodingSubdivision.coding_id, sub.name)
+        select(CodingSubdivision.coding_id, Subdivision.name, CodingSubdivision.is_primary)
+        .join(Subdivision, CodingSubdivision.subdivision_id == Subdivision.id)
+        .order_by(CodingSubdivision.coding_id, Subdivision.name)
     ):
         primary, others = filed.get(coding_id, (None, []))
         if is_primary:

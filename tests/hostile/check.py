@@ -27,15 +27,19 @@ def run(*args: object) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-def run_process(*args: object, timeout: float = 30,
-                memory: int | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(*args: object, timeout: float = 30, memory: int | None = None,
+                open_files: int | None = None) -> subprocess.CompletedProcess[str]:
     """`python -m qcode ARGS...` in a child process that may not outlive `timeout`, nor
-    take more than `memory` bytes of address space (past it an allocation fails)."""
+    take more than `memory` bytes of address space (past it an allocation fails), nor
+    hold more than `open_files` files open at once (macOS allows 256 by default)."""
     env = {**os.environ, "COLUMNS": "200"}
 
     def limited() -> None:
         if memory is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if open_files is not None:
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, hard))
 
     return subprocess.run([sys.executable, "-m", "qcode", *map(str, args)],
                           capture_output=True, text=True, timeout=timeout, env=env,

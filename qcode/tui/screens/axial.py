@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from qcode.reports.quotes import QuoteFilter, quote_page
@@ -56,6 +57,18 @@ def load_detail(project: Project, link: axial.LinkInfo | None, node: str | None)
     return LinkDetail(graph, project.read(axial.link_quotes, link.id) if link else [])
 
 
+class LinksTable(DataTable[object]):
+    """The links. Its width decides how far a link's ends are shortened, so it says
+    when that width changes: on a busy machine the first layout may give a width that
+    the next one corrects, and a new terminal size changes it too."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized())
+
+
 class AxialScreen(WorkbenchScreen):
     """Links between subdivisions (or codes): make, browse, annotate, support."""
 
@@ -72,7 +85,7 @@ class AxialScreen(WorkbenchScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            yield DataTable(id="links", cursor_type="row", zebra_stripes=True)
+            yield LinksTable(id="links", cursor_type="row", zebra_stripes=True)
             yield Static("", id="detail")
         yield KeysFooter()
 
@@ -81,6 +94,7 @@ class AxialScreen(WorkbenchScreen):
         self.data = AxialData([], [])
         self.detail = LinkDetail("", [])
         self.graph_node: str | None = None  # chosen with g; else the link's first end
+        self.drawn_width = 0  # the table's width when its rows were last made
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -95,6 +109,7 @@ class AxialScreen(WorkbenchScreen):
             self.call_after_refresh(self._show, data)
             return
         self.data = data
+        self.drawn_width = table.size.width
         row = table.cursor_row
         table.clear(columns=True)
         # Below 100 columns the table keeps the link itself (from, relation, to, quotes),
@@ -123,6 +138,12 @@ class AxialScreen(WorkbenchScreen):
                 "No axial links yet.\n\nn relates two subdivisions or codes: cause, "
                 "consequence, context, pattern of interaction, contradicts, or a relation "
                 "you name.")
+
+    @on(LinksTable.Resized)
+    def _resized(self) -> None:
+        width = self.query_one("#links", DataTable).size.width
+        if width and self.drawn_width and width != self.drawn_width:
+            self._show(self.data)
 
     @property
     def current(self) -> axial.LinkInfo | None:

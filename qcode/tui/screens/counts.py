@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Header, Static
 
 from qcode.reports.mentions import EMPTY_BUCKETS, Filters, mentions
+from qcode.reports.scope import pick_stakeholder
 from qcode.services.blind import hidden_names
 from qcode.services.cases import list_cases
 from qcode.services.project import Project
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DIMENSIONS = {"group": "subdivision group", "subdivision": "subdivision", "code": "code"}
-ACROSS = "stakeholder group"  # the attribute the study compared its counts by
 TOTAL = "Total"
 
 
@@ -177,9 +177,9 @@ class CountsScreen(WorkbenchScreen):
             return
 
         def found(names: list[str]) -> None:
-            usual = [n for n in names if n.casefold() == ACROSS]
-            if usual:
-                self._across(usual[0])
+            usual = pick_stakeholder(names)
+            if usual is not None:
+                self._across(usual)
             else:
                 self._ask_attribute(names)
 

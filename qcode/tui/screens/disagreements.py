@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
 
 from qcode.errors import QcodeError
 from qcode.names import natural_key
+from qcode.progress import Cancelled, Progress
 from qcode.reports.agreement import DEFAULT_OVERLAP, NOT_CODED, agreement
 from qcode.reports.coders import coders
 from qcode.services.project import Project
@@ -77,10 +78,14 @@ def default_pair(names: list[str], me: str) -> tuple[str, str] | None:
 
 
 def load_disagreements(project: Project, coder_a: str, coder_b: str,
-                       overlap: int = DEFAULT_OVERLAP) -> Loaded:
-    """The disagreeing segments of two coders; a refusal (e.g. blind) as `problem`."""
+                       overlap: int = DEFAULT_OVERLAP,
+                       progress: Progress | None = None) -> Loaded | None:
+    """The disagreeing segments of two coders; a refusal (e.g. blind) as `problem`;
+    None when `progress` stopped the comparison."""
     try:
-        found = agreement(project, coder_a, coder_b, overlap=overlap)
+        found = agreement(project, coder_a, coder_b, overlap=overlap, progress=progress)
+    except Cancelled:
+        return None
     except QcodeError as exc:
         return Loaded(coder_a, coder_b, problem=str(exc))
     rows = []
@@ -110,6 +115,8 @@ class DisagreementsScreen(WorkbenchScreen):
     DisagreementsScreen #status { height: auto; max-height: 3; padding: 0 1;
                                   background: $boost; color: $text-muted; }
     DisagreementsScreen #status.-problem { color: $text-error; }
+    DisagreementsScreen #progress { display: none; padding: 0 1; }
+    DisagreementsScreen #progress.-busy { display: block; }
     DisagreementsScreen #pairs { height: 1fr; }
     DisagreementsScreen #detail {
         height: auto; max-height: 8; padding: 0 1; border-top: solid $primary;
@@ -138,6 +145,7 @@ class DisagreementsScreen(WorkbenchScreen):
             yield Label("Filter", id="filter-label")
             yield Input(placeholder="source or code...", id="filter", compact=True)
         yield Static("", id="status")
+        yield ProgressBar(id="progress", show_eta=False)
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
         yield KeysFooter()
@@ -176,18 +184,38 @@ class DisagreementsScreen(WorkbenchScreen):
         self._request += 1
         request, project = self._request, self.project
         self.table.loading = True
-        self._status(f"Comparing {coder_a} and {coder_b}...")
+        self._status(f"Comparing {coder_a} and {coder_b}... (Escape stops)")
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.add_class("-busy")
 
-        def done(loaded: Loaded) -> None:
-            if request == self._request:
+        def progress(done: int, total: int, what: str) -> None:
+            if request != self._request:  # stopped, or a newer comparison replaced it
+                raise Cancelled()
+            self.app.call_from_thread(self._progressed, request, done, total, what)
+
+        def finished(loaded: Loaded | None) -> None:
+            if request == self._request and loaded is not None:
                 self._show(loaded)
 
-        in_background(self, lambda: load_disagreements(project, coder_a, coder_b), done,
-                      group="disagreements")
+        in_background(self, lambda: load_disagreements(project, coder_a, coder_b,
+                                                       progress=progress),
+                      finished, group="disagreements")
+
+    def _progressed(self, request: int, done: int, total: int, what: str) -> None:
+        if request == self._request:
+            self.query_one("#progress", ProgressBar).update(total=total, progress=done)
+            self._status(f"Comparing {self.pair[0]} and {self.pair[1]}: {what} "
+                         "(Escape stops)" if self.pair else what)
+
+    @property
+    def busy(self) -> bool:
+        return self.query_one("#progress", ProgressBar).has_class("-busy")
 
     def _show(self, loaded: Loaded) -> None:
         self.loaded = loaded
         self.table.loading = False
+        self.query_one("#progress", ProgressBar).remove_class("-busy")
         self._fill(self.query_one("#filter", Input).value)
 
     def _status(self, text: str, problem: bool = False) -> None:
@@ -288,6 +316,15 @@ class DisagreementsScreen(WorkbenchScreen):
         table.move_cursor(row=table.cursor_row + delta)
 
     def action_clear(self) -> None:
+        """Escape stops a comparison under way; otherwise it clears the filter."""
+        if self.busy:
+            self._request += 1  # the job stops at its next progress report
+            self.pair = None if self.loaded is None else (self.loaded.coder_a,
+                                                         self.loaded.coder_b)
+            self.table.loading = False
+            self.query_one("#progress", ProgressBar).remove_class("-busy")
+            self._status("Comparison stopped: ctrl+o compares again", problem=True)
+            return
         self.query_one("#filter", Input).value = ""
 
     def action_open(self, side: str) -> None:
