@@ -1,6 +1,6 @@
 """Several coders coding the same sources at once, each in a process of their own.
 
-On PostgreSQL (the shared team project) five coders add 400 codings each to the
+On PostgreSQL (the shared team project) five coders add 300 codings each to the
 same transcripts: the same spans, overlapping spans, codes and subdivisions that none
 of them has created yet. Afterwards every coding must be there exactly once, with its
 coder, and every span must have one quote. A smaller run does the same on a .qcode file.
@@ -153,7 +153,7 @@ def assert_every_coding_once(location: str, plans: dict[int, list[Planned]]) -> 
 
 def test_five_coders_code_a_shared_postgresql_project_at_once() -> None:
     with new_pg_database() as url:
-        plans = run_coders(url, coders=5, codings=400)
+        plans = run_coders(url, coders=5, codings=300)
         assert_every_coding_once(url, plans)
 
 

@@ -70,7 +70,7 @@ class _CodingCells(NamedTuple):
     source: str | None
     case: str
     coder: str
-    when: datetime
+    when: float  # an Excel date serial: converted once, written in two sheets
     start: int | None
     end: int | None
 
@@ -112,8 +112,17 @@ def _cells(row: CodingRow) -> _CodingCells:
         fit_cell(row.text), row.code, row.emphasis, row.subdivision,
         "; ".join(row.other_subdivisions), row.notes and fit_cell(row.notes),
         row.as_written and fit_cell(row.as_written), row.source, "; ".join(row.cases),
-        row.coder, _local(row.created_at), row.start, row.end,
+        row.coder, _excel_serial(_local(row.created_at)), row.start, row.end,
     )
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # day 0 for every date after February 1900
+
+
+def _excel_serial(moment: datetime) -> float:
+    """`moment` as Excel stores a date: days since its epoch. Made once per coding and
+    written as a number in a date format in each sheet the coding is on."""
+    return (moment - _EXCEL_EPOCH).total_seconds() / 86_400
 
 
 def _local(moment: datetime) -> datetime:
@@ -225,7 +234,8 @@ def _layout(cells: _CodingCells) -> tuple[object, ...]:
 def _sheet_name(name: str, taken: set[str]) -> str:
     clean = "".join("_" if c in _FORBIDDEN else c for c in name).strip("'")[:_MAX_SHEET_NAME]
     candidate, n = clean or "case", 1
-    while candidate.lower() in {t.lower() for t in taken}:
+    lowered = {t.lower() for t in taken}
+    while candidate.lower() in lowered:
         n += 1
         candidate = f"{clean[:_MAX_SHEET_NAME - 4]} ({n})"
     return candidate
@@ -240,7 +250,7 @@ def _coding_sheet(book: Any, name: str, content: _Book, rows: Sequence[_CodingCe
     # than through _cell's per-cell type tests; write_row would be slower still (it
     # dispatches on type per cell) and would write a styled blank for an empty value.
     # As in _cell, None and "" write no cell at all; 0 is a real offset and is written.
-    string, number, when = sheet.write_string, sheet.write_number, sheet.write_datetime
+    string, number = sheet.write_string, sheet.write_number
     wrap, top, day = formats["wrap"], formats["top"], formats["date"]
     previous: tuple[object, ...] | None = None
     for n, (cells, height) in enumerate(zip(rows, heights, strict=True), start=1):
@@ -271,7 +281,7 @@ def _coding_sheet(book: Any, name: str, content: _Book, rows: Sequence[_CodingCe
             string(n, 8, case, wrap)
         if coder:
             string(n, 9, coder, top)
-        when(n, 10, created, day)
+        number(n, 10, created, day)
         if start is not None:
             number(n, 11, start, top)
         if end is not None:
