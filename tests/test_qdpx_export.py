@@ -7,6 +7,7 @@ Every file written here is validated against the REFI schemas in ../shared/refi-
 from __future__ import annotations
 
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from qcode.services.cases import CaseRow, apply_manifest
 from qcode.services.codebook import CodebookEntry, define_subdivisions
 from qcode.services.coding import CodingRequest, code_span, list_codings
 from qcode.services.memos import add_memo
-from qcode.services.project import Project, open_project
+from qcode.services.project import Project, init_project, open_project
 from qcode.services.sources import NewSource, add_source, list_sources
 
 xmlschema = pytest.importorskip("xmlschema")
@@ -338,6 +339,43 @@ def test_demo_study(demo_copy: str, tmp_path: Path) -> None:
     # Each code once in the codebook, however many subdivisions it is filed under.
     codable = [c.get("name") for c in root.iter(P + "Code") if c.get("isCodable") == "true"]
     assert len(codable) == len(set(codable)) == summary.codes
+
+
+def test_each_selection_says_its_codings_emphasis_and_notes_in_its_description(
+        demo_copy: str, tmp_path: Path) -> None:
+    """QualCoder reads a selection's Description as the coding's memo (and NVivo and
+    MAXQDA show it as a comment): qcode's emphasis and notes must be there too, not only
+    in Notes that those programs do not tie to the coding."""
+    from qcode.interop.qdpx_import import import_qdpx
+
+    with open_project(demo_copy) as demo:
+        export_qdpx(demo, tmp_path / "demo.qdpx")
+        codings = list_codings(demo)
+    root, _ = read_qdpx(tmp_path / "demo.qdpx")
+    by_span: dict[tuple[str | None, int | None, int | None], list[object]] = {}
+    for row in codings:
+        by_span.setdefault((row.source, row.start, row.end), []).append(row)
+    described = 0
+    for source in root.iter(P + "TextSource"):
+        for selection in source.iter(P + "PlainTextSelection"):
+            span = (source.get("name"), int(selection.get("startPosition")),
+                    int(selection.get("endPosition")))
+            rows = by_span[span]
+            text = selection.findtext(P + "Description") or ""
+            for row in rows:
+                for said in (row.emphasis, row.notes):  # type: ignore[attr-defined]
+                    assert not said or said in text, (span, said)
+            if len(rows) > 1 and text:  # several codes: each line names its code
+                named = [r for r in rows if r.emphasis or r.notes]  # type: ignore[attr-defined]
+                assert all(f"{r.code}: " in text for r in named)  # type: ignore[attr-defined]
+            described += bool(text)
+    assert described > 100  # the demo's researcher wrote an emphasis on most quotes
+    # Read back by qcode, the Description is not added to the notes a second time.
+    with init_project(str(tmp_path / "back.qcode")) as back:
+        import_qdpx(back, tmp_path / "demo.qdpx")
+        again = list_codings(back)
+    assert Counter((r.code, r.emphasis, r.notes) for r in again) == \
+        Counter((r.code, r.emphasis, r.notes) for r in codings)
 
 
 def test_cli(demo_copy: str, tmp_path: Path) -> None:

@@ -63,6 +63,7 @@ from qcode.interop.refi import (
     SET_PREFIX,
     SHEET_TEXT_NOTE,
     project_namespace,
+    selection_description,
     stable_guid,
 )
 from qcode.names import natural_key
@@ -488,6 +489,10 @@ class _Writer:
                        name=_short(quote.text), startPosition=str(quote.start),
                        endPosition=str(quote.end), creatingUser=self._user(first),
                        creationDateTime=_when(quote.created_at))
+        described = selection_description([(self.code_names[c.code_id], c.emphasis, c.notes)
+                                           for c in codings])
+        if described:
+            _text_child(element, "Description", described)
         for coding in codings:
             coded = _sub(element, "Coding", guid=self.guid("coding", coding.id),
                          creatingUser=self._user(coding.coder_id),

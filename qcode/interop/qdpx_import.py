@@ -43,7 +43,13 @@ from qcode.interop.qdc_import import (
     import_codebook,
     keep_set_as_memo,
 )
-from qcode.interop.refi import EMPHASIS_NOTE, FILING_NOTE, SET_PREFIX, SHEET_TEXT_NOTE
+from qcode.interop.refi import (
+    EMPHASIS_NOTE,
+    FILING_NOTE,
+    SET_PREFIX,
+    SHEET_TEXT_NOTE,
+    selection_description,
+)
 from qcode.interop.refi_read import (
     QdpxArchive,
     child,
@@ -396,8 +402,11 @@ class _Importer:
         quote = self._quote(source, raw, placed, given, selection)
         if sheet_text and quote.anchor != "unanchored":
             quote.sheet_text = sheet_text
-        for coding, target in wanted:
-            emphasis, extra, filing = self._coding_notes(coding)
+        found = [(coding, target, *self._coding_notes(coding)) for coding, target in wanted]
+        if description and description == selection_description(
+                [(target.name, emphasis, extra) for _, target, emphasis, extra, _ in found]):
+            description = None  # qcode's own summary of the notes read just above
+        for coding, target, emphasis, extra, filing in found:
             notes = "\n\n".join(x for x in (description, note, extra) if x)
             self._coding(quote, target, self._coder(coding), notes or None, emphasis, filing)
 

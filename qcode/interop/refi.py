@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -31,3 +32,20 @@ def stable_guid(namespace: uuid.UUID, kind: str, key: object) -> str:
 def normal_guid(text: str) -> str:
     """A GUID as other programs write it (upper case, braces) in one canonical form."""
     return text.strip().strip("{}").lower()
+
+
+def selection_description(codings: Sequence[tuple[str, str | None, str | None]]
+                          ) -> str | None:
+    """What a selection's Description says of its codings: each one's emphasis and notes
+    ((code, emphasis, notes) in the selection's order), with the code's name in front
+    when the selection has several. QualCoder reads a selection's Description as the
+    coding's memo, and NVivo and MAXQDA show it as the selection's comment; qcode's
+    own Notes on each Coding say the same, and qcode's import knows this text by
+    making it again, so it is not read twice."""
+    lines = []
+    for code, emphasis, notes in codings:
+        said = "; ".join(x for x in (emphasis and f"emphasis: {emphasis}",
+                                     notes and f"notes: {notes}") if x)
+        if said:
+            lines.append(f"{code}: {said}" if len(codings) > 1 else said)
+    return "\n".join(lines) or None
