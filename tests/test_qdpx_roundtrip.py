@@ -15,7 +15,7 @@ from sqlalchemy import select
 from qcode.cli.main import cli
 from qcode.services.coding import CodingRow, list_codings
 from qcode.services.project import open_project
-from qcode.store.models import Quote, Source
+from qcode.store.models import Coding, Quote, Source
 
 
 def coded(rows: list[CodingRow]) -> list[tuple[object, ...]]:
@@ -44,6 +44,43 @@ def test_the_demo_study_round_trips_through_qdpx(demo_copy: str, tmp_path: Path)
     with open_project(demo_copy) as before, open_project(again) as after:
         assert coded(list_codings(after)) == coded(list_codings(before))
     assert sheet_texts(again) == sheet_texts(demo_copy)  # "(...)" quotes as written
+
+
+def test_codings_and_selections_keep_their_dates(demo_copy: str, tmp_path: Path) -> None:
+    """An import took every coding's date from the day of the import; the file's
+    creation and modification times come in, and go back out unchanged."""
+    import zipfile
+    from datetime import UTC, datetime
+
+    from lxml import etree
+
+    from qcode.interop.refi import PROJECT_NS
+
+    with open_project(demo_copy) as study, study.transaction() as session:
+        # As if coded over the weeks of a study: each coding on a day of its own.
+        for n, coding in enumerate(session.scalars(select(Coding).order_by(Coding.id))):
+            coding.created_at = datetime(2021, 3, 1 + n % 28, 9, n % 60, 7, tzinfo=UTC)
+            coding.updated_at = datetime(2021, 4, 1 + n % 28, 10, 0, 0, tzinfo=UTC)
+    runner = CliRunner()
+
+    def dates(path: Path) -> list[tuple[str | None, str | None]]:
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("project.qde"))
+        return sorted((c.get("creationDateTime"), c.get("modifiedDateTime"))
+                      for c in root.iter(f"{{{PROJECT_NS}}}Coding"))
+
+    first, second = tmp_path / "first.qdpx", tmp_path / "second.qdpx"
+    again = str(tmp_path / "again.qcode")
+    for args in (["export", "qdpx", demo_copy, str(first)], ["init", again],
+                 ["import", "qdpx", again, str(first)], ["export", "qdpx", again, str(second)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    with open_project(again) as after:
+        kept = {row.created_at.replace(tzinfo=None) for row in list_codings(after)}
+    assert datetime(2021, 3, 1, 9, 0, 7) in kept
+    assert all(moment.year == 2021 for moment in kept)
+    assert dates(second) == dates(first)
+    assert any(created and created.startswith("2021-03") for created, _ in dates(first))
 
 
 def test_cases_links_and_memos_round_trip_too(demo_copy: str, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -400,6 +400,9 @@ class _Importer:
                               f"selects no characters ({given[0]}-{given[1]}) and has no name")
             return
         quote = self._quote(source, raw, placed, given, selection)
+        created = moment(selection.get("creationDateTime"))
+        if created is not None and not quote.codings:  # a new quote: the file's time
+            quote.created_at = created
         if sheet_text and quote.anchor != "unanchored":
             quote.sheet_text = sheet_text
         found = [(coding, target, *self._coding_notes(coding)) for coding, target in wanted]
@@ -408,7 +411,8 @@ class _Importer:
             description = None  # qcode's own summary of the notes read just above
         for coding, target, emphasis, extra, filing in found:
             notes = "\n\n".join(x for x in (description, note, extra) if x)
-            self._coding(quote, target, self._coder(coding), notes or None, emphasis, filing)
+            self._coding(quote, target, self._coder(coding), notes or None, emphasis, filing,
+                         coding)
 
     def _quote(self, source: Source, raw: str, placed: tuple[int, int] | None,
                given: tuple[int, int], selection: Element) -> Quote:
@@ -467,8 +471,12 @@ class _Importer:
 
     def _coding(self, quote: Quote, target: CodeTarget, coder: Coder,
                 notes: str | None, emphasis: str | None = None,
-                filing: list[tuple[str, bool]] | None = None) -> None:
-        add_coding(self.session, self.summary, quote, target, coder, notes, emphasis, filing)
+                filing: list[tuple[str, bool]] | None = None,
+                element: Element | None = None) -> None:
+        times = (None, None) if element is None else (
+            moment(element.get("creationDateTime")), moment(element.get("modifiedDateTime")))
+        add_coding(self.session, self.summary, quote, target, coder, notes, emphasis, filing,
+                   times)
 
     # --- cases, links, sets ----------------------------------------------------------
 
@@ -664,11 +672,14 @@ def unanchored_quote(session: Session, summary: ImportSummary, source: Source,
 
 def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: CodeTarget,
                coder: Coder, notes: str | None, emphasis: str | None = None,
-               filing: list[tuple[str, bool]] | None = None) -> Coding | None:
+               filing: list[tuple[str, bool]] | None = None,
+               times: tuple[datetime | None, datetime | None] = (None, None)
+               ) -> Coding | None:
     """Code `quote` with the code of `target`, filed where the code sits.
 
     `filing` is qcode's own record of where a coding was filed ((subdivision, primary)
     pairs); without it the coding is filed under the code's place in the tree.
+    `times` are the file's creation and modification times of the coding, kept.
     Returns the new coding, or None when the quote already had it (a re-import).
     """
     assert target.code is not None
@@ -688,8 +699,9 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
     places = home if filing is None else [
         (lookup.subdivision(session, name, create=True)[0], primary)
         for name, primary in filing]
+    created, modified = times
     coding = create_coding(session, quote, target.code, coder, emphasis=emphasis, notes=notes,
-                           filing=places)
+                           filing=places, created_at=created, updated_at=modified or created)
     summary.add("codings")
     if coding.notes:
         summary.add("coding notes")
@@ -710,6 +722,19 @@ def keep_memo(session: Session, summary: ImportSummary, title: str, body: str,
         return None
     summary.add(counted_as)
     return memos.add_memo(session, title, body, target, coder=coder)
+
+
+def moment(value: str | None) -> datetime | None:
+    """An xsd:dateTime as the files write it ("2021-03-05T14:02:11Z", with or without a
+    zone, fractions of a second), as a time in UTC; None where there is none or it is
+    not a date (a program's own format: the import's time stands instead)."""
+    if not value or not value.strip():
+        return None
+    try:
+        found = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
 
 
 def _int(value: str | None) -> int | None:
