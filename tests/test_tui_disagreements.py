@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, ProgressBar
 from tui_helpers import app_for, codings_of, settle
 
@@ -40,6 +41,16 @@ def ben_codes_ip4(location: str) -> tuple[int, int]:
     return own
 
 
+async def open_disagreements(pilot: Pilot[None]) -> DisagreementsScreen:
+    """F12 from the sources list, once the comparison is shown."""
+    await settle(pilot)
+    await pilot.press("f12")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DisagreementsScreen)
+    return screen
+
+
 def test_the_default_pair_is_me_and_the_busiest_other_coder() -> None:
     assert default_pair(["ana", "ben", "carla"], "carla") == ("carla", "ana")
     assert default_pair(["ana", "ben"], "zed") == ("ana", "ben")  # I have not coded yet
@@ -53,11 +64,7 @@ async def test_f12_lists_disagreements_filters_them_and_opens_one_in_the_reader(
                              if r.coder == "researcher"])
     app = app_for(demo_copy, coder="researcher")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DisagreementsScreen)
+        screen = await open_disagreements(pilot)
         table = screen.query_one("#pairs", DataTable)
         labels = [str(c.label) for c in table.columns.values()]
         assert labels == ["Source", "Code", "A: researcher", "B: ben", "Overlap"]
@@ -155,11 +162,7 @@ async def test_the_bar_counts_sources_and_codes_compared(demo_copy: str) -> None
     seen: list[tuple[int, int]] = []
     app = app_for(demo_copy, coder="researcher")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f12")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, DisagreementsScreen)
+        screen = await open_disagreements(pilot)
         original = screen._progressed
 
         def record(request: int, done: int, total: int, what: str) -> None:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import note, working
 from qcode.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def across_option(what: str) -> Callable[[F], F]:
+    """--across ATTRIBUTE, by default the stakeholder group (as the reports find it)."""
+    return click.option("--across", metavar="ATTRIBUTE",
+                        help=f"{what} (default: the stakeholder group, 'stakeholder group' "
+                             "or a like name, when the cases have one).")
 
 
 @click.group()
@@ -24,9 +35,7 @@ def export() -> None:
 @export.command("xlsx")
 @project_argument
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--across", metavar="ATTRIBUTE",
-              help="The case attribute of the crosstab sheet (default: 'stakeholder group' "
-                   "when the project has it).")
+@across_option("The case attribute of the crosstab sheet")
 def xlsx_cmd(project: str, out: Path, across: str | None) -> None:
     """The coded Excel workbook for supervisors, ready to print.
 
@@ -100,9 +109,7 @@ def markdown_cmd(project: str, outdir: Path) -> None:
 @export.command("html")
 @project_argument
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--across", metavar="ATTRIBUTE",
-              help="The case attribute to count and filter quotes by "
-                   "[default: stakeholder group, when the cases have it].")
+@across_option("The case attribute to count and filter quotes by")
 def html_cmd(project: str, outdir: Path, across: str | None) -> None:
     """A report to open in the browser: OUTDIR/index.html, with the figures in
     OUTDIR/figures as SVG files.
