@@ -31,9 +31,10 @@ MAX_RATIO = 200
 _RATIO_FLOOR = 16 * 2**20
 # What zipfile raises for a damaged archive, besides BadZipFile: a central directory
 # seeking past the end (OSError), a made-up version (NotImplementedError), an entry
-# that is encrypted (RuntimeError) or whose data is cut or garbled (EOFError, zlib.error).
+# that is encrypted (RuntimeError) or whose data is cut or garbled (EOFError, zlib.error),
+# a part's header cut short ("unpack requires a buffer of 30 bytes": struct.error).
 ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
-              NotImplementedError, RuntimeError)
+              NotImplementedError, RuntimeError, struct.error)
 
 
 # Rows of one sheet or CSV table (coding sheets, participants): the study coded 950.
