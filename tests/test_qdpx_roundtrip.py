@@ -15,7 +15,7 @@ from sqlalchemy import select
 from qcode.cli.main import cli
 from qcode.services.coding import CodingRow, list_codings
 from qcode.services.project import open_project
-from qcode.store.models import Coding, Quote, Source
+from qcode.store.models import Coding, Memo, Quote, Source
 
 
 def coded(rows: list[CodingRow]) -> list[tuple[object, ...]]:
@@ -47,8 +47,8 @@ def test_the_demo_study_round_trips_through_qdpx(demo_copy: str, tmp_path: Path)
 
 
 def test_codings_and_selections_keep_their_dates(demo_copy: str, tmp_path: Path) -> None:
-    """An import took every coding's date from the day of the import; the file's
-    creation and modification times come in, and go back out unchanged."""
+    """An import took every coding's and memo's date from the day of the import; the
+    file's creation and modification times come in, and go back out unchanged."""
     import zipfile
     from datetime import UTC, datetime
 
@@ -61,6 +61,13 @@ def test_codings_and_selections_keep_their_dates(demo_copy: str, tmp_path: Path)
         for n, coding in enumerate(session.scalars(select(Coding).order_by(Coding.id))):
             coding.created_at = datetime(2021, 3, 1 + n % 28, 9, n % 60, 7, tzinfo=UTC)
             coding.updated_at = datetime(2021, 4, 1 + n % 28, 10, 0, 0, tzinfo=UTC)
+        from qcode.services.memos import add_memo
+
+        add_memo(session, "Saturation", "after IP6 nothing new", None)
+        add_memo(session, "Her own plot", "compare IP9", ("case", "IP4"))
+        session.flush()
+        for n, memo in enumerate(session.scalars(select(Memo).order_by(Memo.id))):
+            memo.created_at = datetime(2021, 5, 1 + n % 28, 8, 30, 0, tzinfo=UTC)
     runner = CliRunner()
 
     def dates(path: Path) -> list[tuple[str | None, str | None]]:
@@ -77,6 +84,9 @@ def test_codings_and_selections_keep_their_dates(demo_copy: str, tmp_path: Path)
         assert result.exit_code == 0, result.output
     with open_project(again) as after:
         kept = {row.created_at.replace(tzinfo=None) for row in list_codings(after)}
+        with after.transaction() as session:
+            memo_days = {m.replace(tzinfo=None) for m in session.scalars(select(Memo.created_at))}
+    assert len(memo_days) == 2 and all(d.year == 2021 and d.month == 5 for d in memo_days)
     assert datetime(2021, 3, 1, 9, 0, 7) in kept
     assert all(moment.year == 2021 for moment in kept)
     assert dates(second) == dates(first)

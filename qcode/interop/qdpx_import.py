@@ -72,6 +72,7 @@ from qcode.store.models import (
     Case,
     Coder,
     Coding,
+    Memo,
     Quote,
     Source,
 )
@@ -134,6 +135,7 @@ class _Importer:
         self.source_values: dict[str, list[Element]] = {}
         self.notes: dict[str, tuple[str, str]] = {}  # note GUID -> (title, text)
         self.note_cases: dict[str, str] = {}  # note GUID -> key of the case it is on
+        self.note_times: dict[str, Times] = {}  # note GUID -> its times in the file
         self.used_notes: set[str] = set()
         self.variables: dict[str, tuple[str, str]] = {}  # GUID -> (name, qcode type)
 
@@ -156,7 +158,8 @@ class _Importer:
                 on_case = key is not None and self.session.scalars(
                     select(Case.id).where(Case.key == key)).first() is not None
                 keep_memo(self.session, self.summary, title, text,
-                          ("case", key) if on_case and key else None, self.default_coder)
+                          ("case", key) if on_case and key else None, self.default_coder,
+                          times=self.note_times.get(guid, NO_TIMES))
 
     # --- people and notes ------------------------------------------------------------
 
@@ -193,20 +196,23 @@ class _Importer:
                             self.archive.read(found.entry).decode("utf-8-sig", "replace"))
                 title = clean_name(note.get("name") or "") or "Note"
                 self.notes[guid] = (title[:300], (text or "").strip())
+                self.note_times[guid] = (moment(note.get("creationDateTime")),
+                                         moment(note.get("modifiedDateTime")))
                 # qcode's own export: the standard gives a case no NoteRef, so a memo
                 # on a case is a note whose Description names the case.
                 about = (child_text(note, "Description") or "").strip()
                 if about.startswith(CASE_MEMO_PREFIX):
                     self.note_cases[guid] = about.removeprefix(CASE_MEMO_PREFIX).strip()
 
-    def _notes_of(self, element: Element) -> list[tuple[str, str]]:
-        """(title, text) of each note an element refers to, marked as used: one memo each."""
+    def _notes_of(self, element: Element) -> list[tuple[str, str, Times]]:
+        """(title, text, times) of each note an element refers to, marked as used: one
+        memo each."""
         found = []
         for ref in children(element, "NoteRef"):
             guid = guid_of(ref, "targetGUID")
             if guid and guid in self.notes and self.notes[guid][1]:
                 self.used_notes.add(guid)
-                found.append(self.notes[guid])
+                found.append((*self.notes[guid], self.note_times.get(guid, NO_TIMES)))
         return found
 
     def _note_text(self, element: Element) -> str | None:
@@ -331,9 +337,9 @@ class _Importer:
         values = children(element, "VariableValue")
         if values:
             self.source_values[guid] = values
-        for title, text in self._notes_of(element):
+        for title, text, times in self._notes_of(element):
             keep_memo(self.session, self.summary, title, text, ("source", source.id),
-                      self.default_coder)
+                      self.default_coder, times=times)
         return source
 
     # --- selections ------------------------------------------------------------------
@@ -499,9 +505,9 @@ class _Importer:
                                     child_text(case, "Description"))
                 # Notes on a case (outside the schema, but written) are about the
                 # person, never their name: memos on the case, each with its title.
-                for title, text in self._notes_of(case):
+                for title, text, times in self._notes_of(case):
                     keep_memo(self.session, self.summary, title, text, ("case", stored.key),
-                              self.default_coder)
+                              self.default_coder, times=times)
         for guid, values in self.source_values.items():
             source = self.sources[guid]
             self._case(source.name, values, [source], None)
@@ -609,9 +615,9 @@ class _Importer:
                     continue
                 kind, ref = ("code", target.name) if target.code else (
                     "subdivision", target.node.name if target.node else target.name)
-                for title, text in self._notes_of(code):
+                for title, text, times in self._notes_of(code):
                     keep_memo(self.session, self.summary, title, text, (kind, ref),
-                              self.default_coder)
+                              self.default_coder, times=times)
 
 
 # --- storing, shared with the QualCoder importer -------------------------------------
@@ -710,9 +716,10 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
 
 def keep_memo(session: Session, summary: ImportSummary, title: str, body: str,
               target: memos.Target | None, coder: str | None,
-              counted_as: str = "memos") -> MemoInfo | None:
+              counted_as: str = "memos", times: Times = (None, None)) -> MemoInfo | None:
     """Write a memo unless the same one (title, text, target) is there already.
 
+    `times` are the file's creation and modification times of the note, kept.
     Returns the new memo, or None when an earlier import wrote it.
     """
     title = " ".join(title.split())[:300] or "Note"
@@ -721,7 +728,18 @@ def keep_memo(session: Session, summary: ImportSummary, title: str, body: str,
     if any(m.title == title and m.body == body for m in same):
         return None
     summary.add(counted_as)
-    return memos.add_memo(session, title, body, target, coder=coder)
+    made = memos.add_memo(session, title, body, target, coder=coder)
+    created, modified = times
+    if created is not None or modified is not None:
+        memo = session.get(Memo, made.id)
+        assert memo is not None
+        memo.created_at = created or memo.created_at
+        memo.updated_at = modified or created or memo.updated_at
+    return made
+
+
+Times = tuple[datetime | None, datetime | None]  # created, modified: as a file gives them
+NO_TIMES: Times = (None, None)
 
 
 def moment(value: str | None) -> datetime | None:
