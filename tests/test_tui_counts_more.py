@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from test_tui_counts import grid, grid_lines, open_counts, shown, summary
+from textual.pilot import Pilot
 from tui_helpers import app_for, settle
 
+from qcode.tui.widgets.bar_chart import BarChart
 from qcode.tui.widgets.cross_table import Crosstab
 
 
@@ -17,13 +19,18 @@ def _own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QCODE_CONFIG_DIR", str(tmp_path / "config"))
 
 
+
+async def look_inside(pilot: Pilot[None], chart: BarChart, label: str) -> None:
+    """`i` on the bar called `label`: the counts one level down inside it."""
+    chart.move_to([b.label for b in chart.bars].index(label))
+    await pilot.press("i")
+    await settle(pilot)
+
 async def test_inside_a_group_its_factor_groups_are_counted(demo_copy: str) -> None:
     app = app_for(demo_copy)
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_counts(pilot)
-        chart.move_to([b.label for b in chart.bars].index("Inclusion criteria"))
-        await pilot.press("i")
-        await settle(pilot)
+        await look_inside(pilot, chart, "Inclusion criteria")
         lines = shown(chart)
         assert any("Social approach" in line and "45" in line and "54%" in line
                    for line in lines)
@@ -76,12 +83,9 @@ async def test_o_goes_back_out_one_level_at_a_time(demo_copy: str) -> None:
     app = app_for(demo_copy)
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_counts(pilot)
-        chart.move_to([b.label for b in chart.bars].index("Inclusion criteria"))
-        await pilot.press("i")
-        await settle(pilot)
-        chart.move_to([b.label for b in chart.bars].index("Social approach"))
-        await pilot.press("i")  # the subdivisions of a factor group
-        await settle(pilot)
+        await look_inside(pilot, chart, "Inclusion criteria")
+        # the subdivisions of a factor group
+        await look_inside(pilot, chart, "Social approach")
         assert "Social approach" in summary(pilot)
         await pilot.press("o")  # back to the factor groups, not to the top
         await settle(pilot)

@@ -7,13 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import app_for, codings_of, open_source, settle
 
 from qcode import writes
+from qcode.services.coding_edit import Span
 from qcode.services.project import open_project
 from qcode.tui.contrast import BLACK, WHITE, contrast, text_on
 from qcode.tui.screens.coding_form import CodingForm
+from qcode.tui.widgets.transcript import TranscriptView
 
 SOURCE = "IP4_social_worker_agency"
 
@@ -21,6 +24,16 @@ SOURCE = "IP4_social_worker_agency"
 def _line_text(view, y: int) -> str:  # type: ignore[no-untyped-def]
     return "".join(segment.text for segment in view.render_line(y))
 
+
+
+async def edit_social_accompaniment(pilot: Pilot[None]) -> tuple[TranscriptView, Span]:
+    """IP4 open, the cursor on its "Social accompaniment" coding, and `e` pressed."""
+    view = await open_source(pilot, "IP4")
+    span = next(s for s in view.spans if s.code == "Social accompaniment")
+    view.go_to(span.start)
+    await pilot.press("e")
+    await settle(pilot)
+    return view, span
 
 async def test_a_jump_puts_the_coding_mid_view(demo_copy: str) -> None:
     app = app_for(demo_copy)
@@ -63,11 +76,7 @@ def test_text_on_a_code_colour_meets_wcag_contrast(background: str) -> None:
 async def test_edit_changes_a_codings_code(demo_copy: str) -> None:
     app = app_for(demo_copy)
     async with app.run_test(size=(120, 40)) as pilot:
-        view = await open_source(pilot, "IP4")
-        span = next(s for s in view.spans if s.code == "Social accompaniment")
-        view.go_to(span.start)
-        await pilot.press("e")
-        await settle(pilot)
+        view, span = await edit_social_accompaniment(pilot)
         form = app.screen
         assert isinstance(form, CodingForm)
         form.query_one("#code", Input).value = "Accompaniment by social workers"
@@ -85,11 +94,7 @@ async def test_edit_moves_a_quotes_start_and_end_and_undo_puts_it_back(
         demo_copy: str) -> None:
     app = app_for(demo_copy)
     async with app.run_test(size=(120, 40)) as pilot:
-        view = await open_source(pilot, "IP4")
-        span = next(s for s in view.spans if s.code == "Social accompaniment")
-        view.go_to(span.start)
-        await pilot.press("e")
-        await settle(pilot)
+        view, span = await edit_social_accompaniment(pilot)
         await pilot.press("ctrl+r")  # move the start and end
         await settle(pilot)
         assert view.selection is not None
@@ -172,11 +177,7 @@ async def test_editing_starts_on_the_code_and_a_new_code_name_is_asked_about(
 
     app = app_for(demo_copy)
     async with app.run_test(size=(120, 40)) as pilot:
-        view = await open_source(pilot, "IP4")
-        span = next(s for s in view.spans if s.code == "Social accompaniment")
-        view.go_to(span.start)
-        await pilot.press("e")
-        await settle(pilot)
+        view, span = await edit_social_accompaniment(pilot)
         form = app.screen
         assert isinstance(form, CodingForm) and form.focused is form.query_one("#code")
         await pilot.press("ctrl+u", *"Social acompaniment", "enter")  # a typo

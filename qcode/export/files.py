@@ -23,16 +23,9 @@ from qcode.services.coding import list_codings
 from qcode.services.project import Project, project_summary
 
 
-def tables(project: Project, with_codings: bool = True) -> dict[str, pd.DataFrame]:
-    """The project's tables by file name: codings, codebook, cases, counts, saturation.
-
-    The xlsx export writes the codings itself (with continuation rows) and asks
-    without them, so a large project's codings are loaded once.
-    """
-    found = _summaries(project)
-    if with_codings:
-        found = {"codings": _codings(project), **found}
-    return found
+def tables(project: Project) -> dict[str, pd.DataFrame]:
+    """The project's tables by file name: codings, codebook, cases, counts, saturation."""
+    return {"codings": _codings(project), **_summaries(project)}
 
 
 def _codings(project: Project) -> pd.DataFrame:
@@ -43,13 +36,16 @@ def _codings(project: Project) -> pd.DataFrame:
                         columns=CODING_COLUMNS, dtype=object)
 
 
-def _summaries(project: Project) -> dict[str, pd.DataFrame]:
+def case_table(project: Project) -> pd.DataFrame:
+    """The cases with an attribute per column, as `qcode cases` lists them."""
     rows, columns = case_rows(list_cases(project))
-    case_table = pd.DataFrame([[row.get(c) for c in columns] for row in rows],
-                              columns=columns)
+    return pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns)
+
+
+def _summaries(project: Project) -> dict[str, pd.DataFrame]:
     return {
         "codebook": codebook(project),
-        "cases": case_table,
+        "cases": case_table(project),
         "mentions_by_group": mentions(project, "group"),
         "mentions_by_subdivision": mentions(project, "subdivision"),
         "saturation": saturation(project),

@@ -19,10 +19,12 @@ from qcode.errors import InputError
 from qcode.export.html_quotes import GroupQuotes, quote_groups
 from qcode.files import written_text
 from qcode.names import name_key
-from qcode.reports.mentions import Filters, count_mentions, frame, mentions
+from qcode.reports.breakdown import BreakdownRow, group_breakdown
+from qcode.reports.mentions import count_mentions, frame
+from qcode.reports.percent import shares
 from qcode.reports.scope import STAKEHOLDER, pick_stakeholder
 from qcode.services.cases import CaseInfo, list_cases
-from qcode.services.codebook import SubdivisionInfo, factor_groups, list_subdivisions
+from qcode.services.codebook import SubdivisionInfo, list_subdivisions
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, project_summary
 from qcode.services.sources import list_sources
@@ -58,7 +60,7 @@ class SubdivisionShare:
     subdivision: str
     mentions: int
     percent: float  # of the group
-    of_all: float | None  # of every mention (the `--by subdivision` report)
+    of_all: float  # of every mention (the `--by subdivision` report)
 
 
 @dataclass(frozen=True)
@@ -147,16 +149,16 @@ def gather(project: Project, folder: Path, across: str | None = None) -> Report:
     (folder / FIGURES).mkdir(parents=True, exist_ok=True)  # once the input is known good
     tree = list_subdivisions(project)
     rows = list_codings(project)
-    of_all = {str(r["subdivision"]): float(r["percent"])
-              for r in mentions(project, "subdivision").to_dict("records")}
-    factor = factor_groups(project)
+    by_group: dict[str, list[BreakdownRow]] = {}
+    for row in group_breakdown(project):
+        by_group.setdefault(row.group, []).append(row)
     # The study's own figures, so the page shows what `qcode figures` draws. They are
     # told apart by their tables (a group's name may be anything, even "Saturation").
     found = study_figures(project, stakeholder=attribute)
     try:
         overview = found[0]
         tops = {node.name for node in tree if node.parent is None}
-        groups = [_group(project, f.title, f.table, factor, of_all,
+        groups = [_group(f.title, by_group.get(f.title, []),
                          _drawn(f.figure, f.title, f.name, folder))
                   for f in found[1:] if f.title in tops and f.table.columns[0] == "subdivision"]
         crossed = next((f for f in found[1:] if "Total" in f.table.columns), None)
@@ -207,16 +209,21 @@ def _shares(table: pd.DataFrame) -> list[Share]:
             for r in table.to_dict("records")]
 
 
-def _group(project: Project, name: str, table: pd.DataFrame, factor: dict[str, str],
-           of_all: dict[str, float], figure: Drawn | None) -> GroupCounts:
-    rows = [SubdivisionShare(factor.get(s.label), s.label, s.mentions, s.percent,
-                             of_all.get(s.label)) for s in _shares(table)]
+def _group(name: str, breakdown: list[BreakdownRow], figure: Drawn | None) -> GroupCounts:
+    """One group's rows as `group_breakdown` orders them (factor groups together), and
+    the shares of its factor groups: the level below the group, as `--subtree GROUP --by
+    group` counts it, where a subdivision outside every factor group is a bucket of
+    its own."""
+    rows = [SubdivisionShare(b.factor_group, b.subdivision, b.mentions, b.percent_of_group,
+                             b.percent_of_all) for b in breakdown]
     factors: list[Share] = []
     if any(r.factor_group for r in rows):
-        # The level below the group, as `--subtree GROUP --by group` counts it.
-        factors = _shares(mentions(project, "group", filters=Filters(subtree=name)))
-        order = {s.label: n for n, s in enumerate(factors)}
-        rows.sort(key=lambda r: order.get(r.factor_group or "", len(order)))  # stable
+        totals: dict[str, int] = {}
+        for r in rows:
+            bucket = r.factor_group or r.subdivision
+            totals[bucket] = totals.get(bucket, 0) + r.mentions
+        factors = [Share(label, n, share) for (label, n), share
+                   in zip(totals.items(), shares(list(totals.values())), strict=True)]
     return GroupCounts(name, sum(r.mentions for r in rows), rows, factors, figure)
 
 

@@ -27,13 +27,14 @@ from xlsxwriter.worksheet import Worksheet
 from qcode import files
 from qcode.cells import XLSX_OPTIONS, join_lists
 from qcode.export import xlsx_counts
-from qcode.export.files import tables as project_tables
+from qcode.export.files import case_table
 from qcode.export.xlsx_layout import Column, printable, row_height, start_sheet, widths
 from qcode.export.xlsx_words import texts, words
 from qcode.names import natural_key
 from qcode.reports.breakdown import group_breakdown
 from qcode.reports.figure_colours import group_colours, value_colours
 from qcode.reports.mentions import count_mentions
+from qcode.reports.progress import codebook
 from qcode.reports.scope import stakeholder_attribute
 from qcode.services.coding import CodingRow, list_codings
 from qcode.services.project import Project, project_summary
@@ -88,7 +89,8 @@ def export_xlsx(project: Project, path: Path, across: str | None = None) -> dict
         codings.append(cells)
         for key in row.cases or ["(no case)"]:
             by_case.setdefault(key, []).append(cells)
-    tables = project_tables(project, with_codings=False)
+    # The two tables the workbook shows as they are; its counts are its own sheets.
+    tables = {"codebook": codebook(project), "cases": case_table(project)}
     summary = project_summary(project)
     counts = _Counts(
         groups=count_mentions(project, "group", decimals=1),

@@ -35,7 +35,7 @@ def group_breakdown(project: Project, filters: Filters | None = None,
     counted = count_mentions(project, "subdivision", filters=filters, decimals=decimals)
     nodes = list_subdivisions(project)
     top = {node.name: node.path.split(" / ")[0] for node in nodes}
-    factors = factor_groups(project)
+    factors = factor_groups(project, nodes)
     by_group: dict[str, list[tuple[str, int, float]]] = {}
     for name, count, percent in counted.rows:
         if count:

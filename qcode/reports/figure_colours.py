@@ -52,7 +52,7 @@ def subdivision_groups(project: Project, subtree: str | None = None) -> BarGroup
         return BarGroups({name: _top(parents, name) for name in parents}, colours,
                          "no group")
     under = _below(nodes, subtree)
-    factors = {name: group for name, group in factor_groups(project).items()
+    factors = {name: group for name, group in factor_groups(project, nodes).items()
                if name in under and group in under}
     if not factors:
         top = _top(parents, next((n for n in under if name_key(n) == name_key(subtree)),

@@ -143,9 +143,12 @@ def remove_code(session: Session, name: str) -> None:
     session.delete(code)
 
 
-def factor_groups(project: Project) -> dict[str, str]:
-    """Each subdivision's nearest factor-group ancestor (for grouping in figures)."""
-    nodes = {node.name: node for node in list_subdivisions(project)}
+def factor_groups(project: Project, tree: list[SubdivisionInfo] | None = None
+                  ) -> dict[str, str]:
+    """Each subdivision's nearest factor-group ancestor (for grouping in figures);
+    `tree` is list_subdivisions' answer where the caller has it already."""
+    nodes = {node.name: node for node in (tree if tree is not None
+                                          else list_subdivisions(project))}
     found: dict[str, str] = {}
     for name, node in nodes.items():
         parent = nodes.get(node.parent) if node.parent else None
