@@ -161,7 +161,6 @@ def _write_book(path: Path, content: _Book) -> dict[str, int]:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **XLSX_OPTIONS})
     formats = _formats(book)
     said = texts(content.language)
-    named = words(content.language)
     written: dict[str, int] = {}
     described: dict[str, str] = {}
     try:
@@ -186,16 +185,16 @@ def _write_book(path: Path, content: _Book) -> dict[str, int]:
             written[title] = _table_sheet(book, title, content.tables[table], formats,
                                           content.study)
             described[title] = said[title]
-        _count_sheets(book, content, formats, named, written, described)
+        _count_sheets(book, content, formats, written, described)
         _readme(readme, content, said, written, described, formats)
     finally:
         book.close()
     return written
 
 
-def _count_sheets(book: Any, content: _Book, formats: dict[str, Any], named: Any,
+def _count_sheets(book: Any, content: _Book, formats: dict[str, Any],
                   written: dict[str, int], described: dict[str, str]) -> None:
-    said = texts(content.language)
+    said, named = texts(content.language), words(content.language)
     counts = content.counts
     sheets: list[tuple[str, Callable[..., int], Any, str, dict[str, str]]] = [
         ("Mentions by group", xlsx_counts.group_sheet, counts.groups, "",
