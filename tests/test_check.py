@@ -20,6 +20,9 @@ from qcode.services.project import init_project
 IP4 = "IP4_social_worker_agency"
 
 
+# What another program writing the file gives a new row: an identity of its own.
+NEW_GUID = "lower(hex(randomblob(16)))"
+
 def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
@@ -143,8 +146,8 @@ def test_orphan_quotes_go_and_duplicate_codings_are_told_apart(demo_copy: str) -
     (code_id, coder_id) = query(demo_copy, "SELECT code_id, coder_id FROM codings LIMIT 1")[0]
     stamp = "'2025-01-01 00:00:00'"
     statements = [
-        f"INSERT INTO quotes (id, source_id, start_offset, end_offset, text, anchor, "
-        f"created_at) VALUES (9001, {source_id}, 0, 9, substr((SELECT text FROM sources "
+        f"INSERT INTO quotes (id, guid, source_id, start_offset, end_offset, text, anchor, "
+        f"created_at) VALUES (9001, {NEW_GUID}, {source_id}, 0, 9, substr((SELECT text FROM sources "
         f"WHERE id = {source_id}), 1, 9), 'exact', {stamp})",
     ]
     # The same unplaced words brought in twice (a REFI-QDA file imported twice): the
@@ -152,13 +155,13 @@ def test_orphan_quotes_go_and_duplicate_codings_are_told_apart(demo_copy: str) -
     for quote, words in ((9002, "words never said"), (9003, "words never said"),
                          (9004, "other lost words"), (9005, "other lost words")):
         statements.append(
-            f"INSERT INTO quotes (id, source_id, text, sheet_text, anchor, created_at) "
-            f"VALUES ({quote}, {source_id}, '{words}', '{words}', 'unanchored', {stamp})")
+            f"INSERT INTO quotes (id, guid, source_id, text, sheet_text, anchor, created_at) "
+            f"VALUES ({quote}, {NEW_GUID}, {source_id}, '{words}', '{words}', 'unanchored', {stamp})")
     for coding, quote, notes in ((9102, 9002, "same"), (9103, 9003, "same"),
                                  (9104, 9004, "mine"), (9105, 9005, "yours")):
         statements.append(
-            f"INSERT INTO codings (id, quote_id, code_id, coder_id, notes, created_at, "
-            f"updated_at) VALUES ({coding}, {quote}, {code_id}, {coder_id}, '{notes}', "
+            f"INSERT INTO codings (id, guid, quote_id, code_id, coder_id, notes, created_at, "
+            f"updated_at) VALUES ({coding}, {NEW_GUID}, {quote}, {code_id}, {coder_id}, '{notes}', "
             f"{stamp}, {stamp})")
     damage(demo_copy, *statements)
     kept = codings(demo_copy)
@@ -182,8 +185,8 @@ def test_references_pointing_nowhere_get_placeholders_or_a_new_home(demo_copy: s
                                    "NOT NULL LIMIT 1")[0]
     children = query(demo_copy, f"SELECT id FROM subdivisions WHERE parent_id = {group_id}")
     damage(demo_copy,
-           "INSERT INTO memos (id, title, body, case_id, created_at, updated_at) VALUES "
-           f"(77, 'About this partner', 'long notes', {case_id}, '2025-01-01', '2025-01-01')",
+           "INSERT INTO memos (id, guid, title, body, case_id, created_at, updated_at) "
+           f"VALUES (77, {NEW_GUID}, 'About this partner', 'long notes', {case_id}, '2025-01-01', '2025-01-01')",
            f"DELETE FROM codes WHERE id = {code_id}",
            f"DELETE FROM cases WHERE id = {case_id}",
            f"DELETE FROM coding_subdivisions WHERE subdivision_id = {group_id}",

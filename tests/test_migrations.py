@@ -75,7 +75,7 @@ def assert_revision1_data_intact(location: str) -> None:
             code_span(project, CodingRequest(source="IP1", start=0, end=10_000, code="x"))
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006"])
 def test_an_older_file_upgrades_with_its_data_and_a_backup(tmp_path: Path, revision: str) -> None:
     path = sqlite_project_at(revision, tmp_path / "old.qcode")
     before = dump(path)
@@ -210,3 +210,29 @@ def test_the_revisions_read_from_file_names_are_alembics() -> None:
     scripts = ScriptDirectory.from_config(config)
     assert known_revisions() == [s.revision for s in reversed(list(scripts.walk_revisions()))]
     assert head_revision() == scripts.get_current_head()
+
+
+def test_an_upgrade_keeps_the_guids_earlier_exports_wrote_and_homes_every_code(
+        tmp_path: Path) -> None:
+    # What a program that imported an export of this project before the upgrade holds:
+    # GUIDs derived from the project's name and creation time and each row's id.
+    from datetime import UTC, datetime
+
+    from qcode.interop.refi import project_namespace, stable_guid
+
+    path = sqlite_project_at("0006", tmp_path / "old.qcode")
+    namespace = project_namespace("Revision 1 study",
+                                  datetime(2021, 3, 1, 10, tzinfo=UTC).isoformat())
+    with open_project(path):
+        pass
+    db = sqlite3.connect(path)
+    code = db.execute("SELECT c.id, c.guid, s.name FROM codes c "
+                      "JOIN subdivisions s ON s.id = c.subdivision_id").fetchone()
+    coding = db.execute("SELECT id, guid FROM codings").fetchone()
+    guids = [g for (g,) in db.execute("SELECT guid FROM sources UNION ALL "
+                                      "SELECT guid FROM coders UNION ALL SELECT guid FROM cases")]
+    db.close()
+    assert code[1] == stable_guid(namespace, "code", code[0])
+    assert code[2] == "Programme rules"  # where its coding is filed
+    assert coding[1] == stable_guid(namespace, "coding", coding[0])
+    assert len(guids) == len(set(guids)) and all(guids)

@@ -197,10 +197,12 @@ def test_a_memo_has_at_most_one_target(project: Project) -> None:
 def test_a_case_attribute_holds_exactly_one_value(project: Project) -> None:
     with project.transaction() as session:
         session.execute(
-            text("INSERT INTO cases (key, created_at) VALUES ('IP1', CURRENT_TIMESTAMP)")
+            text("INSERT INTO cases (key, guid, created_at) "
+                 "VALUES ('IP1', '00000000-0000-4000-8000-000000000001', CURRENT_TIMESTAMP)")
         )
-        session.execute(text("INSERT INTO attributes (name, name_key, type) "
-                             "VALUES ('age', 'age', 'number')"))
+        session.execute(text("INSERT INTO attributes (name, name_key, type, guid) "
+                             "VALUES ('age', 'age', 'number', "
+                             "'00000000-0000-4000-8000-000000000002')"))
     with pytest.raises(DBAPIError):
         raw(project, insert(CaseAttribute).values(case_id=1, attribute_id=1))
 

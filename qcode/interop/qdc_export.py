@@ -16,8 +16,8 @@ from lxml import etree
 import qcode
 from qcode.errors import InputError
 from qcode.files import written
-from qcode.interop.qdpx_export import read_codebook, set_description, write_codes
-from qcode.interop.refi import CODEBOOK_NS, SET_PREFIX
+from qcode.interop.refi import CODEBOOK_NS
+from qcode.interop.refi_codebook import read_codebook, write_codes, write_sets
 from qcode.services.project import Project
 
 
@@ -53,18 +53,8 @@ def export_qdc(project: Project, path: Path) -> CodebookSummary:
     root = etree.Element(_tag("CodeBook"), nsmap={None: CODEBOOK_NS})
     root.set("origin", f"qcode {qcode.__version__}")
     write_codes(etree.SubElement(root, _tag("Codes")), book, _tag, None)
-    sets = [node for node in book.nodes if node.id in book.also]
-    if sets:
-        parent = etree.SubElement(root, _tag("Sets"))
-        for node in sets:
-            element = etree.SubElement(parent, _tag("Set"))
-            element.set("guid", book.guid("subdivision-set", node.id))
-            element.set("name", SET_PREFIX + node.name)
-            etree.SubElement(element, _tag("Description")).text = set_description(node.name)
-            for code_id in book.also[node.id]:
-                etree.SubElement(element, _tag("MemberCode")).set(
-                    "guid", book.guid("code", code_id))
+    sets = write_sets(root, book, _tag, "guid")
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     with written(path) as temporary:
         temporary.write_bytes(xml)
-    return CodebookSummary(str(path), len(book.codes), len(book.nodes), len(sets))
+    return CodebookSummary(str(path), len(book.codes), book.folders, sets)

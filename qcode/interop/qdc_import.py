@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError
+from qcode.interop.identity import adopt_guid
 from qcode.interop.refi_read import child_text, children, guid_of, local, parse_xml
 from qcode.names import clean_name, name_key
 from qcode.services import lookup, memos
@@ -178,8 +179,8 @@ def import_tree(session: Session, entries: list[TreeEntry], summary: ImportSumma
     """
     targets: dict[str, CodeTarget] = {}
     names = _CodeNames(entries)
-    for entry in entries:
-        _place(session, entry, None, (), targets, names, summary)
+    for n, entry in enumerate(entries):
+        _place(session, entry, None, (), targets, names, summary, n)
     return targets
 
 
@@ -235,16 +236,20 @@ class _CodeNames:
 
 def _place(session: Session, entry: TreeEntry, parent: Subdivision | None,
            path: tuple[str, ...], targets: dict[str, CodeTarget], names: _CodeNames,
-           summary: ImportSummary) -> None:
+           summary: ImportSummary, position: int = 0) -> None:
     name = entry.name
     summary.add("codebook entries")
     node = None
     if entry.children or not entry.codable:
-        node = place_node(session, name, parent, summary)
+        node, new_node = place_node(session, name, parent, summary)
         if node.description is None:
             node.description = entry.description
         if node.color is None:
             node.color = _colour(entry.colour)
+        if new_node:
+            node.position = position
+            if not entry.codable:  # a codable entry's GUID is its code's
+                adopt_guid(session, node, entry.key)
     code = None
     if entry.codable:
         name = names.name_for(entry, path, summary)
@@ -254,8 +259,14 @@ def _place(session: Session, entry: TreeEntry, parent: Subdivision | None,
             code.description = entry.description
             if _colour(entry.colour):
                 code.color = _colour(entry.colour)
+            # Its place in the codebook, as the other program had it.
+            code.subdivision = parent
+            code.position = position
+            adopt_guid(session, code, entry.key)
         elif code.description is None:
             code.description = entry.description
+        if node is not None and code.node_id is None:
+            code.node = node
     target = CodeTarget(name, code, node, node if (code and node) else parent)
     if entry.key:
         if entry.key in targets:
@@ -263,13 +274,14 @@ def _place(session: Session, entry: TreeEntry, parent: Subdivision | None,
                          "is used")
         else:
             targets[entry.key] = target
-    for kid in entry.children:
-        _place(session, kid, node, (*path, entry.name), targets, names, summary)
+    for n, kid in enumerate(entry.children):
+        _place(session, kid, node, (*path, entry.name), targets, names, summary, n)
 
 
 def place_node(session: Session, name: str, parent: Subdivision | None,
-               summary: ImportSummary) -> Subdivision:
-    """The tree node called `name` under `parent`: found, or created with a free name.
+               summary: ImportSummary) -> tuple[Subdivision, bool]:
+    """The tree node called `name` under `parent`: found, or created with a free name
+    (then the second value is True).
 
     A top-level folder is a subdivision group, one below it a subdivision.
     """
@@ -285,9 +297,9 @@ def place_node(session: Session, name: str, parent: Subdivision | None,
                 where = repr(parent.name) if parent else "the top"
                 summary.notes.append(f"subdivision {name!r} under {where} is named "
                                      f"{candidate!r}: the name is taken elsewhere in the tree")
-            return node
+            return node, True
         if found.parent_id == (parent.id if parent else None):
-            return found  # the same place: a re-import finds its own node
+            return found, False  # the same place: a re-import finds its own node
         n += 1
         candidate = f"{name} ({parent.name})" if n == 2 and parent else f"{name} ({n})"
 

@@ -40,18 +40,15 @@ re-export against what they imported before.
 from __future__ import annotations
 
 import math
-import re
-import uuid
 import zipfile
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import qcode
@@ -60,11 +57,15 @@ from qcode.interop.refi import (
     EMPHASIS_NOTE,
     FILING_NOTE,
     PROJECT_NS,
-    SET_PREFIX,
     SHEET_TEXT_NOTE,
-    project_namespace,
+    derived_guid,
     selection_description,
-    stable_guid,
+)
+from qcode.interop.refi_codebook import (
+    read_codebook,
+    write_codes,
+    write_sets,
+    xml_text,
 )
 from qcode.names import natural_key
 from qcode.services.project import Project
@@ -74,7 +75,6 @@ from qcode.store.models import (
     AxialLinkQuote,
     Case,
     CaseAttribute,
-    Code,
     Coder,
     Coding,
     CodingSubdivision,
@@ -83,16 +83,12 @@ from qcode.store.models import (
     Quote,
     Source,
     SourceCase,
-    Subdivision,
 )
 
 VARIABLE_TYPES = {"text": "Text", "number": "Float", "date": "Date", "category": "Text"}
 NOTES_NOTE = "Notes"
 UNANCHORED_NOTE = "Unanchored quote"
 SUPPORTS_LINK = "supports"
-_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
-# Characters XML 1.0 cannot hold, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SELECTION_NAME = 60
 
 
@@ -138,92 +134,6 @@ class ExportSummary:
         if self.skipped:
             text += f"; not exported: {'; '.join(self.skipped)}"
         return text
-
-
-# --- reading the store once --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BookEntry:
-    """A code or a subdivision-tree node, as plain values (no ORM state)."""
-
-    id: int
-    name: str
-    description: str | None
-    color: str | None
-    parent_id: int | None = None
-
-
-@dataclass
-class _Codebook:
-    """Codes and the subdivision tree, with each code's home and further filings."""
-
-    ns: uuid.UUID
-    codes: list[BookEntry]
-    nodes: list[BookEntry]
-    children: dict[int | None, list[BookEntry]]
-    home: dict[int, int]  # code id -> subdivision id
-    also: dict[int, list[int]]  # subdivision id -> ids of codes homed elsewhere
-
-    def guid(self, kind: str, key: object) -> str:
-        return stable_guid(self.ns, kind, key)
-
-    def codes_under(self, node_id: int | None) -> list[BookEntry]:
-        return sorted((c for c in self.codes if self.home.get(c.id) == node_id),
-                      key=lambda c: (natural_key(c.name), c.id))
-
-
-def namespace(session: Session) -> uuid.UUID:
-    """The project's GUID namespace, from its name and creation time."""
-    info = session.scalars(select(ProjectInfo)).one()
-    return project_namespace(info.name, _utc(info.created_at).isoformat())
-
-
-def read_codebook(session: Session) -> _Codebook:
-    """The codebook as it will be written (the .qdc export writes the same tree)."""
-    codes = [BookEntry(c.id, c.name, c.description, c.color)
-             for c in session.scalars(select(Code).order_by(Code.id))]
-    nodes = [BookEntry(s.id, s.name, s.description, s.color, s.parent_id)
-             for s in session.scalars(select(Subdivision).order_by(Subdivision.position,
-                                                                    Subdivision.id))]
-    children: dict[int | None, list[BookEntry]] = {}
-    for node in nodes:
-        children.setdefault(node.parent_id, []).append(node)
-    order = {node.id: n for n, node in enumerate(_depth_first(children))}
-    uses = session.execute(
-        select(Coding.code_id, CodingSubdivision.subdivision_id, CodingSubdivision.is_primary,
-               func.count())
-        .join(Coding, Coding.id == CodingSubdivision.coding_id)
-        .group_by(Coding.code_id, CodingSubdivision.subdivision_id,
-                  CodingSubdivision.is_primary)
-    ).all()
-    primary: dict[int, Counter[int]] = {}
-    filed: dict[int, Counter[int]] = {}
-    for code_id, sub_id, is_primary, n in uses:
-        filed.setdefault(code_id, Counter())[sub_id] += n
-        if is_primary:
-            primary.setdefault(code_id, Counter())[sub_id] += n
-    home: dict[int, int] = {}
-    also: dict[int, list[int]] = {}
-    for code_id, counts in filed.items():
-        best = primary.get(code_id) or counts
-        home[code_id] = min(best, key=lambda s: (-best[s], order.get(s, 0)))
-        for sub_id in sorted(counts, key=lambda s: order.get(s, 0)):
-            if sub_id != home[code_id]:
-                also.setdefault(sub_id, []).append(code_id)
-    return _Codebook(namespace(session), codes, nodes, children, home, also)
-
-
-def _depth_first(children: dict[int | None, list[BookEntry]]) -> list[BookEntry]:
-    result: list[BookEntry] = []
-
-    def walk(parent: int | None) -> None:
-        for node in children.get(parent, []):
-            result.append(node)
-            walk(node.id)
-
-    walk(None)
-    return result
 
 
 # --- writing ------------------------------------------------------------------------
@@ -274,21 +184,6 @@ def _text_child(parent: etree._Element, element_name: str, text: str) -> etree._
     return element
 
 
-def xml_text(text: str) -> str:
-    """Text XML 1.0 can carry: characters it forbids become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
-
-
-def colour(value: str | None) -> str | None:
-    """A colour as the schema's RGBType (#RRGGBB, upper case), or None if it is not one."""
-    if not value or not _COLOUR.fullmatch(value.strip()):
-        return None
-    digits = value.strip()[1:]
-    if len(digits) == 3:
-        digits = "".join(d * 2 for d in digits)
-    return f"#{digits.upper()}"
-
-
 def _utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; qcode stores UTC.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -312,9 +207,11 @@ class _Writer:
         self.quote_guid: dict[int, str] = {}
         self.node_names = {node.id: node.name for node in self.book.nodes}
         self.code_names = {code.id: code.name for code in self.book.codes}
+        self.coder_guid = {i: g for i, g in session.execute(select(Coder.id, Coder.guid))}
+        self.source_guid = {i: g for i, g in session.execute(select(Source.id, Source.guid))}
 
     def guid(self, kind: str, key: object) -> str:
-        return stable_guid(self.ns, kind, key)
+        return self.book.guid(kind, key)
 
     def project(self) -> tuple[etree._Element, list[tuple[str, str]]]:
         info = self.session.scalars(select(ProjectInfo)).one()
@@ -347,7 +244,7 @@ class _Writer:
         if coders:
             users = _sub(root, "Users")
             for coder in coders:
-                _sub(users, "User", guid=self.guid("coder", coder.id), name=coder.name)
+                _sub(users, "User", guid=coder.guid, name=coder.name)
         self.summary.users = len(coders)
 
     def _codebook(self, root: etree._Element) -> None:
@@ -356,20 +253,10 @@ class _Writer:
         codes = _sub(_sub(root, "CodeBook"), "Codes")
         write_codes(codes, self.book, _tag, "NoteRef", self.note_refs)
         self.summary.codes = len(self.book.codes)
-        self.summary.folders = len(self.book.nodes)
+        self.summary.folders = self.book.folders
 
     def _sets(self, root: etree._Element) -> None:
-        sets = [s for s in self.book.nodes if s.id in self.book.also]
-        if not sets:
-            return
-        parent = _sub(root, "Sets")
-        for node in sets:
-            element = _sub(parent, "Set", guid=self.guid("subdivision-set", node.id),
-                           name=SET_PREFIX + node.name)
-            _text_child(element, "Description", set_description(node.name))
-            for code_id in self.book.also[node.id]:
-                _sub(element, "MemberCode", targetGUID=self.guid("code", code_id))
-        self.summary.sets = len(sets)
+        self.summary.sets = write_sets(root, self.book, _tag, "targetGUID")
 
     # -- cases, variables --------------------------------------------------------
 
@@ -379,7 +266,7 @@ class _Writer:
         if attributes:
             parent = _sub(root, "Variables")
             for attribute in attributes.values():
-                _sub(parent, "Variable", guid=self.guid("attribute", attribute.id),
+                _sub(parent, "Variable", guid=attribute.guid,
                      name=attribute.name,
                      typeOfVariable=VARIABLE_TYPES.get(attribute.type, "Text"))
         self.summary.variables = len(attributes)
@@ -399,13 +286,13 @@ class _Writer:
             values.setdefault(value.case_id, []).append(value)
         parent = _sub(root, "Cases")
         for case in sorted(cases, key=lambda c: (natural_key(c.key), c.id)):
-            element = _sub(parent, "Case", guid=self.guid("case", case.id), name=case.key)
+            element = _sub(parent, "Case", guid=case.guid, name=case.key)
             if case.name:
                 _text_child(element, "Description", case.name)
             for value in values.get(case.id, []):
                 self._variable_value(element, case.key, attributes[value.attribute_id], value)
             for source_id in sources.get(case.id, []):
-                _sub(element, "SourceRef", targetGUID=self.guid("source", source_id))
+                _sub(element, "SourceRef", targetGUID=self.source_guid[source_id])
         self.summary.cases = len(cases)
 
     def _variable_value(self, parent: etree._Element, case: str, attribute: Attribute,
@@ -421,7 +308,7 @@ class _Writer:
         else:
             kind, text = "TextValue", value.value_text or ""
         element = _sub(parent, "VariableValue")
-        _sub(element, "VariableRef", targetGUID=self.guid("attribute", attribute.id))
+        _sub(element, "VariableRef", targetGUID=attribute.guid)
         _text_child(element, kind, text)
 
     # -- sources, selections, codings ------------------------------------------------
@@ -442,7 +329,7 @@ class _Writer:
         parent = _sub(root, "Sources")
         texts: list[tuple[str, str]] = []
         for source in sorted(sources, key=lambda s: (natural_key(s.name), s.id)):
-            guid = self.guid("source", source.id)
+            guid = source.guid
             texts.append((guid, source.text))
             element = _sub(parent, "TextSource", guid=guid, name=source.name,
                            plainTextPath=f"internal://{guid}.txt",
@@ -482,7 +369,7 @@ class _Writer:
 
     def _selection(self, parent: etree._Element, quote: Quote, codings: list[Coding],
                    filings: dict[int, list[tuple[int, bool]]]) -> None:
-        guid = self.guid("quote", quote.id)
+        guid = quote.guid
         self.quote_guid[quote.id] = guid
         first = codings[0].coder_id if codings else None
         element = _sub(parent, "PlainTextSelection", guid=guid,
@@ -494,10 +381,10 @@ class _Writer:
         if described:
             _text_child(element, "Description", described)
         for coding in codings:
-            coded = _sub(element, "Coding", guid=self.guid("coding", coding.id),
+            coded = _sub(element, "Coding", guid=coding.guid,
                          creatingUser=self._user(coding.coder_id),
                          creationDateTime=_when(coding.created_at))
-            _sub(coded, "CodeRef", targetGUID=self.guid("code", coding.code_id))
+            _sub(coded, "CodeRef", targetGUID=self.book.code[coding.code_id].guid)
             for target in self._coding_notes(coding, filings.get(coding.id, [])):
                 _sub(coded, "NoteRef", targetGUID=target)
             self.summary.codings += 1
@@ -505,7 +392,7 @@ class _Writer:
             # The quote as the researcher wrote it, with "(...)" or [own words]: a
             # named Note, so that no program takes it for a comment on the selection.
             _sub(element, "NoteRef", targetGUID=self._note(
-                self.guid("sheet-text", quote.id), SHEET_TEXT_NOTE, quote.sheet_text,
+                derived_guid(quote.guid, "sheet-text"), SHEET_TEXT_NOTE, quote.sheet_text,
                 first, quote.created_at))
         self.summary.selections += 1
 
@@ -514,13 +401,13 @@ class _Writer:
         for kind, name, text in (("emphasis", EMPHASIS_NOTE, coding.emphasis),
                                  ("coding-notes", NOTES_NOTE, coding.notes)):
             if text:
-                refs.append(self._note(self.guid(kind, coding.id), name, text,
+                refs.append(self._note(derived_guid(coding.guid, kind), name, text,
                                        coding.coder_id, coding.updated_at))
-        home = self.book.home.get(coding.code_id)
+        home = self.book.own_place(coding.code_id)
         if filed != ([(home, True)] if home is not None else []):
             text = "\n".join(f"{'primary' if p else 'other'}: {self.node_names[s]}"
                              for s, p in filed)
-            refs.append(self._note(self.guid("filing", coding.id), FILING_NOTE, text,
+            refs.append(self._note(derived_guid(coding.guid, "filing"), FILING_NOTE, text,
                                    coding.coder_id, coding.updated_at))
         return refs
 
@@ -533,7 +420,7 @@ class _Writer:
                 lines.append(f"emphasis: {coding.emphasis}")
             if coding.notes:
                 lines.append(f"notes: {coding.notes}")
-        guid = self.guid("unanchored", quote.id)
+        guid = quote.guid
         self.quote_guid[quote.id] = guid
         self._note(guid, UNANCHORED_NOTE, "\n".join(lines).rstrip("\n"),
                    codings[0].coder_id if codings else None, quote.created_at,
@@ -550,7 +437,7 @@ class _Writer:
         element.set("guid", guid)
         element.set("name", xml_text(name))
         if coder_id is not None:
-            element.set("creatingUser", self.guid("coder", coder_id))
+            element.set("creatingUser", self.coder_guid[coder_id])
         if when is not None:
             element.set("creationDateTime", _when(when) or "")
         if description:
@@ -570,7 +457,7 @@ class _Writer:
                     target = (kind, target_id)
             if memo.case_id is not None:
                 description = f"memo on case {cases[memo.case_id]}"
-            guid = self._note(self.guid("memo", memo.id), memo.title, memo.body,
+            guid = self._note(memo.guid, memo.title, memo.body,
                               memo.coder_id, memo.created_at, description)
             if target[0] != "case":
                 self.note_refs.setdefault(target, []).append(guid)
@@ -614,55 +501,12 @@ class _Writer:
 
     def _node(self, subdivision_id: int | None, code_id: int | None) -> str:
         if subdivision_id is not None:
-            return self.guid("subdivision", subdivision_id)
-        return self.guid("code", code_id)
+            return self.book.node_guid(subdivision_id)
+        assert code_id is not None
+        return self.book.code[code_id].guid
 
     def _user(self, coder_id: int | None) -> str | None:
-        return None if coder_id is None else self.guid("coder", coder_id)
-
-
-def write_codes(parent: etree._Element, book: _Codebook, tag: Callable[[str], str],
-                note_ref: str | None,
-                note_refs: dict[tuple[str, int | None], list[str]] | None = None) -> None:
-    """The codebook tree under `parent` (a <Codes>), for a project or a .qdc.
-
-    `tag` makes a qualified name in the target namespace; `note_ref` is the name of
-    the NoteRef element, or None where the schema has none (Codebook.xsd).
-    """
-    refs = note_refs or {}
-    qualified = tag
-
-    def code(container: etree._Element, guid: str, name: str, codable: bool,
-             color: str | None, description: str | None,
-             notes: list[str]) -> etree._Element:
-        element = etree.SubElement(container, qualified("Code"))
-        element.set("guid", guid)
-        element.set("name", xml_text(name))
-        element.set("isCodable", "true" if codable else "false")
-        if colour(color):
-            element.set("color", colour(color) or "")
-        if description:
-            etree.SubElement(element, qualified("Description")).text = xml_text(description)
-        if note_ref is not None:
-            for target in notes:
-                etree.SubElement(element, qualified(note_ref)).set("targetGUID", target)
-        return element
-
-    def walk(container: etree._Element, node_id: int | None) -> None:
-        for node in book.children.get(node_id, []):
-            element = code(container, book.guid("subdivision", node.id), node.name, False,
-                           node.color, node.description, refs.get(("subdivision", node.id), []))
-            walk(element, node.id)
-        for c in book.codes_under(node_id):
-            code(container, book.guid("code", c.id), c.name, True, c.color, c.description,
-                 refs.get(("code", c.id), []))
-
-    walk(parent, None)
-
-
-def set_description(name: str) -> str:
-    return (f"Codes also filed under the subdivision {name!r}; each is written once, "
-            f"under the subdivision it is most often filed under.")
+        return None if coder_id is None else self.coder_guid[coder_id]
 
 
 def decimal_text(value: float) -> str:

@@ -37,6 +37,7 @@ from qcode.errors import InputError, QcodeError
 from qcode.files import private_folder
 from qcode.ingest.formats.document import Document
 from qcode.ingest.text import decode_transcript, normalise_newlines
+from qcode.interop.identity import adopt_guid
 from qcode.interop.qdc_import import (
     CodeTarget,
     ImportSummary,
@@ -61,7 +62,7 @@ from qcode.interop.refi_read import (
     parse_xml,
     resolve_path,
 )
-from qcode.names import clean_name
+from qcode.names import clean_name, name_key
 from qcode.services import axial, lookup, memos
 from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case
 from qcode.services.coding import create_coding, file_coding
@@ -69,6 +70,7 @@ from qcode.services.memos import MemoInfo
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, Turn, content_hash, insert_source
 from qcode.store.models import (
+    Attribute,
     Case,
     Coder,
     Coding,
@@ -148,7 +150,9 @@ class _Importer:
         for sources in children(self.root, "Sources"):
             for element in sources:
                 self._source(element)
+        known = set(self.session.scalars(select(Attribute.id)))
         self._cases()
+        self._variable_guids(known)
         self._links()
         self._sets()
         self._code_notes()
@@ -159,7 +163,7 @@ class _Importer:
                     select(Case.id).where(Case.key == key)).first() is not None
                 keep_memo(self.session, self.summary, title, text,
                           ("case", key) if on_case and key else None, self.default_coder,
-                          times=self.note_times.get(guid, NO_TIMES))
+                          times=self.note_times.get(guid, NO_TIMES), guid=guid)
 
     # --- people and notes ------------------------------------------------------------
 
@@ -175,6 +179,7 @@ class _Importer:
                 self.users[guid] = lookup.coder(self.session, name)
                 if new is None:
                     self.summary.add("coders")
+                    adopt_guid(self.session, self.users[guid], guid)
 
     def _coder(self, element: Element) -> Coder:
         guid = guid_of(element, "creatingUser")
@@ -204,15 +209,15 @@ class _Importer:
                 if about.startswith(CASE_MEMO_PREFIX):
                     self.note_cases[guid] = about.removeprefix(CASE_MEMO_PREFIX).strip()
 
-    def _notes_of(self, element: Element) -> list[tuple[str, str, Times]]:
-        """(title, text, times) of each note an element refers to, marked as used: one
-        memo each."""
+    def _notes_of(self, element: Element) -> list[tuple[str, str, Times, str]]:
+        """(title, text, times, GUID) of each note an element refers to, marked as used:
+        one memo each."""
         found = []
         for ref in children(element, "NoteRef"):
             guid = guid_of(ref, "targetGUID")
             if guid and guid in self.notes and self.notes[guid][1]:
                 self.used_notes.add(guid)
-                found.append((*self.notes[guid], self.note_times.get(guid, NO_TIMES)))
+                found.append((*self.notes[guid], self.note_times.get(guid, NO_TIMES), guid))
         return found
 
     def _note_text(self, element: Element) -> str | None:
@@ -234,6 +239,14 @@ class _Importer:
                 kind = _VARIABLE_TYPES.get((variable.get("typeOfVariable") or "").lower())
                 if guid and name:
                     self.variables[guid] = (name, kind or "text")
+
+    def _variable_guids(self, known: set[int]) -> None:
+        """The Variables' GUIDs, kept by the attributes this import made."""
+        for guid, (name, _) in self.variables.items():
+            attribute = self.session.scalars(select(Attribute).where(
+                Attribute.name_key == name_key(name))).first()
+            if attribute is not None and attribute.id not in known:
+                adopt_guid(self.session, attribute, guid)
 
     # --- sources ---------------------------------------------------------------------
 
@@ -330,16 +343,19 @@ class _Importer:
                               "page; recode them in the text")
 
     def _store(self, element: Element, name: str, text: str, fmt: str) -> Source:
+        by = guid_of(element, "creatingUser")
         source = store_source(self.session, self.summary, name, text, fmt,
-                              self.default_coder)
+                              self.users[by].name if by in self.users else self.default_coder,
+                              guid=guid_of(element),
+                              created=moment(element.get("creationDateTime")))
         guid = guid_of(element) or name
         self.sources[guid] = source
         values = children(element, "VariableValue")
         if values:
             self.source_values[guid] = values
-        for title, text, times in self._notes_of(element):
+        for title, text, times, note in self._notes_of(element):
             keep_memo(self.session, self.summary, title, text, ("source", source.id),
-                      self.default_coder, times=times)
+                      self.default_coder, times=times, guid=note)
         return source
 
     # --- selections ------------------------------------------------------------------
@@ -428,8 +444,10 @@ class _Importer:
             self.summary.notes.append(f"selection {selection.get('guid')} in "
                                       f"{source.name!r} ({start}-{end}) falls inside a "
                                       "character under the reading used; kept unanchored")
-            return unanchored_quote(self.session, self.summary, source, text)
-        return anchored_quote(self.session, self.summary, source, *placed)
+            return unanchored_quote(self.session, self.summary, source, text,
+                                    guid=guid_of(selection))
+        return anchored_quote(self.session, self.summary, source, *placed,
+                              guid=guid_of(selection))
 
     @staticmethod
     def _unplaced_text(raw: str, given: tuple[int, int], selection: Element) -> str:
@@ -482,7 +500,7 @@ class _Importer:
         times = (None, None) if element is None else (
             moment(element.get("creationDateTime")), moment(element.get("modifiedDateTime")))
         add_coding(self.session, self.summary, quote, target, coder, notes, emphasis, filing,
-                   times)
+                   times, guid=None if element is None else guid_of(element))
 
     # --- cases, links, sets ----------------------------------------------------------
 
@@ -502,18 +520,18 @@ class _Importer:
                     continue
                 stored = self._case(name, children(case, "VariableValue"),
                                     [self.sources[g] for g in refs if g in self.sources],
-                                    child_text(case, "Description"))
+                                    child_text(case, "Description"), guid_of(case))
                 # Notes on a case (outside the schema, but written) are about the
                 # person, never their name: memos on the case, each with its title.
-                for title, text, times in self._notes_of(case):
+                for title, text, times, note in self._notes_of(case):
                     keep_memo(self.session, self.summary, title, text, ("case", stored.key),
-                              self.default_coder, times=times)
+                              self.default_coder, times=times, guid=note)
         for guid, values in self.source_values.items():
             source = self.sources[guid]
             self._case(source.name, values, [source], None)
 
     def _case(self, key: str, values: list[Element], sources: list[Source],
-              description: str | None) -> Case:
+              description: str | None, guid: str | None = None) -> Case:
         attributes: dict[str, tuple[str, AttributeValue]] = {}
         for value in values:
             parsed = self._value(value)
@@ -527,6 +545,8 @@ class _Importer:
         case = upsert_case(self.session, CaseRow(key=key[:100], name=label,
                                                  attributes=attributes))
         self.summary.add("cases", int(new))
+        if new:
+            adopt_guid(self.session, case, guid)
         self.summary.add("attribute values", len(attributes))
         for source in sources:
             link_source(self.session, source.id, case.id)
@@ -615,9 +635,9 @@ class _Importer:
                     continue
                 kind, ref = ("code", target.name) if target.code else (
                     "subdivision", target.node.name if target.node else target.name)
-                for title, text, times in self._notes_of(code):
+                for title, text, times, note in self._notes_of(code):
                     keep_memo(self.session, self.summary, title, text, (kind, ref),
-                              self.default_coder, times=times)
+                              self.default_coder, times=times, guid=note)
 
 
 # --- storing, shared with the QualCoder importer -------------------------------------
@@ -627,11 +647,13 @@ class _Importer:
 
 def store_source(session: Session, summary: ImportSummary, name: str, text: str, fmt: str,
                  coder: str | None, original_filename: str | None = None,
-                 turns: Sequence[Turn] = ()) -> Source:
+                 turns: Sequence[Turn] = (), guid: str | None = None,
+                 created: datetime | None = None) -> Source:
     """The source holding `text`: the one already in the project, or a new one.
 
     A new source is named `name` (made free), remembers `original_filename` (default
-    `name`) and takes the speaker `turns` found in its text.
+    `name`), takes the speaker `turns` found in its text and keeps the file's `guid`
+    and the time it `created` the source (when it came into the project there).
     """
     existing = session.scalars(select(Source).where(
         Source.content_hash == content_hash(text))).first()
@@ -642,19 +664,25 @@ def store_source(session: Session, summary: ImportSummary, name: str, text: str,
     source = insert_source(session, NewSource(
         name=name[:290], text=text, format=fmt, original_filename=original_filename or name,
         encoding="utf-8", turns=turns), coder)
+    adopt_guid(session, source, guid)
+    if created is not None:
+        source.imported_at = created
     summary.add("sources")
     return source
 
 
 def anchored_quote(session: Session, summary: ImportSummary, source: Source, start: int,
-                   end: int, anchor: str = "exact", sheet_text: str | None = None) -> Quote:
-    """The quote of `source` at [start, end): the one there already, or a new one."""
+                   end: int, anchor: str = "exact", sheet_text: str | None = None,
+                   guid: str | None = None) -> Quote:
+    """The quote of `source` at [start, end): the one there already, or a new one (with
+    the file's `guid` for the selection)."""
     existing = session.scalars(select(Quote).where(
         Quote.source_id == source.id, Quote.start == start, Quote.end == end)).first()
     if existing is not None:
         return existing
     quote = Quote(source=source, start=start, end=end, text=source.text[start:end],
                   sheet_text=sheet_text, anchor=anchor)
+    adopt_guid(session, quote, guid)
     session.add(quote)
     session.flush()
     summary.add("quotes")
@@ -662,7 +690,7 @@ def anchored_quote(session: Session, summary: ImportSummary, source: Source, sta
 
 
 def unanchored_quote(session: Session, summary: ImportSummary, source: Source,
-                     text: str) -> Quote:
+                     text: str, guid: str | None = None) -> Quote:
     """A quote of `source` that has no place in its text, kept with its words."""
     session.flush()
     existing = session.scalars(select(Quote).where(
@@ -670,6 +698,7 @@ def unanchored_quote(session: Session, summary: ImportSummary, source: Source,
     if existing is not None:
         return existing
     quote = Quote(source=source, text=text, sheet_text=text, anchor="unanchored")
+    adopt_guid(session, quote, guid)
     session.add(quote)
     session.flush()
     summary.add("unanchored quotes")
@@ -679,8 +708,8 @@ def unanchored_quote(session: Session, summary: ImportSummary, source: Source,
 def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: CodeTarget,
                coder: Coder, notes: str | None, emphasis: str | None = None,
                filing: list[tuple[str, bool]] | None = None,
-               times: tuple[datetime | None, datetime | None] = (None, None)
-               ) -> Coding | None:
+               times: tuple[datetime | None, datetime | None] = (None, None),
+               guid: str | None = None) -> Coding | None:
     """Code `quote` with the code of `target`, filed where the code sits.
 
     `filing` is qcode's own record of where a coding was filed ((subdivision, primary)
@@ -708,6 +737,7 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
     created, modified = times
     coding = create_coding(session, quote, target.code, coder, emphasis=emphasis, notes=notes,
                            filing=places, created_at=created, updated_at=modified or created)
+    adopt_guid(session, coding, guid)
     summary.add("codings")
     if coding.notes:
         summary.add("coding notes")
@@ -716,10 +746,12 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
 
 def keep_memo(session: Session, summary: ImportSummary, title: str, body: str,
               target: memos.Target | None, coder: str | None,
-              counted_as: str = "memos", times: Times = (None, None)) -> MemoInfo | None:
+              counted_as: str = "memos", times: Times = (None, None),
+              guid: str | None = None) -> MemoInfo | None:
     """Write a memo unless the same one (title, text, target) is there already.
 
-    `times` are the file's creation and modification times of the note, kept.
+    `times` are the file's creation and modification times of the note, and `guid`
+    its GUID, kept.
     Returns the new memo, or None when an earlier import wrote it.
     """
     title = " ".join(title.split())[:300] or "Note"
@@ -730,9 +762,10 @@ def keep_memo(session: Session, summary: ImportSummary, title: str, body: str,
     summary.add(counted_as)
     made = memos.add_memo(session, title, body, target, coder=coder)
     created, modified = times
+    memo = session.get(Memo, made.id)
+    assert memo is not None
+    adopt_guid(session, memo, guid)
     if created is not None or modified is not None:
-        memo = session.get(Memo, made.id)
-        assert memo is not None
         memo.created_at = created or memo.created_at
         memo.updated_at = modified or created or memo.updated_at
     return made

@@ -29,6 +29,12 @@ def stable_guid(namespace: uuid.UUID, kind: str, key: object) -> str:
     return str(uuid.uuid5(namespace, f"{kind}:{key}"))
 
 
+def derived_guid(owner: str, kind: str) -> str:
+    """The GUID of something written for a row that has one (a coding's "Emphasis"
+    note): derived from the row's GUID, so it survives a round trip with it."""
+    return str(uuid.uuid5(uuid.UUID(owner), kind))
+
+
 def normal_guid(text: str) -> str:
     """A GUID as other programs write it (upper case, braces) in one canonical form."""
     return text.strip().strip("{}").lower()

@@ -257,6 +257,9 @@ def add_coding(
             f"by {coder.name} (coding {getattr(duplicate, 'id', duplicate)})"
         )
     filing, created = _filing(batch, request.subdivision, request.other_subdivisions)
+    if new_code and filing:
+        # A code made by coding sits in the codebook where its first coding is filed.
+        code.subdivision = filing[0][0]
     coding = create_coding(session, quote, code, coder, emphasis=request.emphasis,
                            notes=request.notes, filing=filing)
     coded[(code.id, coder.id)] = coding

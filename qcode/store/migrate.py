@@ -97,7 +97,28 @@ def ensure_current(engine: Engine, backup: Callable[[str], Path] | None
     made = backup(current) if backup is not None else None
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's way to alter a table is to rebuild it (Alembic's batch mode);
+            # with foreign keys on, dropping the old table would fire the ON DELETE
+            # actions of every row that refers to it. They go off, outside the
+            # transaction (the pragma does nothing inside one), and every reference
+            # is checked before the upgrade commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                command.upgrade(_config(connection), "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise ProjectError(f"the upgrade would leave a row of {broken[0]} "
+                                           f"referring to a missing {broken[2]} row; "
+                                           "nothing was changed")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
     return current, (str(made) if made else None)
 

@@ -6,6 +6,7 @@ Offsets are Unicode code points, 0-based, end exclusive (the REFI-QDA convention
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -49,6 +50,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def new_guid() -> str:
+    """A new row's identity in exchange files (REFI-QDA GUIDs): kept for good, so other
+    programs match a re-export against what they imported before."""
+    return str(uuid.uuid4())
+
+
+def _guid() -> Mapped[str]:
+    # Lower case without braces (qcode.interop.refi.normal_guid), as imported or made.
+    return mapped_column(String(36), unique=True, default=new_guid)
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
@@ -88,6 +100,7 @@ class Coder(Base):
     __tablename__ = "coders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -111,6 +124,7 @@ class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     key: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -130,6 +144,7 @@ class Attribute(Base):
     __table_args__ = (CheckConstraint(_in("type", ATTRIBUTE_TYPES), name="type_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[str] = mapped_column(String(20), default="text")
@@ -169,6 +184,7 @@ class Source(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(300), unique=True)
     text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)
@@ -253,6 +269,7 @@ class Quote(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
     start: Mapped[int | None] = mapped_column("start_offset", Integer)
     end: Mapped[int | None] = mapped_column("end_offset", Integer)
@@ -275,11 +292,27 @@ class Code(Base):
     __tablename__ = "codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     color: Mapped[str | None] = mapped_column(String(7))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Its home in the codebook tree, whether or not it is used: the subdivision it sits
+    # under (None: the top level), and its order among what sits there.
+    subdivision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subdivisions.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A code with child codes (as NVivo, MAXQDA and QualCoder have them) has a node of
+    # its own in the subdivision tree: its children sit there and reports roll their
+    # mentions up through it. The code and its node are one entry of the codebook.
+    node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subdivisions.id", ondelete="RESTRICT"), unique=True
+    )
+
+    subdivision: Mapped[Subdivision | None] = relationship(foreign_keys=[subdivision_id])
+    node: Mapped[Subdivision | None] = relationship(foreign_keys=[node_id])
 
 
 class Subdivision(Base):
@@ -292,6 +325,7 @@ class Subdivision(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     name: Mapped[str] = mapped_column(String(300))
     name_key: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="subdivision")
@@ -314,6 +348,7 @@ class Coding(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"))
     code_id: Mapped[int] = mapped_column(
         ForeignKey("codes.id", ondelete="RESTRICT"), index=True
@@ -419,6 +454,7 @@ class Memo(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     source_id: Mapped[int | None] = mapped_column(
