@@ -41,6 +41,7 @@ from qcode.reads import (
     review,
     saturation,
     search,
+    sets,
     sources,
     subdivisions,
     suggest_pseudonyms,
@@ -54,6 +55,7 @@ from qcode.services.copy import CopySummary, copy_project
 from qcode.services.project import Project, init_project, open_project
 from qcode.writes import (
     accept_review,
+    add_to_set,
     anchor,
     autocode,
     blind,
@@ -84,6 +86,7 @@ from qcode.writes import (
     memo,
     merge,
     merge_codes,
+    move_code,
     move_codings,
     move_subdivision,
     pseudonymise,
@@ -91,6 +94,7 @@ from qcode.writes import (
     recolour_subdivision,
     redo,
     remove_coding,
+    remove_from_set,
     rename_code,
     rename_subdivision,
     replace_text,
@@ -157,7 +161,8 @@ def backup(project: Project, dest: str | Path | None = None) -> Path | None:
 SECTIONS: dict[str, list[str]] = {
     "Opening projects": ["open", "init", "copy", "backup"],
     "Reading": [
-        "info", "sources", "text", "cases", "codes", "subdivisions", "codings", "mentions",
+        "info", "sources", "text", "cases", "codes", "subdivisions", "sets", "codings",
+        "mentions",
         "crosstab", "matrix", "cooccurrence", "saturation", "codebook", "terms", "kwic",
         "search", "coders", "agreement", "alpha", "links", "memos", "history", "versions",
         "review", "blind_status", "check", "pseudonyms", "suggest_pseudonyms",
@@ -165,9 +170,10 @@ SECTIONS: dict[str, list[str]] = {
     "Writing": [
         "code", "remove_coding", "anchor", "autocode", "create_code", "rename_code",
         "recolour_code", "describe_code", "merge_codes", "delete_code", "move_codings",
-        "create_subdivision", "rename_subdivision", "move_subdivision",
+        "create_subdivision", "rename_subdivision", "move_subdivision", "move_code",
         "describe_subdivision", "recolour_subdivision", "delete_subdivision",
-        "set_attributes", "speaker_as_case", "link", "unlink", "memo", "delete_memo",
+        "set_attributes", "speaker_as_case", "add_to_set", "remove_from_set", "link", "unlink",
+        "memo", "delete_memo",
         "blind", "finish", "lift_blind", "edit_text", "replace_text", "restore_version",
         "accept_review", "pseudonymise", "merge", "undo", "redo",
     ],
@@ -183,22 +189,24 @@ TYPES = {
                "`api.Filters(cases=[\"IP3\", \"IP4\"], coders=[\"ana\"])`; an empty "
                "field does not restrict. `attributes` are (name, value) pairs, `subtree` "
                "a group or subdivision, `viewer` counts as that coder sees the project "
-               "while sources are coded blind.",
+               "while sources are coded blind, `source_sets` only the sources in those "
+               "sets.",
     "Project": "What `api.open` and `api.init` return, for every other function; use "
                "it in a `with` block, which closes it.",
 }
 
 # Every name of SECTIONS and TYPES (tests/test_api_docs.py checks that they agree).
-__all__ = ["Filters", "Project", "accept_review", "agreement", "alpha", "anchor", "autocode",
-           "backup", "blind", "blind_status", "cases", "check", "code", "codebook", "coders",
-           "codes", "codings", "cooccurrence", "copy", "create_code", "create_subdivision",
-           "crosstab", "delete_code", "delete_memo", "delete_subdivision", "describe_code",
-           "describe_subdivision", "edit_text", "export_csv", "export_html", "export_markdown",
-           "export_qdc", "export_qdpx", "export_xlsx", "figures", "finish", "history",
-           "import_files", "import_qdc", "import_qdpx", "import_qualcoder", "import_sheet", "info",
-           "init", "kwic", "lift_blind", "link", "links", "matrix", "memo", "memos", "mentions",
-           "merge", "merge_codes", "move_codings", "move_subdivision", "open", "pseudonymise",
-           "pseudonyms", "recolour_code", "recolour_subdivision", "redo", "remove_coding",
-           "rename_code", "rename_subdivision", "replace_text", "restore_version", "review",
-           "saturation", "search", "set_attributes", "sources", "speaker_as_case", "subdivisions",
+__all__ = ["Filters", "Project", "accept_review", "add_to_set", "agreement", "alpha", "anchor",
+           "autocode", "backup", "blind", "blind_status", "cases", "check", "code", "codebook",
+           "coders", "codes", "codings", "cooccurrence", "copy", "create_code",
+           "create_subdivision", "crosstab", "delete_code", "delete_memo", "delete_subdivision",
+           "describe_code", "describe_subdivision", "edit_text", "export_csv", "export_html",
+           "export_markdown", "export_qdc", "export_qdpx", "export_xlsx", "figures", "finish",
+           "history", "import_files", "import_qdc", "import_qdpx", "import_qualcoder",
+           "import_sheet", "info", "init", "kwic", "lift_blind", "link", "links", "matrix", "memo",
+           "memos", "mentions", "merge", "merge_codes", "move_code", "move_codings",
+           "move_subdivision", "open", "pseudonymise", "pseudonyms", "recolour_code",
+           "recolour_subdivision", "redo", "remove_coding", "remove_from_set", "rename_code",
+           "rename_subdivision", "replace_text", "restore_version", "review", "saturation",
+           "search", "set_attributes", "sets", "sources", "speaker_as_case", "subdivisions",
            "suggest_pseudonyms", "terms", "text", "undo", "unlink", "versions"]

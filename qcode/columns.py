@@ -14,7 +14,8 @@ CODING_COLUMNS = ["text", "code", "emphasis", "subdivision", "other_subdivisions
                   "anchor", "id"]
 SOURCE_COLUMNS = ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
                   "codings", "original_filename", "imported_at"]
-CODE_COLUMNS = ["id", "name", "codings", "description", "color"]
+CODE_COLUMNS = ["id", "name", "codings", "description", "color", "home"]
+SET_COLUMNS = ["name", "sources", "codes", "description"]
 SUBDIVISION_COLUMNS = ["id", "path", "name", "parent", "kind", "mentions", "description",
                        "color"]
 LONG_COLUMNS = ["row", "column", "count", "percent"]

@@ -33,6 +33,7 @@ from qcode.columns import (
     MEMO_COLUMNS,
     PSEUDONYM_COLUMNS,
     REVIEW_COLUMNS,
+    SET_COLUMNS,
     SOURCE_COLUMNS,
     SUBDIVISION_COLUMNS,
     SUGGESTION_COLUMNS,
@@ -58,6 +59,7 @@ from qcode.services.cases import case_rows, list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.coding import list_codings
 from qcode.services.project import Project, describe_location, project_summary
+from qcode.services.sets import list_sets
 from qcode.services.sources import list_sources, source_text
 from qcode.vocabulary import SEARCH_CONTEXT, SEARCH_CUTOFF
 
@@ -180,6 +182,21 @@ def codes(project: Project) -> pd.DataFrame:
                   counts=["id", "codings"])
 
 
+def sets(project: Project) -> pd.DataFrame:
+    """The sets of sources and codes (document sets, code groups), each with its
+    members' names in natural order.
+
+    Example:
+        >>> two = ["IP2_municipal_planning", "IP1_state_housing_institute"]
+        >>> _ = api.add_to_set(study, "Officials", sources=two)
+        >>> row = api.sets(study).set_index("name").loc["Officials"]
+        >>> row["sources"], row["codes"]
+        (['IP1_state_housing_institute', 'IP2_municipal_planning'], [])
+        >>> _ = api.undo(study)
+    """
+    return _frame((asdict(s) for s in list_sets(project)), SET_COLUMNS)
+
+
 def subdivisions(project: Project) -> pd.DataFrame:
     """The subdivision tree, depth first: groups, factor groups and subdivisions, each
     with its path, parent (None at the top), kind and its own mentions (reports roll
@@ -235,8 +252,8 @@ def mentions(project: Project, by: str = "group", across: str | None = None,
     first, percentages adding up to 100. With `across`: one row per `by` value, one
     column per `across` value, and a "Total" row and column, as the terminal shows it
     (`crosstab` gives the same counts as tidy long rows). `filters`
-    (`api.Filters(sources=..., cases=..., coders=..., attributes=..., subtree=...)`)
-    narrows what counts; `distinct_quotes` counts quotes instead of mentions.
+    (`api.Filters(sources=..., cases=..., coders=..., attributes=..., subtree=...,
+    source_sets=...)`) narrows what counts; `distinct_quotes` counts quotes instead of mentions.
 
     Example:
         >>> table = api.mentions(study, by="group")
@@ -681,4 +698,4 @@ def suggest_pseudonyms(project: Project, limit: int | None = None) -> pd.DataFra
 __all__ = ["agreement", "alpha", "blind_status", "cases", "check", "codebook", "coders",
            "codes", "codings", "cooccurrence", "crosstab", "history", "info", "kwic", "links",
            "matrix", "memos", "mentions", "pseudonyms", "review", "saturation", "search",
-           "sources", "subdivisions", "suggest_pseudonyms", "terms", "text", "versions"]
+           "sets", "sources", "subdivisions", "suggest_pseudonyms", "terms", "text", "versions"]

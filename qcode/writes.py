@@ -36,6 +36,7 @@ from qcode.interop import qdc_export, qdc_import, qdpx_export, qdpx_import, qual
 from qcode.interop.qdc_export import CodebookSummary
 from qcode.interop.qdc_import import ImportSummary
 from qcode.interop.qdpx_export import ExportSummary
+from qcode.names import name_key
 from qcode.reads import search_query
 from qcode.reports import search as search_report
 from qcode.services import autocode as autocode_service
@@ -45,6 +46,7 @@ from qcode.services import history as steps_history
 from qcode.services import memos as memo_service
 from qcode.services import merge as merge_service
 from qcode.services import pseudonymise as pseudonym_service
+from qcode.services import sets as sets_service
 from qcode.services.autocode import CaseLinks
 from qcode.services.axial import LinkInfo, RemovedLink
 from qcode.services.blind import BlindStatus
@@ -58,6 +60,7 @@ from qcode.services.memos import MemoInfo
 from qcode.services.merge import MergeReport
 from qcode.services.project import Project, open_project
 from qcode.services.pseudonymise import PseudonymReport
+from qcode.services.sets import SetInfo
 from qcode.services.source_edit import EditResult
 from qcode.vocabulary import SEARCH_CUTOFF
 
@@ -284,6 +287,22 @@ def move_subdivision(project: Project, name: str, parent: str | None,
         codebook_edit.move_subdivision(session, name, parent)
 
 
+def move_code(project: Project, name: str, parent: str | None,
+              coder: str | None = None) -> None:
+    """Give a code its place in the codebook: under the subdivision `parent` (None: at
+    the top level), last there. Its codings stay filed where they are (`move_codings`
+    re-files them); a code with child codes takes them along.
+
+    Example:
+        >>> api.move_code(study, "Addressing affordability", "Social approach")
+        >>> api.codes(study).set_index("name").loc["Addressing affordability", "home"]
+        'Social approach'
+        >>> _ = api.undo(study)
+    """
+    with project.step(f"move the code {name!r}", coder) as session:
+        codebook_edit.move_code(session, name, parent)
+
+
 def describe_subdivision(project: Project, name: str, description: str | None,
                          coder: str | None = None) -> None:
     """Set the description of a group, factor group or subdivision ("" or None clears it).
@@ -408,6 +427,47 @@ def memo(project: Project, title: str, body: str = "", on: str | None = None,
     with project.step(f"write the memo {title!r}", coder) as session:
         target = memo_service.parse_target(on) if on is not None else None
         return memo_service.add_memo(session, title, body, target, coder)
+
+
+def add_to_set(project: Project, name: str, sources: Sequence[str] = (),
+               codes: Sequence[str] = (), description: str | None = None,
+               coder: str | None = None) -> SetInfo:
+    """Put sources and codes in the set `name` (made if new) and return the set; a set of
+    sources narrows reports (`api.Filters(source_sets=[name])`).
+
+    Example:
+        >>> two = ["IP1_state_housing_institute", "IP2_municipal_planning"]
+        >>> officials = api.add_to_set(study, "Officials", sources=two)
+        >>> officials.sources
+        ['IP1_state_housing_institute', 'IP2_municipal_planning']
+        >>> only = api.Filters(source_sets=["Officials"])
+        >>> int(api.mentions(study, by="group", filters=only)["mentions"].sum()) < 557
+        True
+        >>> _ = api.undo(study)
+    """
+    with project.step(f"add to the set {name!r}", coder) as session:
+        made = sets_service.add_to_set(session, name, sources, codes, description)
+        key = made.name_key
+    return next(s for s in sets_service.list_sets(project) if name_key(s.name) == key)
+
+
+def remove_from_set(project: Project, name: str, sources: Sequence[str] = (),
+                    codes: Sequence[str] = (), coder: str | None = None) -> bool:
+    """Take sources and codes out of the set `name`; with none named, delete the set
+    (its members stay in the project). Returns whether the set was deleted.
+
+    Example:
+        >>> two = ["IP1_state_housing_institute", "IP2_municipal_planning"]
+        >>> _ = api.add_to_set(study, "Officials", sources=two)
+        >>> api.remove_from_set(study, "Officials", sources=["IP2_municipal_planning"])
+        False
+        >>> api.remove_from_set(study, "Officials")
+        True
+        >>> len(api.sets(study))
+        0
+    """
+    with project.step(f"remove from the set {name!r}", coder) as session:
+        return sets_service.remove_from_set(session, name, sources, codes)
 
 
 def delete_memo(project: Project, memo_id: SupportsInt, coder: str | None = None
@@ -920,16 +980,20 @@ def figures(project: Project, folder: str | Path, kind: str = "png", *,
     return draw_figures(project, Path(folder), kind, style, stakeholder)
 
 
-def export_qdpx(project: Project, path: str | Path) -> ExportSummary:
+def export_qdpx(project: Project, path: str | Path, receiver: str = "standard"
+                ) -> ExportSummary:
     """Write the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti,
-    MAXQDA and QualCoder; the summary counts what went in.
+    MAXQDA and QualCoder; the summary counts what went in. `receiver="nvivo-windows"`
+    writes offsets as NVivo for Windows reads them (UTF-16 code units, CRLF as two).
 
     Example:
         >>> summary = api.export_qdpx(study, folder / "study.qdpx")
         >>> summary.sources, summary.codings
         (12, 384)
+        >>> _ = api.export_qdpx(study, folder / "nvivo.qdpx", receiver="nvivo-windows")
     """
-    return qdpx_export.export_qdpx(project, _new_file(path, ".qdpx", "project file"))
+    return qdpx_export.export_qdpx(project, _new_file(path, ".qdpx", "project file"),
+                                   receiver)
 
 
 def export_qdc(project: Project, path: str | Path) -> CodebookSummary:
@@ -943,12 +1007,12 @@ def export_qdc(project: Project, path: str | Path) -> CodebookSummary:
     return qdc_export.export_qdc(project, _new_file(path, ".qdc", "codebook file"))
 
 
-__all__ = ["accept_review", "anchor", "autocode", "blind", "code", "create_code",
+__all__ = ["accept_review", "add_to_set", "anchor", "autocode", "blind", "code", "create_code",
            "create_subdivision", "delete_code", "delete_memo", "delete_subdivision",
-           "describe_code", "describe_subdivision", "edit_text", "export_csv",
-           "export_html", "export_markdown", "export_qdc", "export_qdpx", "export_xlsx",
-           "finish", "import_files", "import_qdc", "import_qdpx", "import_qualcoder",
-           "import_sheet", "lift_blind", "link", "memo", "merge", "merge_codes", "move_codings",
-           "move_subdivision", "pseudonymise", "recolour_code", "recolour_subdivision",
-           "redo", "remove_coding", "rename_code", "rename_subdivision", "replace_text",
+           "describe_code", "describe_subdivision", "edit_text", "export_csv", "export_html",
+           "export_markdown", "export_qdc", "export_qdpx", "export_xlsx", "finish", "import_files",
+           "import_qdc", "import_qdpx", "import_qualcoder", "import_sheet", "lift_blind", "link",
+           "memo", "merge", "merge_codes", "move_code", "move_codings", "move_subdivision",
+           "pseudonymise", "recolour_code", "recolour_subdivision", "redo", "remove_coding",
+           "remove_from_set", "rename_code", "rename_subdivision", "replace_text",
            "restore_version", "set_attributes", "speaker_as_case", "undo", "unlink"]

@@ -1,4 +1,5 @@
-"""lossless exchange: every item keeps a GUID; codes have a home in the codebook tree
+"""lossless exchange: every item keeps a GUID; codes have a home in the codebook tree;
+sets of sources and codes
 
 Revision ID: 0007
 Revises: 0006
@@ -73,6 +74,31 @@ def upgrade() -> None:
                                     ["subdivision_id"], ["id"], ondelete="RESTRICT")
         batch_op.create_foreign_key("fk_codes_node_id_subdivisions", "subdivisions",
                                     ["node_id"], ["id"], ondelete="RESTRICT")
+    op.create_table(
+        "sets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("guid", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column("name_key", sa.String(length=300), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_sets"),
+        sa.UniqueConstraint("guid", name="uq_sets_guid"),
+        sa.UniqueConstraint("name_key", name="uq_sets_name_key"),
+    )
+    for members, column, target in (("set_sources", "source_id", "sources"),
+                                    ("set_codes", "code_id", "codes")):
+        op.create_table(
+            members,
+            sa.Column("set_id", sa.Integer(), nullable=False),
+            sa.Column(column, sa.Integer(), nullable=False),
+            sa.ForeignKeyConstraint(["set_id"], ["sets.id"], ondelete="CASCADE",
+                                    name=f"fk_{members}_set_id_sets"),
+            sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete="CASCADE",
+                                    name=f"fk_{members}_{column}_{target}"),
+            sa.PrimaryKeyConstraint("set_id", column, name=f"pk_{members}"),
+        )
+        op.create_index(f"ix_{members}_{column}", members, [column], unique=False)
     if sqlite:
         for statement in quote_bounds_statements("sqlite"):
             op.execute(statement)
@@ -95,11 +121,13 @@ def _namespace(bind: sa.Connection) -> uuid.UUID | None:
 
 
 def _homes(bind: sa.Connection) -> None:
-    nodes = bind.execute(sa.text(
-        "SELECT id, parent_id, name_key FROM subdivisions ORDER BY position, id")).all()
+    nodes = bind.execute(sa.text("SELECT id, parent_id, name_key, position FROM subdivisions "
+                                 "ORDER BY position, id")).all()
     children: dict[int | None, list[int]] = {}
-    for node_id, parent_id, _ in nodes:
+    last: dict[int | None, int] = {}  # the last node position under each parent
+    for node_id, parent_id, _, position in nodes:
         children.setdefault(parent_id, []).append(node_id)
+        last[parent_id] = max(last.get(parent_id, position), position)
     order: dict[int, int] = {}
 
     def walk(parent: int | None) -> None:
@@ -117,24 +145,35 @@ def _homes(bind: sa.Connection) -> None:
         filed.setdefault(code_id, Counter())[sub_id] += n
         if is_primary:
             primary.setdefault(code_id, Counter())[sub_id] += n
-    parent_of = {node_id: parent_id for node_id, parent_id, _ in nodes}
-    key_of = {node_id: key for node_id, _, key in nodes}
+    parent_of = {node_id: parent_id for node_id, parent_id, _, _ in nodes}
+    key_of = {node_id: key for node_id, _, key, _ in nodes}
     codes = bind.execute(sa.text("SELECT id, name_key FROM codes")).all()
     updates = []
     for code_id, key in codes:
         counts = primary.get(code_id) or filed.get(code_id)
-        if not counts:
+        if not counts:  # never used: at the top level, after the groups
+            updates.append({"key": code_id, "home": None, "own": None,
+                            "position": last.get(None, -1) + 1})
             continue
         home = min(counts, key=lambda s: (-counts[s], order.get(s, 0)))
         own = home if key_of.get(home) == key else None
-        updates.append({"key": code_id, "home": parent_of[home] if own else home,
-                        "own": own})
+        place = parent_of[home] if own else home
+        # After the nodes beside it (a code with a node stands at that node's place).
+        position = (nodes_position(nodes, own) if own else last.get(place, -1) + 1)
+        updates.append({"key": code_id, "home": place, "own": own, "position": position})
     if updates:
-        bind.execute(sa.text("UPDATE codes SET subdivision_id = :home, node_id = :own "
-                             "WHERE id = :key"), updates)
+        bind.execute(sa.text("UPDATE codes SET subdivision_id = :home, node_id = :own, "
+                             "position = :position WHERE id = :key"), updates)
+
+
+def nodes_position(nodes: list[sa.Row[tuple[int, int | None, str, int]]], node_id: int) -> int:
+    return next(position for found, _, _, position in nodes if found == node_id)
 
 
 def downgrade() -> None:
+    op.drop_table("set_codes")
+    op.drop_table("set_sources")
+    op.drop_table("sets")
     with op.batch_alter_table("codes", schema=None) as batch_op:
         batch_op.drop_constraint("fk_codes_node_id_subdivisions", type_="foreignkey")
         batch_op.drop_constraint("fk_codes_subdivision_id_subdivisions", type_="foreignkey")

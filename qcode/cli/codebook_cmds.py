@@ -231,6 +231,30 @@ def move_subdivision(project: str, name: str, parent: str | None, top: bool) -> 
     note(f"moved {name!r} " + (f"under {parent!r}" if parent else "to the top"))
 
 
+@click.command("move-code")
+@project_argument
+@click.argument("name")
+@click.option("--parent", help="The subdivision to put it under.")
+@click.option("--top", is_flag=True, help="Put it at the top level.")
+def move_code(project: str, name: str, parent: str | None, top: bool) -> None:
+    """Give a code its place in the codebook tree (under a subdivision, or at the top).
+
+    Its codings stay filed where they are (`qcode move-codings` re-files them); the
+    workbench, the reports and REFI-QDA exports show the code there even unused.
+
+    \b
+    Example:
+      qcode move-code study.qcode "Addressing affordability" --parent "Social approach"
+    """
+    from qcode.services import codebook_edit as edit
+
+    if (parent is None) == (not top):
+        raise click.UsageError("give either --parent SUBDIVISION or --top")
+    with opened(project) as p, p.step(f"move the code {name!r}") as s:
+        edit.move_code(s, name, parent)
+    note(f"moved the code {name!r} " + (f"under {parent!r}" if parent else "to the top"))
+
+
 @click.command("describe-subdivision")
 @project_argument
 @click.argument("name")
@@ -290,5 +314,5 @@ def delete_subdivision(project: str, name: str) -> None:
 
 
 COMMANDS = [add_code, rename_code, recolour_code, describe_code, merge_codes, move_codings,
-            add_subdivision, rename_subdivision, move_subdivision, describe_subdivision,
+            move_code, add_subdivision, rename_subdivision, move_subdivision, describe_subdivision,
             recolour_subdivision, delete_subdivision]

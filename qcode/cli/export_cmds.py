@@ -142,24 +142,33 @@ def _new_file(out: Path, suffix: str, what: str) -> None:
 @export.command("qdpx")
 @project_argument
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-def qdpx_cmd(project: str, out: Path) -> None:
+@click.option("--for", "receiver", type=click.Choice(["standard", "nvivo-windows"]),
+              default="standard", show_default=True,
+              help="The program that reads the file: nvivo-windows counts offsets in "
+                   "UTF-16 code units with CRLF line ends as two.")
+def qdpx_cmd(project: str, out: Path, receiver: str) -> None:
     """The whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA
     and QualCoder.
 
-    Sources, the codebook (subdivisions as folders, each code once under its main
-    subdivision and tied to the others by sets), codings with emphasis and notes,
+    Sources, the codebook (subdivisions as folders, each code once in its place,
+    tied by sets to the other subdivisions it is filed under), codings with emphasis
+    and notes,
     cases and attributes, memos and axial links. Quotes that are not anchored in
     their source go in as notes, not selections, and are counted on stderr.
 
+    Items keep the GUIDs they came in with (or got in qcode), and codes their place
+    in the codebook, so the other program matches a re-export with what it has.
+
     \b
-    Example:
+    Examples:
       qcode export qdpx study.qcode study.qdpx
+      qcode export qdpx study.qcode for-nvivo.qdpx --for nvivo-windows
     """
     from qcode.interop.qdpx_export import export_qdpx
 
     _new_file(out, ".qdpx", "project file")
     with opened(project) as p, working("writing the project file"):
-        summary = export_qdpx(p, out)
+        summary = export_qdpx(p, out, receiver)
     note(summary.line())
 
 

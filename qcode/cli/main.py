@@ -159,7 +159,8 @@ COMMAND_MODULES = {
     "report_cmds": ["report", "figures"],
     "export_cmds": ["export"],
     "codebook_cmds": ["add-code", "rename-code", "recolour-code", "describe-code",
-                      "merge-codes", "move-codings", "add-subdivision", "rename-subdivision",
+                      "merge-codes", "move-codings", "move-code", "add-subdivision",
+                      "rename-subdivision",
                       "move-subdivision", "describe-subdivision", "recolour-subdivision",
                       "delete-subdivision"],
     "axial_cmds": ["link", "links", "unlink", "memo", "memos", "delete-memo"],
@@ -173,6 +174,7 @@ COMMAND_MODULES = {
     "edit_cmds": ["edit", "replace", "versions", "restore", "review"],
     "pseudonym_cmds": ["pseudonymise"],
     "history_cmds": ["undo", "redo", "history"],
+    "set_cmds": ["sets", "set-add", "set-remove"],
 }
 _MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 

@@ -36,6 +36,8 @@ def report() -> None:
 @click.option("--distinct", "distinct_quotes", is_flag=True,
               help="Count quotes instead of coding-to-subdivision connections.")
 @click.option("--source", "sources", multiple=True, help="Only these sources (repeatable).")
+@click.option("--sources-in", "source_sets", multiple=True, metavar="SET",
+              help="Only the sources in this set (repeatable; `qcode sets` lists them).")
 @click.option("--case", "cases", multiple=True, help="Only these cases (repeatable).")
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
 @click.option("--attribute", "attributes", multiple=True, callback=attribute_filter,
@@ -50,7 +52,8 @@ def report() -> None:
 @click.option("--grouped", is_flag=True, help="Crosstab chart with bars side by side.")
 @chart_options(title_text=True)
 def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: bool,
-                 sources: tuple[str, ...], cases: tuple[str, ...], coders: tuple[str, ...],
+                 sources: tuple[str, ...], source_sets: tuple[str, ...],
+                 cases: tuple[str, ...], coders: tuple[str, ...],
                  attributes: list[tuple[str, str]], subtree: str | None, decimals: int,
                  out: Output, chart: Path | None,
                  title: str | None, grouped: bool, style: ChartStyle) -> None:
@@ -71,12 +74,13 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
       qcode report mentions study.qcode --subtree "Inclusion criteria" --by group
       qcode report mentions study.qcode --by group --across "attribute:stakeholder group"
       qcode report mentions study.qcode --by code --distinct --format csv -o codes.csv
+      qcode report mentions study.qcode --by group --sources-in "Phase 1"
       qcode report mentions study.qcode --by subdivision --chart fig.pdf --size 16x20
 
     """
     from qcode.reports.mentions import Filters, count_mentions, frame
 
-    filters = Filters(sources, cases, coders, attributes, subtree)
+    filters = Filters(sources, cases, coders, attributes, subtree, source_sets=source_sets)
     if chart is not None:
         check_chart_name(chart)
     with opened(project) as p:

@@ -21,8 +21,8 @@ is the subdivision tree:
 - The tree itself may come from any program (`TreeEntry`): QualCoder's categories
   and codes go through the same `import_tree`.
 - Sets: ATLAS.ti writes attributes as Sets named "name: value" over sources (they
-  become case attributes in a .qdpx). Any other Set (a group of codes) has no place
-  in qcode's model: it is kept as a project memo listing its members and reported.
+  become case attributes in a .qdpx). Any other Set (a code group, a document set)
+  becomes a set of qcode's (qcode.services.sets) with its GUID and members.
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ from sqlalchemy.orm import Session
 from qcode.errors import InputError
 from qcode.interop.identity import adopt_guid
 from qcode.interop.refi_read import child_text, children, guid_of, local, parse_xml
-from qcode.names import clean_name, name_key
-from qcode.services import lookup, memos
+from qcode.names import clean_name, name_key, text_or_none
+from qcode.services import lookup
 from qcode.services.project import Project
-from qcode.store.models import Code, Subdivision
+from qcode.services.sets import add_member, add_to_set
+from qcode.store.models import Code, ItemSet, Source, Subdivision
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _MAX_QDC_BYTES = 64 * 1024 * 1024
@@ -115,7 +116,7 @@ def import_qdc(project: Project, path: Path, dry_run: bool = False) -> ImportSum
                       backup_before="qdc-import") as session:
         targets = import_codebook(session, root, summary)
         for set_element in _sets(root):
-            keep_set_as_memo(session, set_element, targets, {}, summary)
+            keep_set(session, set_element, targets, {}, summary)
     return summary
 
 
@@ -309,19 +310,32 @@ def _colour(value: str | None) -> str | None:
     return value.lower() if _COLOUR.fullmatch(value) else None
 
 
-def keep_set_as_memo(session: Session, element: Element, targets: dict[str, CodeTarget],
-                     source_names: dict[str, str], summary: ImportSummary) -> None:
-    """A Set qcode cannot hold as such: a project memo listing its members, reported."""
+def keep_set(session: Session, element: Element, targets: dict[str, CodeTarget],
+             sources: dict[str, Source], summary: ImportSummary) -> None:
+    """A Set of codes and sources (a MAXQDA document set, an ATLAS.ti code group): a
+    set of qcode's, with its GUID, description and the members it can hold."""
     name = clean_name(element.get("name") or "") or "(unnamed set)"
+    new = session.scalars(select(ItemSet).where(ItemSet.name_key == name_key(name))
+                          ).first() is None
+    kept = add_to_set(session, name[:300])
+    if new:
+        adopt_guid(session, kept, guid_of(element))
+        kept.description = text_or_none(child_text(element, "Description"))
+        summary.add("sets")
     # ATLAS.ti names the member by "guid" where the schema says "targetGUID".
-    members = [targets[g].name for m in children(element, "MemberCode")
-               if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in targets]
-    members += [source_names[g] for m in children(element, "MemberSource")
-                if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in source_names]
-    lines = [child_text(element, "Description") or ""]
-    lines += [f"- {member}" for member in members]
-    body = "\n".join(line for line in lines if line)
-    memos.add_memo(session, f"Set: {name}"[:300], body)
-    summary.add("sets kept as memos")
-    summary.skip("Set", name, f"qcode has no sets; kept as a project memo listing its "
-                 f"{len(members)} members")
+    for member in children(element, "MemberCode"):
+        target = targets.get(guid_of(member, "targetGUID") or guid_of(member) or "")
+        if target is not None and target.code is not None:
+            add_member(session, kept, target.code)
+        else:
+            summary.skip("MemberCode", name, "names no codable code of the codebook")
+    for member in children(element, "MemberSource"):
+        source = sources.get(guid_of(member, "targetGUID") or guid_of(member) or "")
+        if source is not None:
+            add_member(session, kept, source)
+        else:
+            summary.skip("MemberSource", name, "names no source that was imported")
+    notes = len(children(element, "MemberNote"))
+    if notes:
+        summary.skip("MemberNote", name, f"{notes} notes in a set: qcode's sets hold "
+                     "sources and codes")

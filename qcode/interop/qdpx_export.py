@@ -52,14 +52,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import qcode
+from qcode.errors import InputError
 from qcode.files import written
 from qcode.interop.refi import (
     EMPHASIS_NOTE,
     FILING_NOTE,
     PROJECT_NS,
+    READING_NOTE,
+    RECEIVERS,
     SHEET_TEXT_NOTE,
+    SPEC,
     derived_guid,
     selection_description,
+    units_of,
 )
 from qcode.interop.refi_codebook import (
     read_codebook,
@@ -139,19 +144,28 @@ class ExportSummary:
 # --- writing ------------------------------------------------------------------------
 
 
-def export_qdpx(project: Project, path: Path) -> ExportSummary:
+def export_qdpx(project: Project, path: Path, receiver: str = "standard") -> ExportSummary:
     """Write the project as a REFI-QDA project file (.qdpx).
 
     Args:
         project: The open project.
         path: Where the .qdpx goes; replaced only once it is completely written.
+        receiver: "standard" (offsets in code points, as the standard counts them), or
+            the program whose reading differs ("nvivo-windows": UTF-16 code units, the
+            texts written with CRLF line ends counted as two); the project's
+            Description says which.
 
     Returns:
         What was written, with the unanchored quotes (written as Notes) listed.
+
+    Raises:
+        InputError: `receiver` is not one qcode knows.
     """
+    if receiver not in RECEIVERS:
+        raise InputError(f"qcode writes REFI-QDA for {', '.join(RECEIVERS)}, not {receiver!r}")
     summary = ExportSummary(str(path))
     with project.reading() as session:
-        root, texts = _Writer(session, summary).project()
+        root, texts = _Writer(session, summary, *RECEIVERS[receiver]).project()
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     _write_zip(path, xml, texts)
     return summary
@@ -196,15 +210,19 @@ def _when(moment: datetime | None) -> str | None:
 class _Writer:
     """Builds project.qde from one read-only session."""
 
-    def __init__(self, session: Session, summary: ExportSummary) -> None:
+    def __init__(self, session: Session, summary: ExportSummary, reading: str = SPEC,
+                 line_end: str = "\n") -> None:
         self.session = session
         self.summary = summary
+        self.reading = reading
+        self.line_end = line_end
         self.book = read_codebook(session)
         self.ns = self.book.ns
         self.notes: list[etree._Element] = []
         # Memo and note references by target, filled before the targets are written.
         self.note_refs: dict[tuple[str, int | None], list[str]] = {}
         self.quote_guid: dict[int, str] = {}
+        self.units: list[int] | None = None  # the source being written: its offsets
         self.node_names = {node.id: node.name for node in self.book.nodes}
         self.code_names = {code.id: code.name for code in self.book.codes}
         self.coder_guid = {i: g for i, g in session.execute(select(Coder.id, Coder.guid))}
@@ -233,6 +251,9 @@ class _Writer:
         if links:
             _sub(root, "Links").extend(links)
         self._sets(root)
+        if self.reading != SPEC:
+            _text_child(root, "Description", f"{READING_NOTE}{self.reading}, as that program "
+                        "reads them (qcode export qdpx --for); the standard counts code points.")
         for target in self.note_refs.get(("project", None), []):
             _sub(root, "NoteRef", targetGUID=target)
         return root, texts
@@ -256,7 +277,7 @@ class _Writer:
         self.summary.folders = self.book.folders
 
     def _sets(self, root: etree._Element) -> None:
-        self.summary.sets = write_sets(root, self.book, _tag, "targetGUID")
+        self.summary.sets = write_sets(root, self.book, _tag, "targetGUID", self.source_guid)
 
     # -- cases, variables --------------------------------------------------------
 
@@ -330,7 +351,9 @@ class _Writer:
         texts: list[tuple[str, str]] = []
         for source in sorted(sources, key=lambda s: (natural_key(s.name), s.id)):
             guid = source.guid
-            texts.append((guid, source.text))
+            texts.append((guid, source.text.replace("\n", self.line_end)))
+            self.units = (units_of(source.text, self.reading, self.line_end)
+                          if self.reading != SPEC else None)
             element = _sub(parent, "TextSource", guid=guid, name=source.name,
                            plainTextPath=f"internal://{guid}.txt",
                            creatingUser=self._user(source.imported_by_id),
@@ -373,8 +396,8 @@ class _Writer:
         self.quote_guid[quote.id] = guid
         first = codings[0].coder_id if codings else None
         element = _sub(parent, "PlainTextSelection", guid=guid,
-                       name=_short(quote.text), startPosition=str(quote.start),
-                       endPosition=str(quote.end), creatingUser=self._user(first),
+                       name=_short(quote.text), startPosition=str(self._at(quote.start)),
+                       endPosition=str(self._at(quote.end)), creatingUser=self._user(first),
                        creationDateTime=_when(quote.created_at))
         described = selection_description([(self.code_names[c.code_id], c.emphasis, c.notes)
                                            for c in codings])
@@ -395,6 +418,11 @@ class _Writer:
                 derived_guid(quote.guid, "sheet-text"), SHEET_TEXT_NOTE, quote.sheet_text,
                 first, quote.created_at))
         self.summary.selections += 1
+
+    def _at(self, offset: int | None) -> int:
+        """An offset of the source being written, in the units its receiver reads."""
+        assert offset is not None
+        return offset if self.units is None else self.units[offset]
 
     def _coding_notes(self, coding: Coding, filed: list[tuple[int, bool]]) -> list[str]:
         refs = []

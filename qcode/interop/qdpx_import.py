@@ -42,13 +42,16 @@ from qcode.interop.qdc_import import (
     CodeTarget,
     ImportSummary,
     import_codebook,
-    keep_set_as_memo,
+    keep_set,
 )
 from qcode.interop.refi import (
     EMPHASIS_NOTE,
     FILING_NOTE,
+    READING_NOTE,
+    READINGS,
     SET_PREFIX,
     SHEET_TEXT_NOTE,
+    SPEC,
     selection_description,
 )
 from qcode.interop.refi_read import (
@@ -85,16 +88,6 @@ _NON_TEXT = {"PictureSource": "a picture", "AudioSource": "an audio recording",
 CASE_MEMO_PREFIX = "memo on case "
 _VARIABLE_TYPES = {"text": "text", "boolean": "category", "integer": "number",
                    "float": "number", "date": "date", "datetime": "date"}
-
-# The readings of selection offsets met in real exports, the spec's first.
-SPEC = "code points"
-READINGS: dict[str, tuple[bool, bool]] = {  # name -> (UTF-16 units, CRLF counts 2)
-    SPEC: (False, True),
-    "code points with CRLF as one (ATLAS.ti)": (False, False),
-    "UTF-16 code units with CRLF as two (NVivo for Windows)": (True, True),
-    "UTF-16 code units with CRLF as one": (True, False),
-}
-
 
 def import_qdpx(project: Project, path: Path, dry_run: bool = False,
                 coder: str | None = None) -> ImportSummary:
@@ -363,9 +356,13 @@ class _Importer:
     def _selections(self, element: Element, source: Source, raw: str, name: str) -> None:
         selections = children(element, "PlainTextSelection")
         spans = [(_int(s.get("startPosition")), _int(s.get("endPosition"))) for s in selections]
-        # qcode writes offsets exactly as the standard counts them: nothing to guess.
+        # qcode writes offsets as the standard counts them, or says how it wrote them:
+        # nothing to guess.
         ours = (self.root.get("origin") or "").startswith("qcode")
-        reading, maps = choose_reading(raw, source.text, spans, trust_spec=ours)
+        said = (child_text(self.root, "Description") or "") if ours else ""
+        written = next((name for name in READINGS if f"{READING_NOTE}{name}" in said), None)
+        reading, maps = choose_reading(raw, source.text, spans, trust_spec=ours,
+                                       given=written)
         if reading != SPEC:
             self.summary.notes.append(f"source {source.name!r}: offsets read as {reading}, "
                                       "converted to code points")
@@ -601,7 +598,7 @@ class _Importer:
                 self.summary.add("links")
 
     def _sets(self) -> None:
-        names = {guid: source.name for guid, source in self.sources.items()}
+        ours = (self.root.get("origin") or "").startswith("qcode")
         for sets in children(self.root, "Sets"):
             for element in children(sets, "Set"):
                 label = element.get("name") or ""
@@ -612,8 +609,8 @@ class _Importer:
                 members = [g for m in children(element, "MemberSource")
                            if (g := guid_of(m, "targetGUID") or guid_of(m)) and g in self.sources]
                 attribute, colon, value = label.partition(":")
-                if colon and attribute.strip() and value.strip() and members and not \
-                        children(element, "MemberCode"):
+                if not ours and colon and attribute.strip() and value.strip() and members \
+                        and not children(element, "MemberCode"):
                     for guid in members:  # ATLAS.ti: a document group "name: value"
                         source = self.sources[guid]
                         case = upsert_case(self.session, CaseRow(
@@ -622,7 +619,7 @@ class _Importer:
                         link_source(self.session, source.id, case.id)
                         self.summary.add("attribute values")
                     continue
-                keep_set_as_memo(self.session, element, self.codes, names, self.summary)
+                keep_set(self.session, element, self.codes, self.sources, self.summary)
 
     def _code_notes(self) -> None:
         """Notes referenced from codes of the codebook: memos on those codes."""
@@ -840,7 +837,8 @@ def _at_boundary(text: str, p: int) -> bool:
 
 
 def choose_reading(raw: str, text: str, spans: list[tuple[int | None, int | None]],
-                   trust_spec: bool = False) -> tuple[str, dict[str, list[int]]]:
+                   trust_spec: bool = False, given: str | None = None
+                   ) -> tuple[str, dict[str, list[int]]]:
     """Which reading of the offsets fits: the one whose selections start and end on
     word boundaries most often. Returns it and every map.
 
@@ -849,6 +847,8 @@ def choose_reading(raw: str, text: str, spans: list[tuple[int | None, int | None
     word (a researcher's own choice) never shift a whole source.
     """
     maps = {name: unit_map(raw, *flags) for name, flags in READINGS.items()}
+    if given is not None:
+        return given, maps
     if trust_spec or "\r" not in raw and raw.isascii() or not spans:
         return SPEC, maps
     scores = {}

@@ -50,8 +50,6 @@ from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
 from qcode.interop.qdc_import import CodeTarget, ImportSummary, TreeEntry, import_tree
 from qcode.interop.qdpx_import import (
-    READINGS,
-    SPEC,
     add_coding,
     anchored_quote,
     keep_memo,
@@ -59,6 +57,7 @@ from qcode.interop.qdpx_import import (
     unanchored_quote,
     unit_map,
 )
+from qcode.interop.refi import READINGS, SPEC
 from qcode.names import clean_name, natural_key
 from qcode.services import lookup
 from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_case

@@ -15,6 +15,35 @@ FILING_NOTE = "Subdivisions"
 SHEET_TEXT_NOTE = "Quote as written"
 SET_PREFIX = "Also filed under: "
 
+# The readings of selection offsets met in real exports, the spec's first:
+# name -> (UTF-16 code units, CRLF counted as 2).
+SPEC = "code points"
+NVIVO_WINDOWS = "UTF-16 code units with CRLF as two (NVivo for Windows)"
+READINGS: dict[str, tuple[bool, bool]] = {
+    SPEC: (False, True),
+    "code points with CRLF as one (ATLAS.ti)": (False, False),
+    NVIVO_WINDOWS: (True, True),
+    "UTF-16 code units with CRLF as one": (True, False),
+}
+# The programs `export qdpx --for` writes for: the reading of the offsets each takes,
+# and the line ends of the texts written for it.
+RECEIVERS = {"standard": (SPEC, "\n"), "nvivo-windows": (NVIVO_WINDOWS, "\r\n")}
+# What qcode's export says in the project's Description when it writes another reading
+# (its import reads that reading back rather than guessing).
+READING_NOTE = "Selection offsets are written as "
+
+
+def units_of(text: str, reading: str, line_end: str) -> list[int]:
+    """For each code point offset of `text` (and one past the end), the offset under
+    `reading` once the text is written with `line_end` for each LF."""
+    utf16, crlf_two = READINGS[reading]
+    wide = crlf_two and line_end == "\r\n"
+    out = [0]
+    for ch in text:
+        out.append(out[-1] + 1 + (utf16 and ord(ch) > 0xFFFF) + (wide and ch == "\n"))
+    return out
+
+
 # Stable GUIDs: the same project exports the same GUIDs every time, derived from a
 # namespace per project (its name and creation time) and each row's kind and id.
 _QCODE = uuid.UUID("6f1c3f0e-2a55-4c1e-9a53-7d4f0c2b9e11")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -26,7 +26,16 @@ from sqlalchemy.orm import Session
 
 from qcode.interop.refi import SET_PREFIX, derived_guid, project_namespace, stable_guid
 from qcode.names import name_key, natural_key
-from qcode.store.models import Code, Coding, CodingSubdivision, ProjectInfo, Subdivision
+from qcode.store.models import (
+    Code,
+    Coding,
+    CodingSubdivision,
+    ItemSet,
+    ProjectInfo,
+    SetCode,
+    SetSource,
+    Subdivision,
+)
 
 _COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
 # Characters XML 1.0 cannot hold, even escaped.
@@ -52,14 +61,27 @@ class BookEntry:
     is_node: bool = False
 
 
+@dataclass(frozen=True)
+class SetEntry:
+    """A set of sources and codes (qcode.services.sets), as plain values."""
+
+    guid: str
+    name: str
+    description: str | None
+    code_ids: list[int]
+    source_ids: list[int]
+
+
 @dataclass
 class Codebook:
-    """Codes and the subdivision tree, with the codes filed outside their own place."""
+    """Codes and the subdivision tree, with the codes filed outside their own place,
+    and the sets of codes and sources."""
 
     ns: uuid.UUID
     codes: list[BookEntry]
     nodes: list[BookEntry]
     also: dict[int, list[int]]  # subdivision id -> ids of codes filed there from elsewhere
+    sets: list[SetEntry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.code = {c.id: c for c in self.codes}
@@ -144,7 +166,16 @@ def read_codebook(session: Session) -> Codebook:
     nodes = [BookEntry(s.id, s.guid, s.name, s.description, s.color, s.parent_id, s.position,
                        is_node=True)
              for s in session.scalars(select(Subdivision).order_by(Subdivision.id))]
-    book = Codebook(namespace(session), codes, nodes, {})
+    members: dict[int, tuple[list[int], list[int]]] = {}
+    for set_id, code_id in session.execute(select(SetCode.set_id, SetCode.code_id)
+                                           .order_by(SetCode.code_id)):
+        members.setdefault(set_id, ([], []))[0].append(code_id)
+    for set_id, source_id in session.execute(select(SetSource.set_id, SetSource.source_id)
+                                             .order_by(SetSource.source_id)):
+        members.setdefault(set_id, ([], []))[1].append(source_id)
+    sets = [SetEntry(s.guid, s.name, s.description, *members.get(s.id, ([], [])))
+            for s in session.scalars(select(ItemSet).order_by(ItemSet.id))]
+    book = Codebook(namespace(session), codes, nodes, {}, sets)
     order = {node.id: n for n, node in enumerate(depth_first(book))}
     filed = session.execute(
         select(Coding.code_id, CodingSubdivision.subdivision_id).distinct()
@@ -217,24 +248,42 @@ def write_codes(parent: etree._Element, book: Codebook, tag: Callable[[str], str
 
 
 def write_sets(parent: etree._Element, book: Codebook, tag: Callable[[str], str],
-               member: str) -> int:
-    """A Set per subdivision that codes from elsewhere are filed under; how many.
+               member: str, source_guid: dict[int, str] | None = None) -> int:
+    """The sets under `parent` (a Project or CodeBook) in one <Sets>; how many.
 
-    `member` names the attribute of a MemberCode that holds the code's GUID (the
-    schemas differ: "targetGUID" in a project, "guid" in a codebook)."""
-    nodes = [node for node in depth_first(book) if node.id in book.also]
-    if not nodes:
+    First the project's own sets (with their sources where `source_guid` is given: a
+    codebook holds codes only, and a set of sources alone is left out of it), then a
+    Set per subdivision that codes from elsewhere are filed under. `member` names the
+    attribute of a MemberCode that holds the code's GUID (the schemas differ:
+    "targetGUID" in a project, "guid" in a codebook)."""
+    own = [s for s in book.sets if s.code_ids or source_guid is not None]
+    filing = [node for node in depth_first(book) if node.id in book.also]
+    if not own and not filing:
         return 0
     sets = etree.SubElement(parent, tag("Sets"))
-    for node in nodes:
+
+    def one(guid: str, name: str, description: str | None) -> etree._Element:
         element = etree.SubElement(sets, tag("Set"))
-        element.set("guid", derived_guid(node.guid, "subdivision-set"))
-        element.set("name", xml_text(SET_PREFIX + node.name))
-        etree.SubElement(element, tag("Description")).text = xml_text(
-            set_description(node.name))
+        element.set("guid", guid)
+        element.set("name", xml_text(name))
+        if description:
+            etree.SubElement(element, tag("Description")).text = xml_text(description)
+        return element
+
+    for item in own:
+        element = one(item.guid, item.name, item.description)
+        for code_id in item.code_ids:
+            etree.SubElement(element, tag("MemberCode")).set(member, book.code[code_id].guid)
+        for source_id in item.source_ids:
+            if source_guid is not None:
+                etree.SubElement(element, tag("MemberSource")).set("targetGUID",
+                                                                    source_guid[source_id])
+    for node in filing:
+        element = one(derived_guid(node.guid, "subdivision-set"), SET_PREFIX + node.name,
+                      set_description(node.name))
         for code_id in book.also[node.id]:
             etree.SubElement(element, tag("MemberCode")).set(member, book.code[code_id].guid)
-    return len(nodes)
+    return len(own) + len(filing)
 
 
 def set_description(name: str) -> str:

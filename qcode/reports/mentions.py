@@ -37,6 +37,7 @@ from qcode.reports.percent import shares
 from qcode.reports.scope import attribute_named, sources_with
 from qcode.services import blind, lookup
 from qcode.services.project import Project
+from qcode.services.sets import sources_in
 from qcode.store.models import (
     Case,
     CaseAttribute,
@@ -70,6 +71,7 @@ class Filters:
     attributes: Sequence[tuple[str, str]] = ()  # (name, value)
     subtree: str | None = None
     viewer: str | None = None  # who looks: blind coding hides others' codings from them
+    source_sets: Sequence[str] = ()  # only the sources in these sets (qcode.services.sets)
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def _tree_dimension(dimension: str) -> bool:
 
 def _only_subtree(filters: Filters) -> bool:
     return not (filters.sources or filters.cases or filters.coders or filters.attributes
-                or filters.viewer)
+                or filters.viewer or filters.source_sets)
 
 
 def _tree_counts(session: Session, by: str, filters: Filters) -> list[tuple[str, int]]:
@@ -224,7 +226,7 @@ def _base(session: Session, filters: Filters, dimensions: Sequence[str]) -> Subq
     by_source = any(d.partition(":")[0].strip().lower() in ("source", "case", "attribute")
                     for d in dimensions)
     needs_quote = by_source or bool(filters.sources or filters.cases or filters.attributes
-                                    or filters.viewer)
+                                    or filters.viewer or filters.source_sets)
     columns = [Coding.id.label("coding_id"), Coding.quote_id.label("quote_id"),
                CodingSubdivision.subdivision_id.label("subdivision_id"),
                Coding.code_id.label("code_id")]
@@ -242,6 +244,8 @@ def _base(session: Session, filters: Filters, dimensions: Sequence[str]) -> Subq
             select(Source.id).where(or_(Source.name.in_(filters.sources),
                                         Source.original_filename.in_(filters.sources)))
         ))
+    if filters.source_sets:
+        query = query.where(Quote.source_id.in_(sources_in(session, filters.source_sets)))
     if filters.cases:
         keys = [k.lower() for k in filters.cases]
         query = query.where(Quote.source_id.in_(

@@ -21,6 +21,7 @@ class CodeInfo:
     description: str | None
     color: str | None
     codings: int
+    home: str | None = None  # the subdivision it sits under in the codebook (None: top)
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,10 @@ def list_codes(project: Project) -> list[CodeInfo]:
             select(Coding.code_id, func.count().label("n")).group_by(Coding.code_id).subquery()
         )
         rows = session.execute(
-            select(Code.id, Code.name, Code.description, Code.color, func.coalesce(counts.c.n, 0))
+            select(Code.id, Code.name, Code.description, Code.color, func.coalesce(counts.c.n, 0),
+                   Subdivision.name)
             .outerjoin(counts, counts.c.code_id == Code.id)
+            .outerjoin(Subdivision, Subdivision.id == Code.subdivision_id)
             .order_by(Code.name)
         ).all()
         return [CodeInfo(*row) for row in rows]
@@ -160,13 +163,20 @@ def factor_groups(project: Project, tree: list[SubdivisionInfo] | None = None
 
 
 def code_placements(project: Project) -> list[tuple[int, str, int]]:
-    """(subdivision id, code name, codings) for every code filed under a subdivision."""
+    """(subdivision id, code name, codings) for every code filed under a subdivision,
+    and for every code at its own place in the codebook (its node, or its home) where
+    none of its codings is filed, with 0: an unused code is seen where it sits."""
     with project.reading() as session:
         rows = session.execute(
             select(CodingSubdivision.subdivision_id, Code.name, func.count())
             .join(Coding, Coding.id == CodingSubdivision.coding_id)
             .join(Code, Code.id == Coding.code_id)
             .group_by(CodingSubdivision.subdivision_id, Code.name)
-            .order_by(CodingSubdivision.subdivision_id, Code.name)
         ).all()
-        return [(sid, name, n) for sid, name, n in rows]
+        placed = {(sid, name): n for sid, name, n in rows}
+        for name, node_id, home_id in session.execute(
+                select(Code.name, Code.node_id, Code.subdivision_id)):
+            own = node_id if node_id is not None else home_id
+            if own is not None:
+                placed.setdefault((own, name), 0)
+        return [(sid, name, n) for (sid, name), n in sorted(placed.items())]

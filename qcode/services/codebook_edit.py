@@ -82,6 +82,7 @@ def create_code(session: Session, name: str, description: str | None = None,
         )
     colour = _colour(color) if color is not None else None
     code, _ = lookup.code(session, name, create=True)
+    lookup.home_code(session, code, None)
     if colour is not None:
         code.color = colour
     code.description = text_or_none(description)
@@ -387,6 +388,29 @@ def move_subdivision(session: Session, name: str, new_parent: str | None) -> Non
     session.flush()
 
 
+def move_code(session: Session, name: str, new_parent: str | None) -> None:
+    """Give a code another home in the codebook: under a subdivision, or at the top with
+    None. It goes last there; a code with child codes takes them along. Its codings
+    stay filed where they are (`move_codings` re-files them).
+
+    Raises:
+        NotFoundError: The code or the subdivision does not exist.
+        ConstraintError: The new home is the code's own node or lies below it.
+    """
+    code, _ = lookup.code(session, name)
+    above = lookup.subdivision(session, new_parent)[0] if new_parent is not None else None
+    if code.node is not None:
+        if above is not None and (above.id == code.node.id or _within(above, code.node)):
+            raise ConstraintError(f"cannot move {code.name!r} under {above.name!r}, which is "
+                                  f"one of its own child codes; choose another place")
+        move_subdivision(session, code.node.name, above.name if above else None)
+        code.subdivision = above
+        code.position = code.node.position
+    elif (above.id if above else None) != code.subdivision_id:
+        lookup.home_code(session, code, above)
+    session.flush()
+
+
 def reorder_subdivision(session: Session, name: str, position: int) -> int:
     """Put a node at `position` (0 = first) among its siblings; the others close up.
 
@@ -485,6 +509,14 @@ def delete_subdivision(session: Session, name: str) -> None:
     if memos:
         raise ConstraintError(f"subdivision {node.name!r} has {_count(memos, 'memo')}; "
                               f"delete or move them first")
+    # Codes that sit there (unused, or used elsewhere) go up one level, never away.
+    parent = session.get(Subdivision, node.parent_id) if node.parent_id else None
+    for code in session.scalars(select(Code).where(Code.subdivision_id == node.id)
+                                .order_by(Code.position, Code.id)).all():
+        lookup.home_code(session, code, parent)
+    for code in session.scalars(select(Code).where(Code.node_id == node.id)):
+        code.node = None
+    session.flush()
     session.delete(node)
     session.flush()
 
@@ -540,6 +572,4 @@ def _siblings(session: Session, parent_id: int | None) -> list[Subdivision]:
 
 def _next_position(session: Session, parent: Subdivision | None,
                    exclude: Subdivision | None = None) -> int:
-    """One past the last sibling under `parent`, so a new or moved node goes last."""
-    siblings = [s for s in _siblings(session, parent.id if parent else None) if s is not exclude]
-    return max((s.position for s in siblings), default=-1) + 1
+    return lookup.next_position(session, parent, exclude)

@@ -119,6 +119,7 @@ class CodingBatch:
         self.whole_sources = whole_sources
         self._sources: dict[str, Source] = {}
         self._codes: dict[str, tuple[Code, bool]] = {}
+        self._unused: dict[int, bool] = {}
         self._subdivisions: dict[str, tuple[Subdivision, bool]] = {}
         self._coders: dict[str | None, Coder] = {}
         self._spans: dict[int, dict[tuple[int, int], Quote]] = {}
@@ -135,6 +136,14 @@ class CodingBatch:
         found, new = self._codes.get(key) or lookup.code(self.session, name, create=True)
         self._codes[key] = (found, False)
         return found, new
+
+    def unused(self, code: Code) -> bool:
+        """Whether `code` had no coding when this batch first asked (one query a code)."""
+        if code.id not in self._unused:
+            with self.session.no_autoflush:
+                self._unused[code.id] = self.session.scalar(
+                    select(Coding.id).where(Coding.code_id == code.id).limit(1)) is None
+        return self._unused[code.id]
 
     def subdivision(self, name: str) -> tuple[Subdivision, bool]:
         key = name_key(name)
@@ -257,9 +266,11 @@ def add_coding(
             f"by {coder.name} (coding {getattr(duplicate, 'id', duplicate)})"
         )
     filing, created = _filing(batch, request.subdivision, request.other_subdivisions)
-    if new_code and filing:
-        # A code made by coding sits in the codebook where its first coding is filed.
-        code.subdivision = filing[0][0]
+    if filing and code.subdivision is None and code.node is None and (
+            new_code or batch.unused(code)):
+        # An unused code with no place in the codebook takes the place of its first
+        # coding's filing (a code made by coding, or defined in a flat list).
+        lookup.home_code(session, code, filing[0][0])
     coding = create_coding(session, quote, code, coder, emphasis=request.emphasis,
                            notes=request.notes, filing=filing)
     coded[(code.id, coder.id)] = coding

@@ -84,13 +84,32 @@ def subdivision(
     if found is not None:
         return found, False
     # Last among its siblings, so a reordered tree keeps its order.
-    siblings = Subdivision.parent_id.is_(None) if parent is None else (
-        Subdivision.parent_id == parent.id)
-    last = session.scalar(select(func.max(Subdivision.position)).where(siblings))
     return get_or_add(session, select(Subdivision).where(Subdivision.name_key == name_key(name)),
                       Subdivision(name=clean_name(name), name_key=name_key(name),
                                   parent=parent, kind=kind,
-                                  position=0 if last is None else last + 1))
+                                  position=next_position(session, parent)))
+
+
+def next_position(session: Session, parent: Subdivision | None,
+                  exclude: Subdivision | None = None) -> int:
+    """One past the last node or code under `parent` (None: the top level), so a new or
+    moved entry of the codebook tree goes last there."""
+    nodes = Subdivision.parent_id.is_(None) if parent is None else (
+        Subdivision.parent_id == parent.id)
+    if exclude is not None:
+        nodes = nodes & (Subdivision.id != exclude.id)
+    codes = Code.subdivision_id.is_(None) if parent is None else (
+        Code.subdivision_id == parent.id)
+    with session.no_autoflush:
+        last = [session.scalar(select(func.max(Subdivision.position)).where(nodes)),
+                session.scalar(select(func.max(Code.position)).where(codes))]
+    return max((n for n in last if n is not None), default=-1) + 1
+
+
+def home_code(session: Session, code: Code, parent: Subdivision | None) -> None:
+    """Put `code` last under `parent` in the codebook tree (None: the top level)."""
+    code.position = next_position(session, parent)
+    code.subdivision = parent
 
 
 Named = TypeVar("Named", Code, Subdivision)

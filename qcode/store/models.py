@@ -528,6 +528,42 @@ class SourceVersion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ItemSet(Base):
+    """A named set of sources and codes (MAXQDA's document sets, ATLAS.ti's code and
+    document groups, REFI-QDA's Set): a filter for reports (`--sources-in`)."""
+
+    __tablename__ = "sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guid: Mapped[str] = _guid()
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SetSource(Base):
+    __tablename__ = "set_sources"
+
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class SetCode(Base):
+    __tablename__ = "set_codes"
+
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("sets.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_id: Mapped[int] = mapped_column(
+        ForeignKey("codes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Pseudonym(Base):
     """A real name (person, place, organisation) and the pseudonym that replaces it."""
 

@@ -51,7 +51,8 @@ FOLDED = "codebook_collapsed"  # in the settings: per project, the lines folded 
 HELP = ("Codes and the subdivision tree.\n\n"
         "/ filters by name (Escape clears it, Enter on a single match goes there), "
         "g goes to any name, left/right or space fold a group, c folds or unfolds all.\n\n"
-        "n new code, s new subdivision, r rename, k colour, d describe, m move, "
+        "n new code, s new subdivision, r rename, k colour, d describe, m move (a code: "
+        "where it sits in the codebook; its codings stay filed), "
         "M merge, o move codings, ctrl+up/down reorder, Delete removes.")
 
 
@@ -420,6 +421,10 @@ class CodebookScreen(WorkbenchScreen):
             f"describe {entry.name!r}", lambda s: describe(s, entry.name, text)), old or "")
 
     def action_move(self) -> None:
+        chosen = self.selected
+        if chosen is not None and chosen.kind == "code":
+            self._move_code(chosen.name)
+            return
         entry = self._need("subdivision")
         if entry is None:
             return
@@ -428,6 +433,13 @@ class CodebookScreen(WorkbenchScreen):
             f"move {entry.name!r}",
             lambda s: edit.move_subdivision(s, entry.name, None if parent == TOP else parent),
             after=self._land_on(entry)))
+
+    def _move_code(self, code: str) -> None:
+        names = [TOP] + [n.name for n in self.data.nodes]
+        self.pick(f"Put the code {code} under", names, lambda parent: self.change(
+            f"move the code {code!r}",
+            lambda s: edit.move_code(s, code, None if parent == TOP else parent),
+            after=self._land_on(Entry("code", code, None if parent == TOP else parent))))
 
     def action_shift(self, offset: int) -> None:
         entry = self._need("subdivision")
