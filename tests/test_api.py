@@ -318,6 +318,10 @@ WRITES: list[tuple[str, Write, str | None]] = [
     ("rename_subdivision", lambda s, _f: api.rename_subdivision(s, "Microcredit", "Loans"),
      None),
     ("move_subdivision", lambda s, _f: api.move_subdivision(s, "Microcredit", None), None),
+    ("move_code", lambda s, _f: api.move_code(s, "Access to credit", "Housing subsidy"), None),
+    ("add_to_set", lambda s, _f: api.add_to_set(s, "Officials", sources=[EDITED],
+                                                codes=["Access to credit"]), None),
+    ("remove_from_set", lambda s, _f: api.remove_from_set(s, "Officials"), None),
     ("describe_subdivision", lambda s, _f: api.describe_subdivision(s, "Microcredit",
                                                                     "loans"), None),
     ("recolour_subdivision", lambda s, _f: api.recolour_subdivision(s, "Microcredit",
@@ -389,6 +393,8 @@ def test_every_write_is_one_step_that_undo_takes_back(
         if name == "redo":
             api.create_code(study, "Undone idea")
             api.undo(study)
+        if name == "remove_from_set":
+            api.add_to_set(study, "Officials", sources=[EDITED])
         before = snapshot(location)
         steps = set(api.history(study, everyone=True, limit=1000)["id"])
         write(study, folder)

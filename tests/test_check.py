@@ -147,8 +147,8 @@ def test_orphan_quotes_go_and_duplicate_codings_are_told_apart(demo_copy: str) -
     stamp = "'2025-01-01 00:00:00'"
     statements = [
         f"INSERT INTO quotes (id, guid, source_id, start_offset, end_offset, text, anchor, "
-        f"created_at) VALUES (9001, {NEW_GUID}, {source_id}, 0, 9, substr((SELECT text FROM sources "
-        f"WHERE id = {source_id}), 1, 9), 'exact', {stamp})",
+        f"created_at) VALUES (9001, {NEW_GUID}, {source_id}, 0, 9, substr((SELECT text "
+        f"FROM sources WHERE id = {source_id}), 1, 9), 'exact', {stamp})",
     ]
     # The same unplaced words brought in twice (a REFI-QDA file imported twice): the
     # unique constraints cannot see it, as unanchored quotes have no span.
@@ -156,7 +156,8 @@ def test_orphan_quotes_go_and_duplicate_codings_are_told_apart(demo_copy: str) -
                          (9004, "other lost words"), (9005, "other lost words")):
         statements.append(
             f"INSERT INTO quotes (id, guid, source_id, text, sheet_text, anchor, created_at) "
-            f"VALUES ({quote}, {NEW_GUID}, {source_id}, '{words}', '{words}', 'unanchored', {stamp})")
+            f"VALUES ({quote}, {NEW_GUID}, {source_id}, '{words}', '{words}', 'unanchored', "
+            f"{stamp})")
     for coding, quote, notes in ((9102, 9002, "same"), (9103, 9003, "same"),
                                  (9104, 9004, "mine"), (9105, 9005, "yours")):
         statements.append(
@@ -186,7 +187,8 @@ def test_references_pointing_nowhere_get_placeholders_or_a_new_home(demo_copy: s
     children = query(demo_copy, f"SELECT id FROM subdivisions WHERE parent_id = {group_id}")
     damage(demo_copy,
            "INSERT INTO memos (id, guid, title, body, case_id, created_at, updated_at) "
-           f"VALUES (77, {NEW_GUID}, 'About this partner', 'long notes', {case_id}, '2025-01-01', '2025-01-01')",
+           f"VALUES (77, {NEW_GUID}, 'About this partner', 'long notes', {case_id}, "
+           "'2025-01-01', '2025-01-01')",
            f"DELETE FROM codes WHERE id = {code_id}",
            f"DELETE FROM cases WHERE id = {case_id}",
            f"DELETE FROM coding_subdivisions WHERE subdivision_id = {group_id}",

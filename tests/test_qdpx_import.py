@@ -22,6 +22,7 @@ from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.coding import list_codings
 from qcode.services.memos import list_memos
 from qcode.services.project import Project, init_project
+from qcode.services.sets import list_sets
 from qcode.services.sources import list_sources, source_text
 from qcode.store.models import Code, Quote, Source, Subdivision
 
@@ -144,10 +145,10 @@ def test_atlasti_codebook_gives_codes_and_keeps_the_set(project: Project) -> Non
     summary = import_qdc(project, refi_sample("atlasti-23.4-codebook.qdc"))
     [code] = list_codes(project)
     assert (code.name, code.description, code.color) == ("code1", "description", "#46aa00")
-    assert [s.element for s in summary.skipped] == ["Set"]
-    with project.transaction() as session:
-        [memo] = list_memos(session)
-    assert memo.title == "Set: code group 1" and "code1" in memo.body
+    assert summary.skipped == [] and summary.counts["sets"] == 1
+    [kept] = list_sets(project)  # ATLAS.ti's code group is a set of qcode's
+    assert (kept.name, kept.codes, kept.description) == ("code group 1", ["code1"],
+                                                         "kategorie 1")
 
 
 # --- vendor quirks -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from tui_helpers import app_for, settle
 from qcode.reports.mentions import mentions
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import open_project
+from qcode.tui.codebook_rows import all_rows
 from qcode.tui.screens.codebook import CodebookScreen, Entry
 from qcode.tui.screens.picker import FuzzyPicker
 from qcode.tui.screens.prompt import TextPrompt
@@ -141,3 +142,24 @@ async def test_recolour_and_describe_a_code(demo_copy: str) -> None:
     with open_project(demo_copy) as project:
         (code,) = [c for c in list_codes(project) if c.name == "Rule changes"]
     assert (code.color, code.description) == ("#123abc", "When the programme changes its rules")
+
+
+async def test_m_on_a_code_gives_it_a_place_where_it_shows_unused(demo_copy: str) -> None:
+    from qcode.services.codebook_edit import create_code
+
+    with open_project(demo_copy) as project, project.step("define a code") as session:
+        create_code(session, "Waiting lists", "Not coded yet")
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_codebook(pilot)
+        await point_at(pilot, screen, Entry("code", "Waiting lists"))
+        await pilot.press("m", *"Housing subsidy", "enter")
+        await settle(pilot)
+        assert not app.errors
+        # Unused, it is seen under the subdivision it now sits in, with 0 codings.
+        shown = {(row.entry.name, row.entry.under, row.count)
+                 for row in all_rows(screen.data)}
+        assert ("Waiting lists", "Housing subsidy", 0) in shown
+    with open_project(demo_copy) as project:
+        homes = {c.name: c.home for c in list_codes(project)}
+    assert homes["Waiting lists"] == "Housing subsidy"

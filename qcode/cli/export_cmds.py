@@ -142,10 +142,12 @@ def _new_file(out: Path, suffix: str, what: str) -> None:
 @export.command("qdpx")
 @project_argument
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--for", "receiver", type=click.Choice(["standard", "nvivo-windows"]),
+@click.option("--for", "receiver",
+              type=click.Choice(["standard", "nvivo-windows", "qualcoder"]),
               default="standard", show_default=True,
               help="The program that reads the file: nvivo-windows counts offsets in "
-                   "UTF-16 code units with CRLF line ends as two.")
+                   "UTF-16 code units with CRLF line ends as two; qualcoder ties cases "
+                   "to their texts through case codes, as QualCoder reads them.")
 def qdpx_cmd(project: str, out: Path, receiver: str) -> None:
     """The whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA
     and QualCoder.
@@ -163,6 +165,7 @@ def qdpx_cmd(project: str, out: Path, receiver: str) -> None:
     Examples:
       qcode export qdpx study.qcode study.qdpx
       qcode export qdpx study.qcode for-nvivo.qdpx --for nvivo-windows
+      qcode export qdpx study.qcode for-qualcoder.qdpx --for qualcoder
     """
     from qcode.interop.qdpx_export import export_qdpx
 

@@ -124,17 +124,36 @@ def _sets(root: Element) -> list[Element]:
     return [s for container in children(root, "Sets") for s in children(container, "Set")]
 
 
-def import_codebook(session: Session, holder: Element, summary: ImportSummary
-                    ) -> dict[str, CodeTarget]:
+def import_codebook(session: Session, holder: Element, summary: ImportSummary,
+                    cases: frozenset[str] = frozenset()) -> dict[str, CodeTarget]:
     """Create the codes and subdivisions of the <Codes> under `holder` (a CodeBook).
 
+    A Code with the GUID of one of the project's `cases` is that case, not a code (as
+    QualCoder and NVivo tie cases to texts); a folder of nothing else goes with them.
     Returns every code GUID (normalised) and what it became.
     """
     entries: list[TreeEntry] = []
     for codes in children(holder, "Codes"):
         for element in children(codes, "Code"):
             entries += _entries(element, summary)
+    if cases:
+        entries = _without(entries, cases, summary)
     return import_tree(session, entries, summary)
+
+
+def _without(entries: list[TreeEntry], cases: frozenset[str], summary: ImportSummary
+             ) -> list[TreeEntry]:
+    kept = []
+    for entry in entries:
+        if entry.key in cases and not entry.children:
+            summary.add("case codes (read as the cases' texts)")
+            continue
+        below = _without(entry.children, cases, summary)
+        if entry.children and not below and not entry.codable:
+            continue  # a folder that held only cases
+        kept.append(TreeEntry(entry.key, entry.name, entry.codable, entry.description,
+                              entry.colour, below))
+    return kept
 
 
 @dataclass
@@ -258,8 +277,8 @@ def _place(session: Session, entry: TreeEntry, parent: Subdivision | None,
         if new:
             summary.add("codes")
             code.description = entry.description
-            if _colour(entry.colour):
-                code.color = _colour(entry.colour)
+            # As the other program had it: a code it left without a colour stays so.
+            code.color = _colour(entry.colour)
             # Its place in the codebook, as the other program had it.
             code.subdivision = parent
             code.position = position

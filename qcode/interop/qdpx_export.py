@@ -55,6 +55,7 @@ import qcode
 from qcode.errors import InputError
 from qcode.files import written
 from qcode.interop.refi import (
+    CASES_FOLDER,
     EMPHASIS_NOTE,
     FILING_NOTE,
     PROJECT_NS,
@@ -62,6 +63,7 @@ from qcode.interop.refi import (
     RECEIVERS,
     SHEET_TEXT_NOTE,
     SPEC,
+    Receiver,
     derived_guid,
     selection_description,
     units_of,
@@ -165,7 +167,7 @@ def export_qdpx(project: Project, path: Path, receiver: str = "standard") -> Exp
         raise InputError(f"qcode writes REFI-QDA for {', '.join(RECEIVERS)}, not {receiver!r}")
     summary = ExportSummary(str(path))
     with project.reading() as session:
-        root, texts = _Writer(session, summary, *RECEIVERS[receiver]).project()
+        root, texts = _Writer(session, summary, RECEIVERS[receiver]).project()
     xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
     _write_zip(path, xml, texts)
     return summary
@@ -210,12 +212,17 @@ def _when(moment: datetime | None) -> str | None:
 class _Writer:
     """Builds project.qde from one read-only session."""
 
-    def __init__(self, session: Session, summary: ExportSummary, reading: str = SPEC,
-                 line_end: str = "\n") -> None:
+    def __init__(self, session: Session, summary: ExportSummary,
+                 receiver: Receiver = RECEIVERS["standard"]) -> None:
         self.session = session
         self.summary = summary
-        self.reading = reading
-        self.line_end = line_end
+        self.reading = receiver.reading
+        self.line_end = receiver.line_end
+        # Case id -> (GUID, key) where cases are also codes (Receiver.case_codes).
+        self.case_codes: dict[int, tuple[str, str]] | None = None
+        if receiver.case_codes:
+            self.case_codes = {i: (g, k) for i, g, k in session.execute(
+                select(Case.id, Case.guid, Case.key).order_by(Case.key))}
         self.book = read_codebook(session)
         self.ns = self.book.ns
         self.notes: list[etree._Element] = []
@@ -269,10 +276,15 @@ class _Writer:
         self.summary.users = len(coders)
 
     def _codebook(self, root: etree._Element) -> None:
-        if not self.book.codes and not self.book.nodes:
+        if not self.book.codes and not self.book.nodes and not self.case_codes:
             return
         codes = _sub(_sub(root, "CodeBook"), "Codes")
         write_codes(codes, self.book, _tag, "NoteRef", self.note_refs)
+        if self.case_codes:
+            folder = _sub(codes, "Code", guid=self.guid("cases-folder", 0), name=CASES_FOLDER,
+                          isCodable="false")
+            for guid, key in sorted(self.case_codes.values(), key=lambda c: natural_key(c[1])):
+                _sub(folder, "Code", guid=guid, name=key, isCodable="true")
         self.summary.codes = len(self.book.codes)
         self.summary.folders = self.book.folders
 
@@ -358,6 +370,7 @@ class _Writer:
                            plainTextPath=f"internal://{guid}.txt",
                            creatingUser=self._user(source.imported_by_id),
                            creationDateTime=_when(source.imported_at))
+            self._case_texts(element, source)
             anchored = [q for q in by_source.get(source.id, []) if q.start is not None]
             for quote in sorted(anchored, key=lambda q: (q.start, q.end, q.id)):
                 self._selection(element, quote, codings_of.get(quote.id, []), filings)
@@ -418,6 +431,19 @@ class _Writer:
                 derived_guid(quote.guid, "sheet-text"), SHEET_TEXT_NOTE, quote.sheet_text,
                 first, quote.created_at))
         self.summary.selections += 1
+
+    def _case_texts(self, parent: etree._Element, source: Source) -> None:
+        """The source's whole text coded with the code of each of its cases, where a
+        receiver reads a case's texts that way (Receiver.case_codes)."""
+        if not self.case_codes:
+            return
+        for case in source.cases:
+            guid, key = self.case_codes[case.id]
+            selection = _sub(parent, "PlainTextSelection",
+                             guid=derived_guid(guid, f"text:{source.guid}"), name=key,
+                             startPosition="0", endPosition=str(self._at(len(source.text))))
+            coded = _sub(selection, "Coding", guid=derived_guid(guid, f"coding:{source.guid}"))
+            _sub(coded, "CodeRef", targetGUID=guid)
 
     def _at(self, offset: int | None) -> int:
         """An offset of the source being written, in the units its receiver reads."""

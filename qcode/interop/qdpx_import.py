@@ -133,11 +133,16 @@ class _Importer:
         self.note_times: dict[str, Times] = {}  # note GUID -> its times in the file
         self.used_notes: set[str] = set()
         self.variables: dict[str, tuple[str, str]] = {}  # GUID -> (name, qcode type)
+        # Cases that are also codes (QualCoder, NVivo): the sources coded with them.
+        self.case_guids = frozenset(g for cases in children(root, "Cases")
+                                    for case in children(cases, "Case") if (g := guid_of(case)))
+        self.case_texts: dict[str, list[Source]] = {}
 
     def run(self) -> None:
         self._users()
         for codebook in children(self.root, "CodeBook"):
-            self.codes.update(import_codebook(self.session, codebook, self.summary))
+            self.codes.update(import_codebook(self.session, codebook, self.summary,
+                                              self.case_guids))
         self._read_notes()
         self._read_variables()
         for sources in children(self.root, "Sources"):
@@ -405,6 +410,9 @@ class _Importer:
         for coding in codings:
             ref = child(coding, "CodeRef")
             guid = guid_of(ref, "targetGUID") if ref is not None else None
+            if guid in self.case_guids:  # a case's text: the case stands behind the source
+                self.case_texts.setdefault(guid, []).append(source)
+                continue
             target = self.codes.get(guid) if guid else None
             if target is None or target.code is None:
                 self.summary.skip("Coding", coding.get("guid") or "?",
@@ -516,7 +524,8 @@ class _Importer:
                                       "has no name and not exactly one source")
                     continue
                 stored = self._case(name, children(case, "VariableValue"),
-                                    [self.sources[g] for g in refs if g in self.sources],
+                                    [self.sources[g] for g in refs if g in self.sources]
+                                    + self.case_texts.get(guid_of(case) or "", []),
                                     child_text(case, "Description"), guid_of(case))
                 # Notes on a case (outside the schema, but written) are about the
                 # person, never their name: memos on the case, each with its title.

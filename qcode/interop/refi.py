@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -25,9 +26,30 @@ READINGS: dict[str, tuple[bool, bool]] = {
     NVIVO_WINDOWS: (True, True),
     "UTF-16 code units with CRLF as one": (True, False),
 }
-# The programs `export qdpx --for` writes for: the reading of the offsets each takes,
-# and the line ends of the texts written for it.
-RECEIVERS = {"standard": (SPEC, "\n"), "nvivo-windows": (NVIVO_WINDOWS, "\r\n")}
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """How one program reads a .qdpx where the standard leaves room.
+
+    Attributes:
+        reading: How it counts selection offsets (a name of READINGS).
+        line_end: The line ends of the texts written for it.
+        case_codes: It ties cases to texts through codes (QualCoder, as NVivo does
+            with case nodes): each case is also a Code with the case's GUID, and
+            each of its sources a selection coded with it.
+    """
+
+    reading: str = SPEC
+    line_end: str = "\n"
+    case_codes: bool = False
+
+
+# The programs `export qdpx --for` writes for.
+RECEIVERS = {"standard": Receiver(), "nvivo-windows": Receiver(NVIVO_WINDOWS, "\r\n"),
+             "qualcoder": Receiver(case_codes=True)}
+# The folder of case codes (Receiver.case_codes), by name.
+CASES_FOLDER = "Cases"
 # What qcode's export says in the project's Description when it writes another reading
 # (its import reads that reading back rather than guessing).
 READING_NOTE = "Selection offsets are written as "

@@ -37,6 +37,7 @@ from qcode.store.models import (
     Subdivision,
 )
 
+_NUMBERED = re.compile(r"(.+) \((\d+)\)")
 _COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
 # Characters XML 1.0 cannot hold, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -94,6 +95,8 @@ class Codebook:
         for entries in self._under.values():
             entries.sort(key=lambda e: (e.position, not e.is_node, natural_key(e.name), e.id))
         self._shown: dict[tuple[bool, int], str] = {}
+        self._code_keys = {name_key(c.name) for c in self.codes}
+        self._node_keys = {name_key(n.name) for n in self.nodes}
 
     @property
     def folders(self) -> int:
@@ -129,7 +132,7 @@ class Codebook:
         shown = entry.name
         parent = self.node.get(entry.parent_id) if entry.parent_id is not None else None
         if not entry.is_node:
-            taken = {name_key(c.name) for c in self.codes}
+            taken = self._code_keys
             parents: list[str] = []
             while parent is not None:  # as the other program names them
                 parents.insert(0, self.shown_name(self.owner.get(parent.id, parent)))
@@ -139,10 +142,15 @@ class Codebook:
                 if rest != entry.name and name_key(rest) in taken:
                     shown = rest
                     break
-        elif parent is not None and entry.name.endswith(f" ({parent.name})"):
-            rest = entry.name.removesuffix(f" ({parent.name})")
-            if name_key(rest) in {name_key(n.name) for n in self.nodes}:
-                shown = rest
+        else:
+            taken = self._node_keys
+            if parent is not None and entry.name.endswith(f" ({parent.name})"):
+                rest = entry.name.removesuffix(f" ({parent.name})")
+                if name_key(rest) in taken:
+                    shown = rest
+        numbered = _NUMBERED.fullmatch(shown)
+        if numbered and name_key(numbered.group(1)) in taken:
+            shown = numbered.group(1)  # "budget (2)": the second "budget" of the import
         self._shown[(entry.is_node, entry.id)] = shown
         return shown
 

@@ -52,7 +52,7 @@ HELP = ("Codes and the subdivision tree.\n\n"
         "/ filters by name (Escape clears it, Enter on a single match goes there), "
         "g goes to any name, left/right or space fold a group, c folds or unfolds all.\n\n"
         "n new code, s new subdivision, r rename, k colour, d describe, m move (a code: "
-        "where it sits in the codebook; its codings stay filed), "
+        "its place, not its codings), "
         "M merge, o move codings, ctrl+up/down reorder, Delete removes.")
 
 
