@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import random
 import sqlite3
+import uuid
 from pathlib import Path
 
 from qcode.services.project import init_project
@@ -49,6 +50,11 @@ def transcript(rng: random.Random, length: int, case: str) -> tuple[str, list[Tu
     return text, [(a, min(b, len(text)), who) for a, b, who in turns if a < len(text) and a < b]
 
 
+def _guid(kind: str, key: int) -> str:
+    """Each generated row's identity, the same in every run (as qcode gives every row one)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"qcode-bench/{kind}/{key}"))
+
+
 def generate(path: Path, sources: int, codings: int, seed: int = 1,
              text_length: int | None = None) -> dict[str, int]:
     """A project of `sources` transcripts sharing `codings` evenly.
@@ -59,8 +65,9 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1,
     init_project(str(path), name=f"bench {sources}x{codings}").close()
     db = sqlite3.connect(path)
     db.execute("PRAGMA foreign_keys=ON")
-    db.executemany("INSERT INTO coders (id, name, created_at) VALUES (?, ?, '2021-01-01')",
-                   [(1, "ana"), (2, "ben")])
+    db.executemany("INSERT INTO coders (id, guid, name, created_at) "
+                   "VALUES (?, ?, ?, '2021-01-01')",
+                   [(1, _guid("coder", 1), "ana"), (2, _guid("coder", 2), "ben")])
     groups = [f"Group {g}" for g in range(10)]
     nodes, leaves = [], []
     next_id = 1
@@ -81,11 +88,13 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1,
             nodes.append((next_id, name, name.lower(), "subdivision", parent))
             leaves.append(next_id)
             next_id += 1
-    db.executemany("INSERT INTO subdivisions (id, name, name_key, kind, parent_id, position) "
-                   "VALUES (?, ?, ?, ?, ?, 0)", nodes)
-    db.executemany("INSERT INTO codes (id, name, name_key, created_at) "
-                   "VALUES (?, ?, ?, '2021-01-01')",
-                   [(c, f"Code {c}", f"code {c}") for c in range(1, 61)])
+    db.executemany("INSERT INTO subdivisions (id, guid, name, name_key, kind, parent_id, "
+                   "position) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                   [(n[0], _guid("subdivision", n[0]), *n[1:]) for n in nodes])
+    db.executemany("INSERT INTO codes (id, guid, name, name_key, subdivision_id, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, '2021-01-01')",
+                   [(c, _guid("code", c), f"Code {c}", f"code {c}", leaves[c % len(leaves)])
+                    for c in range(1, 61)])
     per_source = max(1, codings // sources)
     quote_len = 80
     quote_id = coding_id = 0
@@ -94,31 +103,34 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1,
         step = max(1, (length - quote_len) // per_source)
         text, turns = transcript(rng, length, f"IP{s}")
         db.execute(
-            "INSERT INTO sources (id, name, text, length, word_count, content_hash, format, "
-            "imported_at) VALUES (?, ?, ?, ?, ?, ?, 'txt', '2021-01-01')",
-            (s, f"IP{s}", text, len(text), len(text.split()),
+            "INSERT INTO sources (id, guid, name, text, length, word_count, content_hash, "
+            "format, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'txt', '2021-01-01')",
+            (s, _guid("source", s), f"IP{s}", text, len(text), len(text.split()),
              hashlib.sha256(f"{seed}-{s}".encode()).hexdigest()),
         )
         db.executemany("INSERT INTO speaker_turns (source_id, start_offset, end_offset, "
                        "speaker) VALUES (?, ?, ?, ?)", [(s, *turn) for turn in turns])
-        db.execute("INSERT INTO cases (id, key, created_at) VALUES (?, ?, '2021-01-01')",
-                   (s, f"IP{s}"))
+        db.execute("INSERT INTO cases (id, guid, key, created_at) "
+                   "VALUES (?, ?, ?, '2021-01-01')", (s, _guid("case", s), f"IP{s}"))
         db.execute("INSERT INTO source_cases VALUES (?, ?)", (s, s))
         quotes, rows, links = [], [], []
         for n in range(per_source):
             quote_id += 1
             start = n * step
             end = min(start + quote_len, len(text))
-            quotes.append((quote_id, s, start, end, text[start:end]))
+            quotes.append((quote_id, _guid("quote", quote_id), s, start, end, text[start:end]))
             coding_id += 1
-            rows.append((coding_id, quote_id, rng.randint(1, 60), rng.randint(1, 2)))
+            rows.append((coding_id, _guid("coding", coding_id), quote_id, rng.randint(1, 60),
+                         rng.randint(1, 2)))
             if rng.random() > 0.014:  # about 1.4% filed under no subdivision
                 picked = rng.sample(leaves, 1 + (rng.random() < 0.37))
                 links += [(coding_id, leaf, i == 0) for i, leaf in enumerate(picked)]
-        db.executemany("INSERT INTO quotes (id, source_id, start_offset, end_offset, text, "
-                       "anchor, created_at) VALUES (?, ?, ?, ?, ?, 'exact', '2021-01-01')", quotes)
-        db.executemany("INSERT INTO codings (id, quote_id, code_id, coder_id, created_at, "
-                       "updated_at) VALUES (?, ?, ?, ?, '2021-01-01', '2021-01-01')", rows)
+        db.executemany("INSERT INTO quotes (id, guid, source_id, start_offset, end_offset, "
+                       "text, anchor, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'exact', '2021-01-01')", quotes)
+        db.executemany("INSERT INTO codings (id, guid, quote_id, code_id, coder_id, "
+                       "created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, '2021-01-01', '2021-01-01')", rows)
         db.executemany("INSERT INTO coding_subdivisions VALUES (?, ?, ?)", links)
     db.commit()
     db.execute("ANALYZE")

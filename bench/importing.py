@@ -30,17 +30,17 @@ with open_project(sys.argv[1]) as project:
 _seconds = time.perf_counter() - t0
 """
 FLOOR = """
-import hashlib, sqlite3, sys, time
+import hashlib, sqlite3, sys, time, uuid
 from pathlib import Path
 t0 = time.perf_counter()
 rows = []
 for n, path in enumerate(sorted(Path(sys.argv[2]).glob("*.txt"))):
     text = path.read_text(encoding="utf-8")
-    rows.append((path.stem, text, len(text), len(text.split()),
+    rows.append((str(uuid.uuid4()), path.stem, text, len(text), len(text.split()),
                  hashlib.sha256(text.encode()).hexdigest()))
 db = sqlite3.connect(sys.argv[1])
-db.executemany("INSERT INTO sources (name, text, length, word_count, content_hash, format, "
-               "imported_at) VALUES (?, ?, ?, ?, ?, 'txt', '2021-01-01')", rows)
+db.executemany("INSERT INTO sources (guid, name, text, length, word_count, content_hash, "
+               "format, imported_at) VALUES (?, ?, ?, ?, ?, ?, 'txt', '2021-01-01')", rows)
 db.commit()
 db.close()
 _seconds = time.perf_counter() - t0

@@ -73,10 +73,12 @@ def tree(root: etree._Element, ns: str = P) -> list[tuple[Any, ...]]:
     return found
 
 
-def items(root: etree._Element, tag: str) -> dict[str, tuple[str | None, str | None]]:
-    """Every element of a kind by GUID, with its creation time and creating user."""
-    return {guid(e): (e.get("creationDateTime"), guid(e, "creatingUser") or None)
-            for e in root.iter(f"{P}{tag}")}
+def items(root: etree._Element, tag: str
+          ) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """Every element of a kind by GUID, with its creation time, creating user and
+    modification time."""
+    return {guid(e): (e.get("creationDateTime"), guid(e, "creatingUser") or None,
+                      e.get("modifiedDateTime")) for e in root.iter(f"{P}{tag}")}
 
 
 def round_trip(source: Path, folder: Path, *extra: str) -> Path:
@@ -99,7 +101,7 @@ def test_a_sample_goes_back_out_with_its_tree_guids_and_dates(name: str,
     for tag in ("PlainTextSelection", "Coding", "Case", "Variable", "Note", "Set"):
         before, after = items(original, tag), items(again, tag)
         assert set(after) >= set(before), tag
-        assert all(after[g][0] == when for g, (when, _) in before.items() if when), tag
+        assert all(after[g][0] == when for g, (when, *_) in before.items() if when), tag
     users = {guid(u): u.get("name") for u in original.iter(f"{P}User")}
     assert users.items() <= {guid(u): u.get("name") for u in again.iter(f"{P}User")}.items()
     # Each coding still names the code and the user it had.
@@ -131,6 +133,19 @@ def test_the_demo_goes_out_and_back_and_out_again_the_same(demo_copy: str,
                                                            tmp_path: Path) -> None:
     run("set-add", demo_copy, "Officials", "--source", "IP1_state_housing_institute",
         "--code", "Access to credit", "--description", "the officials' interviews")
+    from qcode import api
+
+    with api.open(demo_copy) as study:  # notes by two people, one written on later
+        api.memo(study, "Saturation", "after IP6 nothing new", coder="ana")
+        note = api.memo(study, "Credit", "compare IP8", on="code:Access to credit",
+                        coder="ben")
+        with study.transaction() as session:
+            from qcode.store.models import Memo
+
+            written = session.get(Memo, note.id)
+            assert written is not None
+            written.created_at = datetime(2021, 5, 3, 8, 30, tzinfo=UTC)
+            written.updated_at = datetime(2021, 6, 1, 17, 0, tzinfo=UTC)
     first = tmp_path / "first.qdpx"
     run("export", "qdpx", demo_copy, str(first))
     second = round_trip(first, tmp_path)
@@ -139,6 +154,11 @@ def test_the_demo_goes_out_and_back_and_out_again_the_same(demo_copy: str,
     for tag in ("TextSource", "PlainTextSelection", "Coding", "Note", "Case", "Variable",
                 "Set"):
         assert items(b, tag) == items(a, tag), tag
+    notes = {n.get("name"): n for n in b.iter(f"{P}Note")}
+    assert (notes["Credit"].get("creationDateTime"), notes["Credit"].get("modifiedDateTime")
+            ) == ("2021-05-03T08:30:00Z", "2021-06-01T17:00:00Z")
+    users = {guid(u): u.get("name") for u in b.iter(f"{P}User")}
+    assert users[guid(notes["Saturation"], "creatingUser")] == "ana"
     # Each selection's Description carries its codings' emphasis and notes.
     described = [s.findtext(f"{P}Description") for s in a.iter(f"{P}PlainTextSelection")]
     assert sum(1 for d in described if d) >= 150

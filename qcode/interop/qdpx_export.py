@@ -486,7 +486,8 @@ class _Writer:
     # -- notes, memos, links ----------------------------------------------------
 
     def _note(self, guid: str, name: str, text: str, coder_id: int | None,
-              when: datetime | None, description: str | None = None) -> str:
+              when: datetime | None, description: str | None = None,
+              modified: datetime | None = None) -> str:
         element = etree.Element(_tag("Note"))
         element.set("guid", guid)
         element.set("name", xml_text(name))
@@ -494,6 +495,8 @@ class _Writer:
             element.set("creatingUser", self.coder_guid[coder_id])
         if when is not None:
             element.set("creationDateTime", _when(when) or "")
+        if modified is not None and _when(modified) != _when(when):
+            element.set("modifiedDateTime", _when(modified) or "")
         if description:
             _text_child(element, "Description", description)
         _text_child(element, "PlainTextContent", text)
@@ -512,7 +515,7 @@ class _Writer:
             if memo.case_id is not None:
                 description = f"memo on case {cases[memo.case_id]}"
             guid = self._note(memo.guid, memo.title, memo.body,
-                              memo.coder_id, memo.created_at, description)
+                              memo.coder_id, memo.created_at, description, memo.updated_at)
             if target[0] != "case":
                 self.note_refs.setdefault(target, []).append(guid)
             self.summary.memos += 1

@@ -131,6 +131,7 @@ class _Importer:
         self.notes: dict[str, tuple[str, str]] = {}  # note GUID -> (title, text)
         self.note_cases: dict[str, str] = {}  # note GUID -> key of the case it is on
         self.note_times: dict[str, Times] = {}  # note GUID -> its times in the file
+        self.note_authors: dict[str, str] = {}  # note GUID -> the coder who wrote it
         self.used_notes: set[str] = set()
         self.variables: dict[str, tuple[str, str]] = {}  # GUID -> (name, qcode type)
         # Cases that are also codes (QualCoder, NVivo): the sources coded with them.
@@ -160,7 +161,7 @@ class _Importer:
                 on_case = key is not None and self.session.scalars(
                     select(Case.id).where(Case.key == key)).first() is not None
                 keep_memo(self.session, self.summary, title, text,
-                          ("case", key) if on_case and key else None, self.default_coder,
+                          ("case", key) if on_case and key else None, self._author(guid),
                           times=self.note_times.get(guid, NO_TIMES), guid=guid)
 
     # --- people and notes ------------------------------------------------------------
@@ -201,11 +202,18 @@ class _Importer:
                 self.notes[guid] = (title[:300], (text or "").strip())
                 self.note_times[guid] = (moment(note.get("creationDateTime")),
                                          moment(note.get("modifiedDateTime")))
+                author = self.users.get(guid_of(note, "creatingUser") or "")
+                if author is not None:
+                    self.note_authors[guid] = author.name
                 # qcode's own export: the standard gives a case no NoteRef, so a memo
                 # on a case is a note whose Description names the case.
                 about = (child_text(note, "Description") or "").strip()
                 if about.startswith(CASE_MEMO_PREFIX):
                     self.note_cases[guid] = about.removeprefix(CASE_MEMO_PREFIX).strip()
+
+    def _author(self, note: str) -> str | None:
+        """Who wrote a note: its creating user, else whom the import is for."""
+        return self.note_authors.get(note, self.default_coder)
 
     def _notes_of(self, element: Element) -> list[tuple[str, str, Times, str]]:
         """(title, text, times, GUID) of each note an element refers to, marked as used:
@@ -353,7 +361,7 @@ class _Importer:
             self.source_values[guid] = values
         for title, text, times, note in self._notes_of(element):
             keep_memo(self.session, self.summary, title, text, ("source", source.id),
-                      self.default_coder, times=times, guid=note)
+                      self._author(note), times=times, guid=note)
         return source
 
     # --- selections ------------------------------------------------------------------
@@ -531,7 +539,7 @@ class _Importer:
                 # person, never their name: memos on the case, each with its title.
                 for title, text, times, note in self._notes_of(case):
                     keep_memo(self.session, self.summary, title, text, ("case", stored.key),
-                              self.default_coder, times=times, guid=note)
+                              self._author(note), times=times, guid=note)
         for guid, values in self.source_values.items():
             source = self.sources[guid]
             self._case(source.name, values, [source], None)
@@ -643,7 +651,7 @@ class _Importer:
                     "subdivision", target.node.name if target.node else target.name)
                 for title, text, times, note in self._notes_of(code):
                     keep_memo(self.session, self.summary, title, text, (kind, ref),
-                              self.default_coder, times=times, guid=note)
+                              self._author(note), times=times, guid=note)
 
 
 # --- storing, shared with the QualCoder importer -------------------------------------
