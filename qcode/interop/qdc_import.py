@@ -7,7 +7,10 @@ is the subdivision tree:
   subdivision tree: a *group* at the top level, a *subdivision* below.
 - A codable code becomes a code.
 - A codable code with children is both: a code of that name (its own codings keep
-  it) and a subdivision of that name (so its children keep their place in the tree).
+  it) and a subdivision of that name (so its children keep their place in the tree),
+  tied together (`Code.node_id`), so an export writes them as one code again.
+- Every code keeps its place (`Code.subdivision_id`, the order among its siblings),
+  its GUID, colour (or none) and description, used or not.
 - A coding is filed under the subdivision its code sits in (primary subdivision):
   the code's own node when it has children, else its parent's node. So the tree the
   other program showed is the tree qcode's reports roll counts up.

@@ -5,17 +5,16 @@ The .qdpx is a zip holding `project.qde` (valid against Project.xsd) and one
 and QualCoder open. How qcode's words map onto the standard:
 
 - coders -> `User`s; every coding, selection, note and source names its creator.
-- subdivision groups, factor groups and subdivisions -> non-codable `Code`s
-  (`isCodable="false"`, folders in the other programs), nested as in qcode's tree.
-  A code sits ONCE under its home subdivision: the subdivision its codings are most
-  often filed under as primary (failing that, filed under at all; ties go to the
-  first in the tree). A code filed under further subdivisions is tied to each of
-  them by a `Set` named after that subdivision ("Also filed under: NAME") with the
-  code as `MemberCode`. Codes never filed sit at the top level of the codebook.
+- the codebook tree (qcode.interop.refi_codebook): subdivision groups, factor groups
+  and subdivisions -> non-codable `Code`s (folders in the other programs); each code
+  once, in its place (`Code.subdivision_id`), used or not; a code with child codes is
+  one codable `Code` holding them. A code filed under further subdivisions is tied
+  to each of them by a `Set` named "Also filed under: NAME"; qcode's own sets of
+  sources and codes are `Set`s too.
 - a quote -> one `PlainTextSelection` (code-point offsets, as qcode stores them)
   with one `Coding` per coding of it; a coding's emphasis and notes -> `Note`s named
   "Emphasis" and "Notes", referenced by `NoteRef` from the `Coding`. A coding filed
-  other than "primary under its code's home subdivision, nothing else" gets a third
+  other than "primary under its code's own place, nothing else" gets a third
   note, "Subdivisions", with one line per filing ("primary: NAME" / "other: NAME"),
   so a round trip restores the filing exactly.
 - a quote that could not be anchored has no offsets, so it cannot be a selection:
@@ -32,9 +31,11 @@ and QualCoder open. How qcode's words map onto the standard:
   is a `Link` named "supports" from the quote's selection (or unanchored-quote note)
   to the axial link.
 
-GUIDs are derived from the project and each row's id (qcode.interop.refi), so the
-same project exports the same GUIDs every time and other programs can match a
-re-export against what they imported before.
+Every item is written with the GUID its row keeps (the one it was imported with, or
+made with), and what qcode writes for a row (a coding's "Emphasis" note) has a GUID
+derived from the row's, so the same project exports the same GUIDs every time and a
+project from another program goes back out with that program's GUIDs. `receiver`
+writes what one program reads where the standard leaves room (qcode.interop.refi).
 """
 
 from __future__ import annotations
