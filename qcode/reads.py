@@ -356,13 +356,17 @@ def saturation(project: Project) -> pd.DataFrame:
 
 
 def codebook(project: Project) -> pd.DataFrame:
-    """Every code with its description, codings, quotes, sources, the subdivisions it
-    is filed under (most used first), and when it was first and last used (UTC).
+    """Every code with its description, its place in the codebook tree (the path of the
+    subdivision it sits under; None: the top level), codings, quotes, sources, the
+    subdivisions it is filed under (most used first), and when it was first and last
+    used (UTC).
 
     Example:
         >>> book = api.codebook(study).set_index("code")
         >>> book.loc["Self-management", ["codings", "quotes", "sources"]].tolist()
         [5, 5, 4]
+        >>> book.loc["Access to credit", "place"]
+        'Financing instruments / Microcredit'
         >>> str(book["first_used"].dt.tz)
         'UTC'
     """

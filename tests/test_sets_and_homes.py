@@ -91,3 +91,21 @@ def test_export_for_a_program_qcode_does_not_know_is_a_usage_error(demo_copy: st
                  code=2)
     assert "'atlas' is not one of" in failed.output
     assert not (tmp_path / "x.qdpx").exists()
+
+
+def test_the_codebook_report_says_each_codes_place_and_writes_missing_values_empty(
+        demo_copy: str, tmp_path: Any) -> None:
+    run("add-code", demo_copy, "Waiting lists")  # no description, no place yet
+    book = {row["code"]: row for row in as_json("report", "codebook", demo_copy)}
+    assert book["Access to credit"]["place"] == "Financing instruments / Microcredit"
+    assert (book["Waiting lists"]["place"], book["Waiting lists"]["description"]) == (
+        None, None)
+    out = tmp_path / "codebook.xlsx"
+    run("report", "codebook", demo_copy, "-o", str(out))  # no NaN cell refused by Excel
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    header = [cell.value for cell in sheet[1]]
+    waiting = next(row for row in sheet.iter_rows(values_only=True)
+                   if row[0] == "Waiting lists")
+    assert waiting[header.index("place")] is None

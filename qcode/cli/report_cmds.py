@@ -101,8 +101,15 @@ def mentions_cmd(project: str, by: str, across: str | None, distinct_quotes: boo
 
 
 def write_table(table: Any, out: Output) -> None:
-    """Print or save a report's DataFrame as `out` says."""
-    rows = [{str(k): v for k, v in row.items()} for row in table.to_dict(orient="records")]
+    """Print or save a report's DataFrame as `out` says. A missing value (pandas keeps
+    a missing text as NaN, a missing time as NaT) is written as no value."""
+    import pandas as pd
+
+    def plain(value: Any) -> Any:
+        return None if not isinstance(value, list | tuple | dict) and pd.isna(value) else value
+
+    rows = [{str(k): plain(v) for k, v in row.items()}
+            for row in table.to_dict(orient="records")]
     emit(rows, [str(c) for c in table.columns], out)
 
 

@@ -85,19 +85,21 @@ def _by_source(pairs: object) -> dict[int, set[int]]:
 
 
 def codebook(project: Project) -> pd.DataFrame:
-    """Every code: description, codings, quotes, sources, where it is filed most, and
-    when it was first and last used."""
+    """Every code: description, its place in the codebook tree, codings, quotes,
+    sources, where it is filed most, and when it was first and last used."""
     with project.reading() as session:
+        nodes = {i: (name, parent) for i, name, parent in session.execute(
+            select(Subdivision.id, Subdivision.name, Subdivision.parent_id))}
         counts = session.execute(
             select(
-                Code.name, Code.description, func.count(Coding.id),
+                Code.name, Code.description, Code.subdivision_id, func.count(Coding.id),
                 func.count(func.distinct(Coding.quote_id)),
                 func.count(func.distinct(Quote.source_id)),
                 func.min(Coding.created_at), func.max(Coding.created_at),
             )
             .outerjoin(Coding, Coding.code_id == Code.id)
             .outerjoin(Quote, Quote.id == Coding.quote_id)
-            .group_by(Code.id, Code.name, Code.description)
+            .group_by(Code.id, Code.name, Code.description, Code.subdivision_id)
         ).all()
         filed = session.execute(
             select(Code.name, Subdivision.name, func.count())
@@ -109,16 +111,24 @@ def codebook(project: Project) -> pd.DataFrame:
     under: dict[str, list[tuple[int, str]]] = {}
     for code, subdivision, n in filed:
         under.setdefault(code, []).append((n, subdivision))
+
+    def place(node_id: int | None) -> str | None:
+        path: list[str] = []
+        while node_id is not None:
+            name, node_id = nodes[node_id]
+            path.insert(0, name)
+        return " / ".join(path) or None
+
     rows = [
         {
-            "code": name, "description": description, "codings": codings, "quotes": quotes,
-            "sources": sources,
+            "code": name, "description": description, "place": place(home),
+            "codings": codings, "quotes": quotes, "sources": sources,
             "subdivisions": [s for _, s in sorted(under.get(name, []),
                                                   key=lambda x: (-x[0], x[1]))],
             "first_used": first, "last_used": last,
         }
-        for name, description, codings, quotes, sources, first, last in counts
+        for name, description, home, codings, quotes, sources, first, last in counts
     ]
     rows.sort(key=lambda r: (-int(str(r["codings"])), str(r["code"])))
-    return pd.DataFrame(rows, columns=["code", "description", "codings", "quotes", "sources",
-                                       "subdivisions", "first_used", "last_used"])
+    return pd.DataFrame(rows, columns=["code", "description", "place", "codings", "quotes",
+                                       "sources", "subdivisions", "first_used", "last_used"])
