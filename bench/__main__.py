@@ -37,6 +37,7 @@ SCALES: dict[str, dict[str, list[str]]] = {
         "tui_quotes": ["--codings", "100000", "--sources", "100", "--repeat", "2"],
         "search": ["--sources", "10000", "--words", "1000"],
         "cli": ["--repeat", "5"],
+        "exchange": ["--sources", "100", "--codings", "50000"],
     },
     "study": {
         "importing": ["--sources", "12", "--chars", "60000", "--repeat", "3"],
@@ -47,6 +48,7 @@ SCALES: dict[str, dict[str, list[str]]] = {
         "tui_quotes": ["--codings", "950", "--sources", "12", "--repeat", "2"],
         "search": ["--sources", "12", "--words", "10000"],
         "cli": ["--repeat", "5"],
+        "exchange": ["--sources", "12", "--codings", "950", "--repeat", "3"],
     },
 }
 BEGIN, END = "<!-- bench:summary -->", "<!-- /bench:summary -->"

@@ -26,6 +26,7 @@ dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -80,6 +81,7 @@ from qcode.store.models import (
     Memo,
     Quote,
     Source,
+    Subdivision,
 )
 
 _NON_TEXT = {"PictureSource": "a picture", "AudioSource": "an audio recording",
@@ -394,6 +396,7 @@ class _Importer:
             if 0 <= start < end < len(units) and units[start] >= 0 and units[end] >= 0:
                 placed = (units[start], units[end])
             self._selection(selection, source, raw, placed, (start, end))
+        forget_placed(self.session, source)
 
     def _selection(self, selection: Element, source: Source, raw: str,
                    placed: tuple[int, int] | None, given: tuple[int, int]) -> None:
@@ -685,20 +688,67 @@ def store_source(session: Session, summary: ImportSummary, name: str, text: str,
     return source
 
 
+@dataclass
+class _Placed:
+    """What one import has seen of a source: its quotes by span and the codings on
+    them, read once per source (an import of 50,000 selections asked the database
+    twice per selection, and flushed each time)."""
+
+    spans: dict[tuple[int, int], Quote]
+    # (id(quote), code id, coder id) -> the coding, or its id when it was there before
+    coded: dict[tuple[int, int, int], Coding | int]
+
+
+_PLACED = "qcode.import.placed"
+
+
+def _placed(session: Session, source: Source) -> _Placed:
+    known: dict[int, _Placed] = session.info.setdefault(_PLACED, {})
+    if source.id not in known:
+        with session.no_autoflush:
+            quotes = session.scalars(select(Quote).where(
+                Quote.source_id == source.id, Quote.start.is_not(None))).all()
+            by_id = {q.id: q for q in quotes}
+            codings = session.execute(
+                select(Coding.id, Coding.quote_id, Coding.code_id, Coding.coder_id)
+                .join(Quote, Quote.id == Coding.quote_id)
+                .where(Quote.source_id == source.id, Quote.start.is_not(None))).all()
+        known[source.id] = _Placed(
+            {(q.start, q.end): q for q in quotes if q.start is not None and q.end is not None},
+            {(id(by_id[quote_id]), code_id, coder_id): coding_id
+             for coding_id, quote_id, code_id, coder_id in codings})
+    return known[source.id]
+
+
+def _node(session: Session, name: str) -> Subdivision:
+    """The subdivision called `name`, made if new, looked up once per import."""
+    nodes: dict[str, Subdivision] = session.info.setdefault("qcode.import.nodes", {})
+    key = name_key(name)
+    if key not in nodes:
+        nodes[key] = lookup.subdivision(session, name, create=True)[0]
+    return nodes[key]
+
+
+def forget_placed(session: Session, source: Source) -> None:
+    """Write what an import placed in `source` and let go of it: memory stays at one
+    source's quotes and codings, whatever the size of the project."""
+    session.flush()
+    session.info.get(_PLACED, {}).pop(source.id, None)
+
+
 def anchored_quote(session: Session, summary: ImportSummary, source: Source, start: int,
                    end: int, anchor: str = "exact", sheet_text: str | None = None,
                    guid: str | None = None) -> Quote:
     """The quote of `source` at [start, end): the one there already, or a new one (with
     the file's `guid` for the selection)."""
-    existing = session.scalars(select(Quote).where(
-        Quote.source_id == source.id, Quote.start == start, Quote.end == end)).first()
-    if existing is not None:
-        return existing
+    spans = _placed(session, source).spans
+    if (start, end) in spans:
+        return spans[(start, end)]
     quote = Quote(source=source, start=start, end=end, text=source.text[start:end],
                   sheet_text=sheet_text, anchor=anchor)
     adopt_guid(session, quote, guid)
     session.add(quote)
-    session.flush()
+    spans[(start, end)] = quote
     summary.add("quotes")
     return quote
 
@@ -732,10 +782,18 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
     Returns the new coding, or None when the quote already had it (a re-import).
     """
     assert target.code is not None
-    session.flush()
-    existing = session.scalars(select(Coding).where(
-        Coding.quote_id == quote.id, Coding.code_id == target.code.id,
-        Coding.coder_id == coder.id)).first()
+    key = (id(quote), target.code.id, coder.id)
+    coded: dict[tuple[int, int, int], Coding | int]
+    if quote.start is not None and quote.source is not None:
+        coded = _placed(session, quote.source).coded
+        found = coded.get(key)
+        existing = session.get(Coding, found) if isinstance(found, int) else found
+    else:
+        session.flush()
+        coded = {}
+        existing = session.scalars(select(Coding).where(
+            Coding.quote_id == quote.id, Coding.code_id == target.code.id,
+            Coding.coder_id == coder.id)).first()
     home = [(target.filed_under, True)] if target.filed_under is not None else []
     if existing is not None:
         # The same code in two branches of the tree (a code already in the project
@@ -745,13 +803,13 @@ def add_coding(session: Session, summary: ImportSummary, quote: Quote, target: C
         if len(existing.subdivisions) > before:
             summary.add("codings filed under a second branch")
         return None
-    places = home if filing is None else [
-        (lookup.subdivision(session, name, create=True)[0], primary)
-        for name, primary in filing]
+    places = home if filing is None else [(_node(session, name), primary)
+                                          for name, primary in filing]
     created, modified = times
     coding = create_coding(session, quote, target.code, coder, emphasis=emphasis, notes=notes,
                            filing=places, created_at=created, updated_at=modified or created)
     adopt_guid(session, coding, guid)
+    coded[key] = coding
     summary.add("codings")
     if coding.notes:
         summary.add("coding notes")
