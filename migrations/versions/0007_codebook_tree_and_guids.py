@@ -1,5 +1,5 @@
 """lossless exchange: every item keeps a GUID; codes have a home in the codebook tree;
-sets of sources and codes
+sets of sources and codes; a quote's modification time and creator
 
 Revision ID: 0007
 Revises: 0006
@@ -53,6 +53,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("position", sa.Integer(), server_default="0",
                                       nullable=False))
         batch_op.add_column(sa.Column("node_id", sa.Integer(), nullable=True))
+    with op.batch_alter_table("quotes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("created_by_id", sa.Integer(), nullable=True))
+    op.execute("UPDATE quotes SET updated_at = created_at")
     namespace = _namespace(bind)
     for table, kind in _KINDS.items() if namespace else ():
         rows = sa.table(table, sa.column("id", sa.Integer), sa.column("guid", sa.String))
@@ -67,6 +71,12 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column("guid", existing_type=sa.String(length=36), nullable=False)
             batch_op.create_unique_constraint(f"uq_{table}_guid", ["guid"])
+    with op.batch_alter_table("quotes", schema=None) as batch_op:
+        batch_op.alter_column("updated_at", existing_type=sa.DateTime(timezone=True),
+                              nullable=False)
+        batch_op.create_index("ix_quotes_created_by_id", ["created_by_id"], unique=False)
+        batch_op.create_foreign_key("fk_quotes_created_by_id_coders", "coders",
+                                    ["created_by_id"], ["id"], ondelete="RESTRICT")
     with op.batch_alter_table("codes", schema=None) as batch_op:
         batch_op.create_index("ix_codes_subdivision_id", ["subdivision_id"], unique=False)
         batch_op.create_unique_constraint("uq_codes_node_id", ["node_id"])
@@ -182,6 +192,11 @@ def downgrade() -> None:
         batch_op.drop_column("node_id")
         batch_op.drop_column("position")
         batch_op.drop_column("subdivision_id")
+    with op.batch_alter_table("quotes", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_quotes_created_by_id_coders", type_="foreignkey")
+        batch_op.drop_index("ix_quotes_created_by_id")
+        batch_op.drop_column("created_by_id")
+        batch_op.drop_column("updated_at")
     for table in _KINDS:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(f"uq_{table}_guid", type_="unique")

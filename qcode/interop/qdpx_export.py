@@ -409,10 +409,14 @@ class _Writer:
         guid = quote.guid
         self.quote_guid[quote.id] = guid
         first = codings[0].coder_id if codings else None
+        modified = _when(quote.updated_at)
         element = _sub(parent, "PlainTextSelection", guid=guid,
                        name=_short(quote.text), startPosition=str(self._at(quote.start)),
-                       endPosition=str(self._at(quote.end)), creatingUser=self._user(first),
-                       creationDateTime=_when(quote.created_at))
+                       endPosition=str(self._at(quote.end)),
+                       creatingUser=self._user(quote.created_by_id or first),
+                       creationDateTime=_when(quote.created_at),
+                       modifiedDateTime=modified if modified != _when(quote.created_at)
+                       else None)
         described = selection_description([(self.code_names[c.code_id], c.emphasis, c.notes)
                                            for c in codings])
         if described:

@@ -438,9 +438,16 @@ class _Importer:
                               f"selects no characters ({given[0]}-{given[1]}) and has no name")
             return
         quote = self._quote(source, raw, placed, given, selection)
-        created = moment(selection.get("creationDateTime"))
-        if created is not None and not quote.codings:  # a new quote: the file's time
-            quote.created_at = created
+        if not quote.codings:  # a new quote: the selection's times and who made it
+            created = moment(selection.get("creationDateTime"))
+            if created is not None:
+                quote.created_at = created
+            modified = moment(selection.get("modifiedDateTime")) or created
+            if modified is not None:
+                quote.updated_at = modified
+            maker = self.users.get(guid_of(selection, "creatingUser") or "")
+            if maker is not None:
+                quote.created_by_id = maker.id
         if sheet_text and quote.anchor != "unanchored":
             quote.sheet_text = sheet_text
         found = [(coding, target, *self._coding_notes(coding)) for coding, target in wanted]

@@ -279,6 +279,14 @@ class Quote(Base):
     # Set when an edit of the transcript changed the quote's words: what to look at.
     review_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    # Who marked the span, where another program said so (a REFI-QDA selection's
+    # creating user); else its first coding's coder stands for them.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="RESTRICT"), index=True
+    )
 
     source: Mapped[Source | None] = relationship()
     codings: Mapped[list[Coding]] = relationship(
