@@ -147,17 +147,17 @@ def test_orphan_quotes_go_and_duplicate_codings_are_told_apart(demo_copy: str) -
     stamp = "'2025-01-01 00:00:00'"
     statements = [
         f"INSERT INTO quotes (id, guid, source_id, start_offset, end_offset, text, anchor, "
-        f"created_at) VALUES (9001, {NEW_GUID}, {source_id}, 0, 9, substr((SELECT text "
-        f"FROM sources WHERE id = {source_id}), 1, 9), 'exact', {stamp})",
+        f"created_at, updated_at) VALUES (9001, {NEW_GUID}, {source_id}, 0, 9, substr((SELECT "
+        f"text FROM sources WHERE id = {source_id}), 1, 9), 'exact', {stamp}, {stamp})",
     ]
     # The same unplaced words brought in twice (a REFI-QDA file imported twice): the
     # unique constraints cannot see it, as unanchored quotes have no span.
     for quote, words in ((9002, "words never said"), (9003, "words never said"),
                          (9004, "other lost words"), (9005, "other lost words")):
         statements.append(
-            f"INSERT INTO quotes (id, guid, source_id, text, sheet_text, anchor, created_at) "
-            f"VALUES ({quote}, {NEW_GUID}, {source_id}, '{words}', '{words}', 'unanchored', "
-            f"{stamp})")
+            f"INSERT INTO quotes (id, guid, source_id, text, sheet_text, anchor, created_at, "
+            f"updated_at) VALUES ({quote}, {NEW_GUID}, {source_id}, '{words}', '{words}', "
+            f"'unanchored', {stamp}, {stamp})")
     for coding, quote, notes in ((9102, 9002, "same"), (9103, 9003, "same"),
                                  (9104, 9004, "mine"), (9105, 9005, "yours")):
         statements.append(

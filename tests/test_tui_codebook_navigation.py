@@ -208,6 +208,40 @@ async def test_the_cursor_follows_a_moved_subdivision_into_a_folded_group(
         assert not app.errors
 
 
+async def test_a_load_begun_before_a_move_does_not_take_the_cursor_away(
+        demo_copy: str) -> None:
+    """The workbench can see a step's new revision and reload before the step's own
+    reload: that earlier load still has the subdivision where it was. Following it there
+    left the cursor on the folded group the subdivision had moved into (a test that
+    failed on a busy machine)."""
+    from qcode.services.codebook_edit import move_subdivision
+    from qcode.services.project import open_project
+    from qcode.tui.screens.codebook import load_codebook
+
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_codebook(pilot)
+        await point_at(pilot, screen, Entry("subdivision", "Land and location instruments"))
+        await pilot.press("space")  # folded
+        await settle(pilot)
+        microcredit = Entry("subdivision", "Microcredit")
+        await point_at(pilot, screen, microcredit)
+        with open_project(demo_copy) as project:
+            before = load_codebook(project)  # a load begun before the move ...
+            with project.step("move") as session:
+                move_subdivision(session, "Microcredit", "Land and location instruments")
+            after = load_codebook(project)
+        stale = screen._loads
+        screen._follow_next(microcredit)  # ... the move is done: follow it
+        screen._show(before, stale)  # ... and only now does the early load come in
+        await settle(pilot)
+        screen._show(after, stale + 1)  # the load begun after the move
+        await until(pilot, lambda: screen.selected == microcredit)
+        node = screen.codebook_tree.cursor_node
+        assert node is not None and node.parent is not None
+        assert node.parent.data == Entry("subdivision", "Land and location instruments")
+
+
 async def test_the_cursor_follows_codings_moved_to_another_subdivision(demo_copy: str) -> None:
     app = app_for(demo_copy)
     async with app.run_test(size=(120, 40)) as pilot:

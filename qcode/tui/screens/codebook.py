@@ -124,8 +124,12 @@ class CodebookScreen(WorkbenchScreen):
         self.title = "Codebook"
         self.data = CodebookData([], [], [])
         # Where the cursor goes once a reload shows it, rather than where it was (an item
-        # just made, renamed or moved).
+        # just made, renamed or moved): a load begun before the change (the workbench
+        # saw the new revision first) has the item where it was, so only a load begun
+        # after `_follow_since` loads may take it there.
         self._follow: Entry | None = None
+        self._loads = 0
+        self._follow_since = 0
         self.filter_text = ""  # what the tree is filtered by
         # Folded lines by key ("subdivision:Name"); a hand-edited settings file that
         # holds something else just means nothing is folded.
@@ -138,7 +142,14 @@ class CodebookScreen(WorkbenchScreen):
 
     def reload(self) -> None:
         project = self.project
-        in_background(self, lambda: load_codebook(project), self._show)
+        self._loads += 1
+        number = self._loads
+        in_background(self, lambda: load_codebook(project), lambda data: self._show(data, number))
+
+    def _follow_next(self, entry: Entry) -> None:
+        """The next load begun from now on puts the cursor on `entry`."""
+        self._follow = entry
+        self._follow_since = self._loads
 
     @property
     def codebook_tree(self) -> CountedTree[Entry]:
@@ -150,13 +161,15 @@ class CodebookScreen(WorkbenchScreen):
 
     # -- drawing ------------------------------------------------------------------------
 
-    def _show(self, data: CodebookData) -> None:
-        """Draw a load: the cursor stays on its item, or goes to the one being followed."""
+    def _show(self, data: CodebookData, load: int | None = None) -> None:
+        """Draw a load (number `load`; None: what is loaded already): the cursor stays on
+        its item, or goes to the one being followed."""
         self.data = data
         target = self.selected
         follow = self._follow
-        # A load begun before the change has the old names: keep following for the next.
-        if follow is not None and any(row.entry == follow for row in all_rows(data)):
+        # A load begun before the change shows the item as it was: keep following.
+        fresh = load is None or load > self._follow_since
+        if fresh and follow is not None and any(row.entry == follow for row in all_rows(data)):
             self._follow = None
             target = follow
             self._reveal(follow)
@@ -361,7 +374,7 @@ class CodebookScreen(WorkbenchScreen):
         """For `change`: once the change is drawn, the cursor is on `entry` (new or moved),
         unfolded and unfiltered if need be, not left where the item used to be."""
         def land(_: object) -> None:
-            self._follow = entry
+            self._follow_next(entry)
 
         return land
 
@@ -391,7 +404,7 @@ class CodebookScreen(WorkbenchScreen):
             if entry.key in self._folded:  # a folded group stays folded under its new name
                 self._folded = self._folded - {entry.key} | {renamed.key}
                 self._save_folds()
-            self._follow = renamed
+            self._follow_next(renamed)
 
         self.ask(f"Rename {entry.kind} {entry.name!r} to", lambda new: self.change(
             f"rename {entry.name!r} to {new!r}", lambda s: rename(s, entry.name, new),
