@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SHARED
 from helpers import examples
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import select
@@ -319,6 +319,21 @@ def refi_projects(draw: st.DrawFn) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
+NUMBERED_TWICE = (
+    b'<Project xmlns="urn:QDA-XML:project:1.0" name="random" origin="another program 1.0">'
+    b'<Users><User guid="00000000-0000-0000-0000-000000000001" name="ana"/></Users><CodeBo'
+    b'ok><Codes><Code guid="e3e70682-c209-4cac-629f-6fbed82c07cd" name="access" isCodable='
+    b'"false"><Code guid="f728b4fa-4248-5e3a-0a5d-2f346baa9455" name="access" isCodable="f'
+    b'alse"><Code guid="eb1167b3-67a9-c378-7c65-c1e582e2e662" name="access" isCodable="tru'
+    b'e"/></Code><Code guid="23a7711a-8133-2876-37eb-dcd9e87a1613" name="credit" isCodable'
+    b'="false"><Code guid="1846d424-c17c-6279-23c6-612f48268673" name="access" isCodable="'
+    b'true"/></Code></Code><Code guid="259f4329-e6f4-590b-9a16-4106cf6a659e" name="credit"'
+    b' isCodable="false"><Code guid="12e0c8b2-bad6-40fb-1948-8dec4f65d4d9" name="access" i'
+    b'sCodable="true"/></Code></Codes></CodeBook><Sources><TextSource guid="5487ce1e-af19-'
+    b'922a-d9b8-a714e61a441c" name="IP1"><PlainTextContent>IP1: we we we</PlainTextContent'
+    b'></TextSource></Sources></Project>')
+
+
 def qdpx_of(xml: bytes, path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", xml)
@@ -352,6 +367,9 @@ def stored(location: str) -> tuple[dict[str, Any], dict[str, Any]]:
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(refi_projects())
+# Found by the fuzz run: the second "credit" folder is "credit (2)" in qcode and its
+# "access" the code "credit / access (2)"; both go out as the file named them.
+@example(xml=NUMBERED_TWICE)
 def test_random_projects_keep_tree_guids_and_dates_both_ways(tmp_path: Path,
                                                              xml: bytes) -> None:
     folder = tmp_path / uuid.uuid4().hex

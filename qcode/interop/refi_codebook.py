@@ -129,30 +129,38 @@ class Codebook:
         makes the same long name again)."""
         if (entry.is_node, entry.id) in self._shown:
             return self._shown[(entry.is_node, entry.id)]
-        shown = entry.name
+        shown = self._shorter(entry)
+        self._shown[(entry.is_node, entry.id)] = shown
+        return shown
+
+    def _shorter(self, entry: BookEntry) -> str:
+        """The shortest of the names an import may have made of the one in the file
+        (parents in front for a code, the parent behind for a node, a number behind
+        for either) that is another entry's name; else the name itself."""
         parent = self.node.get(entry.parent_id) if entry.parent_id is not None else None
-        if not entry.is_node:
+        numbered = _NUMBERED.fullmatch(entry.name)
+        names = [entry.name] + ([numbered.group(1)] if numbered else [])
+        if entry.is_node:
+            taken = self._node_keys
+            cuts = [f" ({parent.name})"] if parent is not None else []
+            for name in names:
+                for cut in cuts:
+                    if name.endswith(cut) and name_key(name.removesuffix(cut)) in taken:
+                        return name.removesuffix(cut)
+        else:
             taken = self._code_keys
             parents: list[str] = []
             while parent is not None:  # as the other program names them
                 parents.insert(0, self.shown_name(self.owner.get(parent.id, parent)))
                 parent = self.node.get(parent.parent_id) if parent.parent_id else None
-            for depth in range(len(parents), 0, -1):
-                rest = entry.name.removeprefix(" / ".join(parents[-depth:]) + " / ")
-                if rest != entry.name and name_key(rest) in taken:
-                    shown = rest
-                    break
-        else:
-            taken = self._node_keys
-            if parent is not None and entry.name.endswith(f" ({parent.name})"):
-                rest = entry.name.removesuffix(f" ({parent.name})")
-                if name_key(rest) in taken:
-                    shown = rest
-        numbered = _NUMBERED.fullmatch(shown)
+            for name in names:
+                for depth in range(len(parents), 0, -1):
+                    rest = name.removeprefix(" / ".join(parents[-depth:]) + " / ")
+                    if rest != name and name_key(rest) in taken:
+                        return rest
         if numbered and name_key(numbered.group(1)) in taken:
-            shown = numbered.group(1)  # "budget (2)": the second "budget" of the import
-        self._shown[(entry.is_node, entry.id)] = shown
-        return shown
+            return numbered.group(1)  # "budget (2)": the second "budget" of the import
+        return entry.name
 
 
 def namespace(session: Session) -> uuid.UUID:
