@@ -17,8 +17,7 @@ import tempfile
 from pathlib import Path
 
 from bench.generate import generate
-from bench.measure import Row, emit, fastest
-from qcode.services.project import init_project
+from bench.measure import Row, emit, fastest, turns
 
 EXPORT = """
 import sys, time
@@ -86,13 +85,8 @@ def rows(sources: int, codings: int, repeat: int) -> list[Row]:
         generate(study, sources, codings)
         qdpx = Path(tmp) / "study.qdpx"
         exported = fastest(EXPORT, str(study), str(qdpx), repeat=repeat)
-        runs: dict[str, list[tuple[float, float]]] = {"qcode": [], "floor": []}
-        for n in range(max(1, repeat)):  # sides take turns, each on a new project
-            for side, script in (("qcode", IMPORT), ("floor", FLOOR)):
-                path = Path(tmp) / f"{side}{n}.qcode"
-                init_project(str(path)).close()
-                runs[side].append(fastest(script, str(path), str(qdpx)))
-    (seconds, peak), (floor, floor_peak) = min(runs["qcode"]), min(runs["floor"])
+        best = turns({"qcode": IMPORT, "floor": FLOOR}, Path(tmp), repeat, str(qdpx))
+    (seconds, peak), (floor, floor_peak) = best["qcode"], best["floor"]
     return [
         Row(f"export qdpx: {codings:,} codings in {sources} sources", exported[0],
             "", None, exported[1]),

@@ -16,8 +16,7 @@ import tempfile
 from pathlib import Path
 
 from bench.generate import transcript
-from bench.measure import Row, emit, fastest
-from qcode.services.project import init_project
+from bench.measure import Row, emit, turns
 
 QCODE = """
 import sys, time
@@ -59,13 +58,8 @@ def rows(sources: int, chars: int, repeat: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "transcripts"
         write_transcripts(folder, sources, chars)
-        runs: dict[str, list[tuple[float, float]]] = {"qcode": [], "floor": []}
-        for n in range(max(1, repeat)):  # sides take turns, each on a new project
-            for side, script in (("qcode", QCODE), ("floor", FLOOR)):
-                path = Path(tmp) / f"{side}{n}.qcode"
-                init_project(str(path)).close()
-                runs[side].append(fastest(script, str(path), str(folder)))
-    (seconds, peak), (floor, floor_peak) = min(runs["qcode"]), min(runs["floor"])
+        best = turns({"qcode": QCODE, "floor": FLOOR}, Path(tmp), repeat, str(folder))
+    (seconds, peak), (floor, floor_peak) = best["qcode"], best["floor"]
     return [Row(f"import {sources} transcripts of {chars:,} characters", seconds,
                 f"read the files + sqlite3 executemany of the rows ({floor_peak:.0f} MB)",
                 floor, peak, "")]

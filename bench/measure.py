@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 # Appended to every timed script: one JSON line with the seconds and the peak MB.
 _REPORT = """
@@ -49,6 +50,21 @@ def in_process(script: str, *args: str) -> tuple[float, float]:
 def fastest(script: str, *args: str, repeat: int = 1) -> tuple[float, float]:
     """The fastest of `repeat` fresh-process runs, with the peak memory of that run."""
     return min(in_process(script, *args) for _ in range(max(1, repeat)))
+
+
+def turns(sides: dict[str, str], folder: Path, repeat: int, *args: str
+          ) -> dict[str, tuple[float, float]]:
+    """Each side's fastest (seconds, peak MB) of `repeat` runs; the sides take turns, and
+    each run gets a new empty project in `folder` as its first argument."""
+    from qcode.services.project import init_project
+
+    runs: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
+    for n in range(max(1, repeat)):
+        for side, script in sides.items():
+            path = folder / f"{side}{n}.qcode"
+            init_project(str(path)).close()
+            runs[side].append(fastest(script, str(path), *args))
+    return {side: min(found) for side, found in runs.items()}
 
 
 def peak_mb() -> float:
