@@ -69,7 +69,8 @@ db.executemany("INSERT INTO sources (id, guid, name, text, length, word_count, c
                "format, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'txt', '2021-01-01')",
                sources)
 db.executemany("INSERT INTO quotes (id, guid, source_id, start_offset, end_offset, text, "
-               "anchor, created_at) VALUES (?, ?, ?, ?, ?, ?, 'exact', '2021-01-01')", quotes)
+               "anchor, created_at, updated_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, 'exact', '2021-01-01', '2021-01-01')", quotes)
 db.executemany("INSERT OR IGNORE INTO codings (id, guid, quote_id, code_id, coder_id, "
                "created_at, updated_at) VALUES (?, ?, ?, 1, 1, '2021-01-01', '2021-01-01')",
                codings)

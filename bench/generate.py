@@ -126,8 +126,8 @@ def generate(path: Path, sources: int, codings: int, seed: int = 1,
                 picked = rng.sample(leaves, 1 + (rng.random() < 0.37))
                 links += [(coding_id, leaf, i == 0) for i, leaf in enumerate(picked)]
         db.executemany("INSERT INTO quotes (id, guid, source_id, start_offset, end_offset, "
-                       "text, anchor, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, 'exact', '2021-01-01')", quotes)
+                       "text, anchor, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, 'exact', '2021-01-01', '2021-01-01')", quotes)
         db.executemany("INSERT INTO codings (id, guid, quote_id, code_id, coder_id, "
                        "created_at, updated_at) "
                        "VALUES (?, ?, ?, ?, ?, '2021-01-01', '2021-01-01')", rows)
