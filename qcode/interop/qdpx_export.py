@@ -44,7 +44,7 @@ import math
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,6 +65,7 @@ from qcode.interop.refi import (
     SHEET_TEXT_NOTE,
     SPEC,
     Receiver,
+    as_utc,
     derived_guid,
     selection_description,
     units_of,
@@ -201,13 +202,8 @@ def _text_child(parent: etree._Element, element_name: str, text: str) -> etree._
     return element
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; qcode stores UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _when(moment: datetime | None) -> str | None:
-    return None if moment is None else _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if moment is None else as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Writer:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -53,6 +53,7 @@ from qcode.interop.refi import (
     SET_PREFIX,
     SHEET_TEXT_NOTE,
     SPEC,
+    as_utc,
     selection_description,
 )
 from qcode.interop.refi_read import (
@@ -864,7 +865,7 @@ def moment(value: str | None) -> datetime | None:
         found = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+    return as_utc(found)
 
 
 def _int(value: str | None) -> int | None:

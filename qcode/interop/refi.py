@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -78,6 +79,12 @@ def project_namespace(name: str, created: str) -> uuid.UUID:
 def stable_guid(namespace: uuid.UUID, kind: str, key: object) -> str:
     """The GUID of one row (e.g. kind "code", key its id), the same on every export."""
     return str(uuid.uuid5(namespace, f"{kind}:{key}"))
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored or read time in UTC: SQLite hands back naive datetimes (qcode stores
+    UTC), and a file may give a time without a zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def derived_guid(owner: str, kind: str) -> str:

@@ -18,13 +18,18 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qcode.interop.refi import SET_PREFIX, derived_guid, project_namespace, stable_guid
+from qcode.interop.refi import (
+    SET_PREFIX,
+    as_utc,
+    derived_guid,
+    project_namespace,
+    stable_guid,
+)
 from qcode.names import name_key, natural_key
 from qcode.store.models import (
     Code,
@@ -166,12 +171,7 @@ class Codebook:
 def namespace(session: Session) -> uuid.UUID:
     """The project's namespace for GUIDs derived from ids, from its name and creation."""
     info = session.scalars(select(ProjectInfo)).one()
-    return project_namespace(info.name, utc_iso(info.created_at))
-
-
-def utc_iso(moment: datetime) -> str:
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.isoformat()
+    return project_namespace(info.name, as_utc(info.created_at).isoformat())
 
 
 def read_codebook(session: Session) -> Codebook:

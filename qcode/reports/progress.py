@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from qcode.names import natural_key
+from qcode.services.codebook import list_subdivisions
 from qcode.services.project import Project
 from qcode.store.models import (
     Attribute,
@@ -87,9 +88,8 @@ def _by_source(pairs: object) -> dict[int, set[int]]:
 def codebook(project: Project) -> pd.DataFrame:
     """Every code: description, its place in the codebook tree, codings, quotes,
     sources, where it is filed most, and when it was first and last used."""
+    paths = {node.id: node.path for node in list_subdivisions(project)}
     with project.reading() as session:
-        nodes = {i: (name, parent) for i, name, parent in session.execute(
-            select(Subdivision.id, Subdivision.name, Subdivision.parent_id))}
         counts = session.execute(
             select(
                 Code.name, Code.description, Code.subdivision_id, func.count(Coding.id),
@@ -112,16 +112,10 @@ def codebook(project: Project) -> pd.DataFrame:
     for code, subdivision, n in filed:
         under.setdefault(code, []).append((n, subdivision))
 
-    def place(node_id: int | None) -> str | None:
-        path: list[str] = []
-        while node_id is not None:
-            name, node_id = nodes[node_id]
-            path.insert(0, name)
-        return " / ".join(path) or None
-
     rows = [
         {
-            "code": name, "description": description, "place": place(home),
+            "code": name, "description": description,
+            "place": paths.get(home) if home is not None else None,
             "codings": codings, "quotes": quotes, "sources": sources,
             "subdivisions": [s for _, s in sorted(under.get(name, []),
                                                   key=lambda x: (-x[0], x[1]))],

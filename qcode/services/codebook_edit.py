@@ -335,7 +335,7 @@ def create_subdivision(session: Session, name: str, parent: str | None = None,
     above = lookup.subdivision(session, parent)[0] if parent is not None else None
     node = Subdivision(name=clean_name(name), name_key=key, kind=kind, parent=above,
                        description=text_or_none(description),
-                       position=_next_position(session, above))
+                       position=lookup.next_position(session, above))
     session.add(node)
     session.flush()
     return node.id
@@ -384,7 +384,7 @@ def move_subdivision(session: Session, name: str, new_parent: str | None) -> Non
     if (above.id if above else None) == node.parent_id:
         return
     node.parent = above
-    node.position = _next_position(session, above, exclude=node)
+    node.position = lookup.next_position(session, above, exclude=node)
     session.flush()
 
 
@@ -568,8 +568,3 @@ def _siblings(session: Session, parent_id: int | None) -> list[Subdivision]:
     return list(session.scalars(
         select(Subdivision).where(where).order_by(Subdivision.position, Subdivision.id)
     ).all())
-
-
-def _next_position(session: Session, parent: Subdivision | None,
-                   exclude: Subdivision | None = None) -> int:
-    return lookup.next_position(session, parent, exclude)
