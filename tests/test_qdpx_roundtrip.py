@@ -155,8 +155,10 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzÁéñü 💪🏠.,\n"
 
 @st.composite
 def small_projects(draw: st.DrawFn) -> tuple[list[str], list[tuple[object, ...]]]:
+    # Two sources never hold the same text (qcode stores a text once: a second import
+    # of it is the first source), so each coding below lands on the source it names.
     texts = draw(st.lists(st.text(LETTERS, min_size=5, max_size=120).filter(str.strip),
-                          min_size=1, max_size=2))
+                          min_size=1, max_size=2, unique=True))
     codings: dict[tuple[int, int, int, str, str], tuple[object, ...]] = {}
     for _ in range(draw(st.integers(0, 8))):
         source = draw(st.integers(0, len(texts) - 1))
