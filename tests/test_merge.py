@@ -7,13 +7,18 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from conftest import SHARED
 from helpers import TRANSCRIPT, add_text, code_phrase
+from sqlalchemy import select
 
 from qcode.cli.main import cli
+from qcode.interop.qdpx_import import import_qdpx
 from qcode.services.coding import CodingRequest, code_span, list_codings
 from qcode.services.project import init_project, open_project
 from qcode.services.sources import NewSource, add_source
+from qcode.store.models import Source
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -131,3 +136,25 @@ def test_merge_works_from_a_file_into_postgresql(tmp_path: Path, pg_database: st
     same_code = {"Self management": "Self-management"}  # one code by name
     assert merged == sorted({(r[0], r[1], same_code.get(r[2], r[2]), r[3])
                              for r in rows(ana) + rows(ben)})
+
+
+def test_empty_sources_merge_by_their_guids(tmp_path: Path) -> None:
+    sample = SHARED / "refi-qda" / "samples" / "nvivo-mac-15.qdpx"  # two empty documents
+    if not sample.exists():
+        pytest.skip(f"{sample} is not here (../shared sits beside the checkout in CI)")
+    ana, ben = tmp_path / "ana.qcode", tmp_path / "ben.qcode"
+    with init_project(str(ana)) as project:
+        add_text(project)
+    with init_project(str(ben)) as project:
+        import_qdpx(project, sample)
+
+    def empties(path: Path) -> list[str]:
+        with open_project(path) as project, project.reading() as session:
+            return sorted(session.scalars(select(Source.guid).where(Source.length == 0)))
+
+    guids = empties(ben)
+    assert len(guids) == 2
+    for _ in range(2):  # the second merge finds both by GUID: nothing doubles
+        code, _out, err = run("merge", str(ana), str(ben))
+        assert code == 0, err
+        assert empties(ana) == guids

@@ -75,7 +75,7 @@ def assert_revision1_data_intact(location: str) -> None:
             code_span(project, CodingRequest(source="IP1", start=0, end=10_000, code="x"))
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004", "0005", "0006", "0007"])
 def test_an_older_file_upgrades_with_its_data_and_a_backup(tmp_path: Path, revision: str) -> None:
     path = sqlite_project_at(revision, tmp_path / "old.qcode")
     before = dump(path)

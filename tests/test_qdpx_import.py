@@ -14,12 +14,12 @@ from conftest import SHARED
 from sqlalchemy import func, select
 
 from qcode.cli.main import cli
-from qcode.errors import InputError
+from qcode.errors import ConstraintError, InputError
 from qcode.interop import refi_read
 from qcode.interop.qdc_import import import_qdc
 from qcode.interop.qdpx_import import import_qdpx
 from qcode.services.codebook import list_codes, list_subdivisions
-from qcode.services.coding import list_codings
+from qcode.services.coding import CodingRequest, code_span, list_codings
 from qcode.services.memos import list_memos
 from qcode.services.project import Project, init_project
 from qcode.services.sets import list_sets
@@ -111,16 +111,23 @@ def test_qc_demo_imports_every_code_selection_and_coding(project: Project) -> No
     assert all(c.subdivision for c in codings if c.code != "rq1_definition")
 
 
-def test_nvivo_mac_export_takes_codebook_and_reports_the_empty_texts(
-        project: Project) -> None:
+def test_nvivo_mac_export_keeps_its_empty_texts_once_each(project: Project) -> None:
     summary = import_qdpx(project, refi_sample("nvivo-mac-15.qdpx"))
     assert summary.counts["codebook entries"] == 262
-    assert summary.counts.get("sources", 0) == 0
     # This sample's .txt files are 1 byte and its .docx files hold one empty paragraph:
-    # both sources are listed as not imported, never dropped silently.
-    assert [(s.element, "holds no text either" in s.reason) for s in summary.skipped] == [
-        ("TextSource", True), ("TextSource", True)]
-    assert {c for c in summary.counts if c == "coders"} == {"coders"}
+    # both documents are kept as empty sources with their GUIDs, and the summary says so.
+    assert summary.counts["sources"] == 2 and not summary.skipped
+    assert sum("holds no text either" in note for note in summary.notes) == 2
+    with project.reading() as session:
+        assert sorted((s.guid, s.length) for s in session.scalars(select(Source))) == [
+            ("d097e6fd-7671-4d95-a8b6-7795fa4a72e1", 0),
+            ("e65f5ee2-9a55-47f1-bb0b-4921d8ce15c4", 0)]
+    # Importing the file again finds them by GUID (they share their empty text).
+    assert import_qdpx(project, refi_sample("nvivo-mac-15.qdpx")).counts.get("sources", 0) == 0
+    assert len(list_sources(project)) == 2
+    with pytest.raises(ConstraintError, match="is empty .* no text to code"):
+        code_span(project, CodingRequest(source=list_sources(project)[0].name, start=0,
+                                         end=1, code="x"))
 
 
 def test_nvivo_mac_text_comes_from_the_docx_when_the_txt_is_one_byte(

@@ -6,7 +6,8 @@ dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import)
 - Users become coders; each coding keeps the user who created it.
 - TextSources become sources. Their text comes from the plain-text file; when that
   file is empty or one byte and a richTextPath .docx exists (NVivo for Mac), the
-  text is taken from the .docx. PDF sources with a text representation or a text
+  text is taken from the .docx. A source with no text anywhere is kept empty (with
+  its GUID), so it goes back out. PDF sources with a text representation or a text
   layer import as text *without* their selections (the summary says so); pictures,
   audio and video are listed as not imported.
 - PlainTextSelections become quotes, each Coding a coding. Offsets are read as the
@@ -25,6 +26,7 @@ dry run sees every effect and keeps none. Mapping (the codebook: see qdc_import)
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -73,7 +75,7 @@ from qcode.services.cases import AttributeValue, CaseRow, link_source, upsert_ca
 from qcode.services.coding import create_coding, file_coding
 from qcode.services.memos import MemoInfo
 from qcode.services.project import Project
-from qcode.services.sources import NewSource, Turn, content_hash, insert_source
+from qcode.services.sources import NewSource, Turn, insert_source, twin_source
 from qcode.store.models import (
     Attribute,
     Case,
@@ -275,6 +277,9 @@ class _Importer:
         if text is None:
             return
         raw, stored = text
+        if not stored:
+            self.summary.notes.append(f"source {name!r} is kept as an empty source, so it "
+                                      "goes back out with its GUID")
         source = self._store(element, name, stored, "qdpx")
         self._selections(element, source, raw, name)
 
@@ -304,9 +309,9 @@ class _Importer:
                         f"{rich.entry}")
                     return document.text, document.text
                 rich_note = f" and {rich.entry} holds no text either"
-        if len(data.strip()) <= 1:
-            self.summary.skip("TextSource", name, f"its plain text is empty{rich_note}")
-            return None
+        if not _holds_text(data):
+            self.summary.notes.append(f"source {name!r}: its plain text is empty{rich_note}")
+            return "", ""
         try:
             decoded = decode_transcript(data, where)
         except InputError as exc:
@@ -334,13 +339,13 @@ class _Importer:
         selections = len(children(element, "PDFSelection"))
         representation = child(element, "Representation")
         text = self._text_of(representation, name) if representation is not None else None
-        if text is None and element.get("path"):
+        if (text is None or not text[1]) and element.get("path"):
             found = resolve_path(self.archive, element.get("path"), self.base_path)
             if found.entry and found.entry.casefold().endswith(".pdf"):
                 document = self._with_file(found.entry, _read_pdf)
                 if document is not None:
                     text = (document.text, document.text)
-        if text is None:
+        if text is None or not text[1]:
             self.summary.skip("PDFSource", name, "a PDF without a text layer qcode can read")
             return
         self._store(element, name, text[1], "pdf")
@@ -676,12 +681,13 @@ def store_source(session: Session, summary: ImportSummary, name: str, text: str,
                  created: datetime | None = None) -> Source:
     """The source holding `text`: the one already in the project, or a new one.
 
-    A new source is named `name` (made free), remembers `original_filename` (default
+    An empty text is another program's empty document: the source with the same GUID
+    when there is one, else a new empty source. A new source is named `name` (made
+    free), remembers `original_filename` (default
     `name`), takes the speaker `turns` found in its text and keeps the file's `guid`
     and the time it `created` the source (when it came into the project there).
     """
-    existing = session.scalars(select(Source).where(
-        Source.content_hash == content_hash(text))).first()
+    existing = twin_source(session, text, guid)
     if existing is not None:
         summary.notes.append(f"source {name!r} is already in the project as "
                              f"{existing.name!r}; its codings are added there")
@@ -866,6 +872,11 @@ def moment(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return as_utc(found)
+
+
+def _holds_text(data: bytes) -> bool:
+    """False for a text file of white space only, or only a UTF-8 byte-order mark."""
+    return bool(data.removeprefix(codecs.BOM_UTF8).strip())
 
 
 def _int(value: str | None) -> int | None:

@@ -284,6 +284,9 @@ def check_span(source: Source, start: int, end: int) -> None:
         raise InputError(
             f"span {start}-{end} is empty or reversed; give START < END, both from 0"
         )
+    if not source.length:
+        raise ConstraintError(f"{source.name} is empty (a document kept from another "
+                              "program's project); it has no text to code")
     if end > source.length:
         raise ConstraintError(
             f"span {start}-{end} runs past the end of {source.name} "

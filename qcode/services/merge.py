@@ -24,7 +24,7 @@ from qcode.services import lookup
 from qcode.services.cases import CaseRow, link_source, upsert_case
 from qcode.services.coding import create_coding
 from qcode.services.project import Project, describe_location
-from qcode.services.sources import free_source_name
+from qcode.services.sources import free_source_name, twin_source
 from qcode.store.models import (
     Attribute,
     AxialLink,
@@ -192,8 +192,7 @@ class _Merger:
 
     def _sources(self) -> None:
         for source in self.theirs.scalars(select(Source).order_by(Source.id)):
-            mine = self.ours.scalars(
-                select(Source).where(Source.content_hash == source.content_hash)).first()
+            mine = twin_source(self.ours, source.text, source.guid)
             self.report.count("sources", mine is None)
             if mine is None:
                 mine = Source(
@@ -204,6 +203,9 @@ class _Merger:
                     language=source.language, imported_at=source.imported_at,
                     imported_by_id=self.coders.get(source.imported_by_id or -1),
                 )
+                # The source keeps its identity unless this copy has it for another text.
+                if self.ours.scalar(select(Source.id).where(Source.guid == source.guid)) is None:
+                    mine.guid = source.guid
                 mine.turns = [SpeakerTurn(start=t.start, end=t.end, speaker=t.speaker,
                                           begin_seconds=t.begin_seconds,
                                           end_seconds=t.end_seconds) for t in source.turns]

@@ -74,6 +74,21 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def twin_source(session: Session, text: str, guid: str | None) -> Source | None:
+    """The source in the project holding `text` already.
+
+    Empty sources (documents kept from another program's project) all share the empty
+    text, so for an empty `text` only the empty source with the same `guid` is its twin.
+    """
+    if text:
+        return session.scalars(select(Source).where(
+            Source.content_hash == content_hash(text), Source.length > 0)).first()
+    if not guid:
+        return None
+    return session.scalars(select(Source).where(
+        Source.guid == guid, Source.length == 0)).first()
+
+
 def add_source(project: Project, new: NewSource, coder: str | None = None) -> AddedSource:
     """Store one source as its own step; the same text twice is skipped."""
     with project.step(f"import {new.name}", coder) as session:
@@ -84,8 +99,7 @@ def store_source(session: Session, new: NewSource, coder: str | None = None) -> 
     """Add `new` inside the caller's step, unless the project has its text already."""
     if not new.text.strip():
         raise InputError(f"{new.name}: the text is empty; nothing to import")
-    digest = content_hash(new.text)
-    existing = session.scalars(select(Source).where(Source.content_hash == digest)).first()
+    existing = twin_source(session, new.text, None)
     if existing is not None:
         return AddedSource(existing.name, imported=False, duplicate_of=existing.name)
     return AddedSource(insert_source(session, new, coder).name, imported=True)

@@ -175,12 +175,17 @@ class CaseAttribute(Base):
 
 
 class Source(Base):
-    """One document, its text stored once exactly as imported (after newline normalisation)."""
+    """One document, its text stored once exactly as imported (after newline normalisation).
+
+    A source may be empty: another program's project can hold documents with no text
+    yet, and a round trip keeps them. Only texts that are not empty must be unique.
+    """
 
     __tablename__ = "sources"
     __table_args__ = (
         CheckConstraint("length = length(text)", name="length_matches_text"),
-        CheckConstraint("length > 0", name="not_empty"),
+        Index("uq_sources_content_hash", "content_hash", unique=True,
+              sqlite_where=text("length > 0"), postgresql_where=text("length > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -189,7 +194,7 @@ class Source(Base):
     text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(20))
     original_filename: Mapped[str | None] = mapped_column(String(500))
     encoding: Mapped[str | None] = mapped_column(String(40))
