@@ -49,6 +49,16 @@ from qcode.reads import (
     text,
     versions,
 )
+from qcode.recordings import (
+    attach_recording,
+    clip,
+    detach_recording,
+    play,
+    recording_time,
+    recordings,
+    relink_recording,
+    stop_playing,
+)
 from qcode.reports.mentions import Filters
 from qcode.services import backup as backup_service
 from qcode.services.copy import CopySummary, copy_project
@@ -182,6 +192,10 @@ SECTIONS: dict[str, list[str]] = {
         "export_xlsx", "export_csv", "export_markdown", "export_html", "figures", "export_qdpx",
         "export_qdc",
     ],
+    "Recordings": [
+        "attach_recording", "relink_recording", "detach_recording", "recordings",
+        "recording_time", "play", "stop_playing", "clip",
+    ],
 }
 # Types a script meets (and annotates with), with what docs/api.md says of them.
 TYPES = {
@@ -196,17 +210,21 @@ TYPES = {
 }
 
 # Every name of SECTIONS and TYPES (tests/test_api_docs.py checks that they agree).
-__all__ = ["Filters", "Project", "accept_review", "add_to_set", "agreement", "alpha", "anchor",
-           "autocode", "backup", "blind", "blind_status", "cases", "check", "code", "codebook",
-           "coders", "codes", "codings", "cooccurrence", "copy", "create_code",
-           "create_subdivision", "crosstab", "delete_code", "delete_memo", "delete_subdivision",
-           "describe_code", "describe_subdivision", "edit_text", "export_csv", "export_html",
-           "export_markdown", "export_qdc", "export_qdpx", "export_xlsx", "figures", "finish",
-           "history", "import_files", "import_qdc", "import_qdpx", "import_qualcoder",
-           "import_sheet", "info", "init", "kwic", "lift_blind", "link", "links", "matrix", "memo",
-           "memos", "mentions", "merge", "merge_codes", "move_code", "move_codings",
-           "move_subdivision", "open", "pseudonymise", "pseudonyms", "recolour_code",
-           "recolour_subdivision", "redo", "remove_coding", "remove_from_set", "rename_code",
-           "rename_subdivision", "replace_text", "restore_version", "review", "saturation",
-           "search", "set_attributes", "sets", "sources", "speaker_as_case", "subdivisions",
-           "suggest_pseudonyms", "terms", "text", "undo", "unlink", "versions"]
+__all__ = ["Filters", "Project", "accept_review", "add_to_set", "agreement", "alpha",
+           "anchor", "attach_recording", "autocode", "backup", "blind", "blind_status",
+           "cases", "check", "clip", "code", "codebook", "coders", "codes", "codings",
+           "cooccurrence", "copy", "create_code", "create_subdivision", "crosstab",
+           "delete_code", "delete_memo", "delete_subdivision", "describe_code",
+           "describe_subdivision", "detach_recording", "edit_text", "export_csv",
+           "export_html", "export_markdown", "export_qdc", "export_qdpx", "export_xlsx",
+           "figures", "finish", "history", "import_files", "import_qdc", "import_qdpx",
+           "import_qualcoder", "import_sheet", "info", "init", "kwic", "lift_blind",
+           "link", "links", "matrix", "memo", "memos", "mentions", "merge",
+           "merge_codes", "move_code", "move_codings", "move_subdivision", "open",
+           "play", "pseudonymise", "pseudonyms", "recolour_code",
+           "recolour_subdivision", "recording_time", "recordings", "redo",
+           "relink_recording", "remove_coding", "remove_from_set", "rename_code",
+           "rename_subdivision", "replace_text", "restore_version", "review",
+           "saturation", "search", "set_attributes", "sets", "sources",
+           "speaker_as_case", "stop_playing", "subdivisions", "suggest_pseudonyms",
+           "terms", "text", "undo", "unlink", "versions"]

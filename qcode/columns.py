@@ -16,6 +16,8 @@ SOURCE_COLUMNS = ["id", "name", "cases", "format", "encoding", "characters", "wo
                   "codings", "original_filename", "imported_at"]
 CODE_COLUMNS = ["id", "name", "codings", "description", "color", "home"]
 SET_COLUMNS = ["name", "sources", "codes", "description"]
+RECORDING_COLUMNS = ["source", "status", "kind", "duration", "offset", "size", "path",
+                     "found_at", "checksum"]
 SUBDIVISION_COLUMNS = ["id", "path", "name", "parent", "kind", "mentions", "description",
                        "color"]
 LONG_COLUMNS = ["row", "column", "count", "percent"]

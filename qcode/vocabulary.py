@@ -11,6 +11,7 @@ SUBDIVISION_KINDS = ("group", "factor_group", "subdivision")
 ANCHOR_KINDS = ("exact", "normalised", "fuzzy", "manual", "unanchored")
 RELATIONS = ("cause", "consequence", "context", "interaction", "contradiction")
 ACTION_STATES = ("done", "undone")
+MEDIA_KINDS = ("audio", "video")
 
 # What a search hit or an auto-coding spans, and the context shown beside a hit.
 SEARCH_UNITS = ("hit", "sentence", "turn", "paragraph")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -69,3 +70,16 @@ def snapshot(location: str) -> dict[str, list[tuple[Any, ...]]]:
             rows = session.execute(select(*columns)).all()
             tables[table.name] = sorted((tuple(r) for r in rows), key=repr)
         return tables
+
+
+def silence(path: Path, seconds: int, rate: int = 8000) -> Path:
+    """A WAV recording of `seconds` of silence, written with the standard library (no
+    ffmpeg needed): mono, 16-bit."""
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(2 * rate * seconds))
+    return path

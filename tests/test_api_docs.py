@@ -2,7 +2,8 @@
 
 Each example runs with doctest on its own copy of the demo study, opened as `study`,
 with `api` and an empty folder `folder` for files (holding `housing.qda`, a small
-QualCoder project, for `import_qualcoder`). An example must leave the study as it found
+QualCoder project, for `import_qualcoder`, and `interview.wav`, a minute of silence, for
+the recordings' functions). An example must leave the study as it found
 it (every table compared before and after), so a reader can run the examples one
 after another in a notebook.
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import snapshot
+from helpers import silence, snapshot
 from test_qualcoder_import import qualcoder_project
 
 from qcode import api
@@ -63,8 +64,9 @@ with api.open("demo.qcode") as study:             # `qcode demo` builds it
 ```
 
 In the examples, `study` is the demo study (`qcode demo`) opened with `api.open`, and
-`folder` an empty folder (a `pathlib.Path`). Each example leaves the study as it found
-it, unless it says otherwise: one that writes ends by undoing what it did.
+`folder` a folder for files (a `pathlib.Path`; for the recordings' examples it holds
+`interview.wav`, a minute of silence). Each example leaves the study as it found it,
+unless it says otherwise: one that writes ends by undoing what it did.
 """
 
 
@@ -168,6 +170,8 @@ def test_the_example_runs_and_leaves_the_study_as_it_was(
     folder.mkdir()
     if "housing.qda" in (function.__doc__ or ""):  # only its example reads it
         qualcoder_project(folder / "housing.qda")
+    if "interview.wav" in (function.__doc__ or ""):
+        silence(folder / "interview.wav", seconds=60)
     reports: list[str] = []
     with api.open(location) as study:
         globs = {"api": api, "study": study, "folder": folder}

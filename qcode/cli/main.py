@@ -175,6 +175,7 @@ COMMAND_MODULES = {
     "pseudonym_cmds": ["pseudonymise"],
     "history_cmds": ["undo", "redo", "history"],
     "set_cmds": ["sets", "set-add", "set-remove"],
+    "media_cmds": ["media", "play", "clip"],
 }
 _MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 

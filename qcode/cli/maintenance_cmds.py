@@ -24,8 +24,8 @@ def check(project: str, repair: bool, out: Output) -> None:
     Looks at SQLite's integrity and foreign key checks, quotes whose offsets leave
     their source or whose words differ from it, quotes nothing holds on to, a coding
     given twice, sources whose length, word count or fingerprint disagree with their
-    text, speaker turns past the end, and unreadable undo records. Exit code 0 when
-    the project is clean, 1 when problems remain.
+    text, speaker turns past the end, unreadable undo records, and recordings that
+    moved or changed. Exit code 0 when the project is clean, 1 when problems remain.
 
     With --repair a backup is made first; quotes are anchored again where their words
     are (else kept unanchored), lost codes and coders come back as named

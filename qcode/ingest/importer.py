@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
@@ -14,7 +14,9 @@ from qcode.ingest.formats import READERS
 from qcode.ingest.limits import check_file_size, check_text
 from qcode.ingest.manifest import read_manifest
 from qcode.progress import Progress
+from qcode.services import lookup
 from qcode.services.cases import ManifestResult, store_manifest
+from qcode.services.media import attach_in_step, beside, project_folder
 from qcode.services.project import Project
 from qcode.services.sources import NewSource, store_source
 from qcode.services.steps import relabel, savepoint
@@ -76,14 +78,32 @@ def import_paths(
     files = collect_files(paths)
     with project.step(f"import {len(files)} files", coder,
                       backup_before="import" if take_backup else None) as session:
+        folder = project_folder(project)
         for n, path in enumerate(files, start=1):
-            report.items.append(_import_one(session, path, coder))
+            report.items.append(_with_recording(session, folder,
+                                                _import_one(session, path, coder), coder))
             if progress is not None:
                 progress(n, len(files), path.name)
         if cases is not None:
             report.manifest = store_manifest(session, cases)
         relabel(session, _label(report, participants))
     return report
+
+
+def _with_recording(session: Session, folder: Path | None, item: ImportItem,
+                    coder: str | None) -> ImportItem:
+    """Attach the recording named like the transcript, found beside it (IP4.docx and
+    IP4.m4a); a recording that cannot be read is said, and the transcript stays."""
+    recording = beside(item.path) if item.status == "imported" and item.source else None
+    if recording is None or item.source is None:
+        return item
+    try:
+        with savepoint(session):
+            attach_in_step(session, folder, lookup.source(session, item.source), recording,
+                           coder=coder)
+    except QcodeError as exc:
+        return replace(item, detail=f"recording not attached: {exc}")
+    return replace(item, detail=f"recording {recording.name} attached")
 
 
 def _label(report: ImportReport, participants: Path | None) -> str:
@@ -112,6 +132,7 @@ def _import_one(session: Session, path: Path, coder: str | None) -> ImportItem:
             added = store_source(session, NewSource(
                 name=path.stem, text=document.text, format=fmt, original_filename=path.name,
                 encoding=document.encoding, turns=document.turns, pages=document.pages,
+                marks=document.marks,
             ), coder)
     except QcodeError as exc:
         return ImportItem(path, "refused", detail=str(exc))

@@ -36,6 +36,7 @@ from qcode.anchor import Corpus, nearest
 from qcode.errors import QcodeError
 from qcode.names import name_key
 from qcode.services import lookup, steps
+from qcode.services.media import folder_of, recording_problems
 from qcode.services.project import Project
 from qcode.services.sources import content_hash, word_count
 from qcode.store.ddl import quote_bounds_statements
@@ -148,7 +149,7 @@ def _collect(session: Session, notes: list[str]) -> list[_Issue]:
     # Sources first: the quote trigger measures a span against the source's length.
     checks: list[Callable[[Session], list[_Issue]]] = [
         _rules, _sources, _turns_and_pages, _quote_spans, _duplicate_codings, _orphan_quotes,
-        _action_log, _source_versions,
+        _action_log, _source_versions, _recordings,
     ]
     if session.get_bind().dialect.name == "sqlite":
         checks = [_integrity, _foreign_keys, *checks]
@@ -505,13 +506,21 @@ def _sources(session: Session) -> list[_Issue]:
             issues.append(_issue("source", where, f"word count says {row.word_count}, the "
                                  f"text has {words} words", _set_source(row.id, word_count=words)))
         if row.content_hash != digest:
-            twin = session.scalar(select(Source.name).where(Source.content_hash == digest,
-                                                            Source.id != row.id))
+            # Empty sources share their empty text: only a text with words has a twin.
+            twin = session.scalar(select(Source.name).where(
+                Source.content_hash == digest, Source.id != row.id,
+                Source.length > 0)) if source_text else None
             issues.append(_issue(
                 "source", where, "its fingerprint (content hash) does not match its text"
                 + (f"; the text is the same as {twin}'s" if twin else ""),
                 None if twin else _set_source(row.id, content_hash=digest)))
     return issues
+
+
+def _recordings(session: Session) -> list[_Issue]:
+    folder = folder_of(session.connection().engine.url.render_as_string(hide_password=False))
+    return [_issue("recording", f"source {name}", detail)
+            for name, detail in recording_problems(session, folder)]
 
 
 def _set_source(source_id: int, **values: Any) -> Fix:

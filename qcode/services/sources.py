@@ -15,7 +15,7 @@ from qcode.names import natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.services.steps import table_named
-from qcode.store.models import Coding, Quote, Source, SourcePage, SpeakerTurn
+from qcode.store.models import Coding, Quote, Source, SourcePage, SpeakerTurn, TimeMark
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ class NewSource:
     language: str | None = None
     turns: Sequence[Turn] = ()
     pages: Sequence[int] = ()  # start offset of each page, for paged originals (PDF)
+    # Positions whose time is known: (offset, seconds), from timestamps in the
+    # transcript or from transcription (qcode.services.timeline reads them).
+    marks: Sequence[tuple[int, float]] = ()
+    transcription: str | None = None  # JSON: the engine, model and settings that made it
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ def insert_source(session: Session, new: NewSource, coder: str | None = None) ->
         encoding=new.encoding,
         language=new.language,
         imported_by_id=lookup.coder(session, coder).id,
+        transcription=new.transcription,
     )
     session.add(source)
     session.flush()
@@ -134,6 +139,13 @@ def insert_source(session: Session, new: NewSource, coder: str | None = None) ->
              "speaker": t.speaker, "begin_seconds": t.begin_seconds,
              "end_seconds": t.end_seconds}
             for t in new.turns
+        ])
+    if new.marks:
+        # One mark per offset: the first time given there wins.
+        kept = dict(reversed(list(new.marks)))
+        session.execute(insert(table_named(TimeMark.__tablename__)), [
+            {"source_id": source.id, "at_offset": at, "seconds": seconds}
+            for at, seconds in sorted(kept.items())
         ])
     if new.pages:
         session.execute(insert(table_named(SourcePage.__tablename__)), [

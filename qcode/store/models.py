@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -31,6 +32,7 @@ from qcode.vocabulary import (  # noqa: F401  (re-exported: models name their va
     ACTION_STATES,
     ANCHOR_KINDS,
     ATTRIBUTE_TYPES,
+    MEDIA_KINDS,
     RELATIONS,
     SUBDIVISION_KINDS,
 )
@@ -203,6 +205,8 @@ class Source(Base):
     imported_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("coders.id", ondelete="SET NULL"), index=True
     )
+    # How a transcribed source was made (JSON: engine, model, language, settings).
+    transcription: Mapped[str | None] = mapped_column(Text)
 
     cases: Mapped[list[Case]] = relationship(
         secondary="source_cases", back_populates="sources", passive_deletes=True
@@ -250,6 +254,53 @@ class SourcePage(Base):
     )
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     start: Mapped[int] = mapped_column("start_offset", Integer)
+
+
+class Recording(Base):
+    """The audio or video recording of a source's interview.
+
+    The project keeps where the file is (relative to the project's folder where it can
+    be), its size, length and SHA-256, never the media itself: `qcode check` compares
+    them to say when a recording moved or changed. `offset_seconds` is where the
+    transcript's time 0 falls in the recording.
+    """
+
+    __tablename__ = "recordings"
+    __table_args__ = (
+        CheckConstraint("size >= 0 AND duration_seconds >= 0", name="measures"),
+        CheckConstraint(_in("kind", MEDIA_KINDS), name="kind_known"),
+    )
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(BigInteger)
+    duration_seconds: Mapped[float] = mapped_column(Float)
+    checksum: Mapped[str] = mapped_column(String(64))
+    offset_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    attached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attached_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coders.id", ondelete="SET NULL"), index=True
+    )
+
+
+class TimeMark(Base):
+    """A position in a source's text whose time is known: a timestamp the transcript
+    carried ("[00:01:23]"), or a segment or word time from transcription. Times between
+    two marks are interpolated by characters (qcode.services.timeline)."""
+
+    __tablename__ = "time_marks"
+    __table_args__ = (
+        CheckConstraint("at_offset >= 0 AND seconds >= 0", name="position"),
+    )
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    offset: Mapped[int] = mapped_column("at_offset", Integer, primary_key=True)
+    seconds: Mapped[float] = mapped_column(Float)
 
 
 class Quote(Base):

@@ -14,6 +14,9 @@ class Document:
     encoding: str | None = None
     turns: Sequence[Turn] = ()
     pages: Sequence[int] = field(default_factory=tuple)  # start offset of page 1, 2, ...
+    # Positions whose time is known, (offset, seconds): timestamps the transcript
+    # carried, or segment and word times of a transcription tool's output.
+    marks: Sequence[tuple[int, float]] = field(default_factory=tuple)
 
 
 def join_paragraphs(paragraphs: Sequence[str]) -> tuple[str, list[int]]:

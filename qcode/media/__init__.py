@@ -1,0 +1,1 @@
+"""Recordings: reading their facts, playing a stretch of one, cutting a clip."""
