@@ -83,3 +83,18 @@ def silence(path: Path, seconds: int, rate: int = 8000) -> Path:
         out.setframerate(rate)
         out.writeframes(bytes(2 * rate * seconds))
     return path
+
+
+def fake_player(folder: Path, name: str, seconds: float = 0.0) -> Path:
+    """A program called `name` that writes its arguments to args.json and plays for
+    `seconds` (sleeps)."""
+    import stat
+
+    folder.mkdir(exist_ok=True)
+    program = folder / name
+    program.write_text(
+        "#!/usr/bin/env python3\nimport json, sys, time\n"
+        f"json.dump(sys.argv[1:], open({str(folder / 'args.json')!r}, 'w'))\n"
+        f"time.sleep({seconds})\n", encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    return program

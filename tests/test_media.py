@@ -11,14 +11,13 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import silence
+from helpers import fake_player, silence
 
 from qcode import api
 from qcode.cli.main import cli
@@ -193,19 +192,6 @@ def test_a_clip_of_a_quote_lasts_as_long_as_the_quote(study: Path, tmp_path: Pat
     code, _out, err = run("clip", str(study), "IP1", "1", "2", "-o", str(tmp_path / "a.doc"))
     assert code == 1 and "give one of those extensions" in err
     assert not list(tmp_path.glob("*partial*"))
-
-
-def fake_player(folder: Path, name: str, seconds: float = 0.0) -> Path:
-    """A program called `name` that writes its arguments to args.json and plays for
-    `seconds` (sleeps)."""
-    folder.mkdir(exist_ok=True)
-    program = folder / name
-    program.write_text(
-        "#!/usr/bin/env python3\nimport json, sys, time\n"
-        f"json.dump(sys.argv[1:], open({str(folder / 'args.json')!r}, 'w'))\n"
-        f"time.sleep({seconds})\n", encoding="utf-8")
-    program.chmod(program.stat().st_mode | stat.S_IEXEC)
-    return program
 
 
 def player_env(folder: Path, **more: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from qcode.errors import InputError
 from qcode.services import lookup
 from qcode.services.media import project_folder, recording_of
 from qcode.services.project import Project
-from qcode.services.timeline import KNOWN, clock, timeline
+from qcode.services.timeline import KNOWN, Timeline, clock, timeline
 from qcode.store.models import Source
 
 _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)|(\d+(?:\.\d+)?)s")
@@ -75,6 +75,17 @@ def stretch_in(session: Session, folder: Path | None, source: Source, start: int
     how = next((h for h in hows if h != KNOWN), KNOWN)
     return Stretch(source.name, recording.found_at, recording.kind == "video", begin, finish,
                    how)
+
+
+def source_timeline(project: Project, source_id: int) -> Timeline | None:
+    """What the workbench shows of time in a source: None when nothing tells it (no
+    known times and no recording)."""
+    with project.reading() as session:
+        source = session.get(Source, source_id)
+        if source is None:
+            return None
+        line = timeline(session, source)
+    return line if line.points or line.end_seconds is not None else None
 
 
 def position_or_time(text: str) -> int | float:

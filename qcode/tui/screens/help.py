@@ -31,6 +31,9 @@ WORKFLOWS: dict[str, tuple[str, ...]] = {
         "filed (subdivisions). r repeats the last code and filing on a new selection.",
         "n/N go from coding to coding, ] and [ along one code; e edits the coding at the "
         "cursor (its code, or ctrl+r to move its start and end); x removes it.",
+        "Space plays the selection (or on from the cursor) from the transcript's "
+        "recording, and stops it; the side shows the time at the cursor "
+        "(`qcode media attach` links a recording).",
         "u undoes any step, also after a restart; Escape goes back to the list.",
     ),
     "codebook": (

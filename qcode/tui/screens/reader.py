@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import subprocess
 
 from sqlalchemy.orm import Session
 from textual import on
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
 from qcode.ingest.sentences import sentence_spans
+from qcode.media.player import find_player, start_playing, stop_playing
 from qcode.reports.search import SearchQuery, SearchResult, search
 from qcode.services.blind import BlindStatus, finish, source_status
 from qcode.services.codebook import list_subdivisions
@@ -28,7 +30,9 @@ from qcode.services.coding_edit import (
     spans_in,
     update_coding,
 )
+from qcode.services.listening import Stretch, source_timeline, stretch_of
 from qcode.services.sources import SourceDocument, open_source
+from qcode.services.timeline import KNOWN, Timeline, clock
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
 from qcode.tui.screens.memo_editor import write_memo
@@ -66,6 +70,7 @@ class ReaderScreen(WorkbenchScreen):
         Binding("ctrl+f", "finish_blind", "Finish blind coding", show=False),
         Binding("E", "edit_text", "Edit the text", show=False),
         Binding("l", "labels", "Labels"),
+        Binding("space", "play", "Play/stop"),
         Binding("enter", "finish_move", "Move the quote here", show=True),
     ]
 
@@ -79,6 +84,8 @@ class ReaderScreen(WorkbenchScreen):
         self.hits: list[tuple[int, int]] = []  # search hits in this text: f and F visit them
         self.source_name = source
         self.blind: BlindStatus | None = None  # set when the source is coded blind
+        self.timeline: Timeline | None = None  # times of positions, when anything tells
+        self.playing: subprocess.Popen[bytes] | None = None  # the player, while it plays
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,15 +107,17 @@ class ReaderScreen(WorkbenchScreen):
         project, ref, showing, viewer = (self.project, self.source, self.workbench.showing,
                                          self.coder)
 
-        def load() -> tuple[SourceDocument, list[Span], BlindStatus | None]:
+        def load() -> tuple[SourceDocument, list[Span], BlindStatus | None, Timeline | None]:
             document = open_source(project, ref)
             return (document, source_spans(project, document.id, showing, viewer),
-                    source_status(project, document.id))
+                    source_status(project, document.id),
+                    source_timeline(project, document.id))
 
         in_background(self, load, self._show)
 
-    def _show(self, loaded: tuple[SourceDocument, list[Span], BlindStatus | None]) -> None:
-        document, spans, self.blind = loaded
+    def _show(self, loaded: tuple[SourceDocument, list[Span], BlindStatus | None,
+                                  Timeline | None]) -> None:
+        document, spans, self.blind, self.timeline = loaded
         self.document = document
         self.source_name = document.name
         self._title()
@@ -196,6 +205,11 @@ class ReaderScreen(WorkbenchScreen):
                          f"({sel.end - sel.start} characters)")
         else:
             lines.append(f"Cursor at {view.cursor}")
+        if self.timeline is not None:
+            at = self.timeline.at(view.selection.start if view.selection else view.cursor)
+            if at.seconds is not None:
+                how = "" if at.how == KNOWN else f" ({at.how})"
+                lines.append(f"Time {clock(at.seconds)}{how}")
         # With a selection, the codings where it starts (the cursor sits at its end,
         # just past a quote selected whole).
         here = view.spans_at(view.selection.start if view.selection else view.cursor)
@@ -495,6 +509,34 @@ class ReaderScreen(WorkbenchScreen):
         """Show or hide the code names in a margin beside the text (l)."""
         if hasattr(self, "document"):
             self.view.toggle_labels()
+
+    # -- listening ----------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        """Play the selection (or on from the cursor) in the machine's player; pressed
+        while it plays, stop it."""
+        if stop_playing(self.playing):
+            self.playing = None
+            self.notify("Stopped")
+            return
+        view, project, source = self.view, self.project, self.source_name
+        start, end = ((view.selection.start, view.selection.end) if view.selection
+                      else (view.cursor, None))
+
+        def begin() -> tuple[Stretch, subprocess.Popen[bytes]]:
+            player = find_player()
+            stretch = stretch_of(project, source, start, end)
+            return stretch, start_playing(player, stretch.recording, stretch.start,
+                                          stretch.end, stretch.video)
+
+        def started(found: tuple[Stretch, subprocess.Popen[bytes]]) -> None:
+            stretch, self.playing = found
+            self.notify(f"Playing {stretch.describe()}; space stops")
+
+        in_background(self, begin, started, group="play")
+
+    def on_unmount(self) -> None:
+        stop_playing(self.playing)  # leaving the transcript ends its sound
 
     def action_back(self) -> None:
         if self.moving is not None:  # Escape while moving a quote cancels only that
