@@ -10,8 +10,8 @@ from __future__ import annotations
 # the researcher's sheet layout first, so the file goes back in through `qcode sheet
 # import`, then where and by whom.
 CODING_COLUMNS = ["text", "code", "emphasis", "subdivision", "other_subdivisions", "notes",
-                  "as_written", "source", "cases", "start", "end", "coder", "created_at",
-                  "anchor", "id"]
+                  "as_written", "source", "cases", "start", "end", "time", "coder",
+                  "created_at", "anchor", "id"]
 SOURCE_COLUMNS = ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
                   "codings", "original_filename", "imported_at"]
 CODE_COLUMNS = ["id", "name", "codings", "description", "color", "home"]

@@ -219,9 +219,11 @@ def codings(project: Project, unanchored_only: bool = False,
     """Every coding, in text order: the columns of `qcode codings --json`.
 
     `start` and `end` are `Int64`, `<NA>` for a quote that could not be placed in its
-    source (`unanchored_only` lists only those); `created_at` is a UTC datetime.
-    `coder` lists as that coder sees it: on sources they code blind (`api.blind`),
-    only their own codings until all have finished.
+    source (`unanchored_only` lists only those); `created_at` is a UTC datetime; `time`
+    (`Float64`) is where the quote starts in the interview in seconds, where subtitle
+    cues, timestamps, transcription or a recording tell it. `coder` lists as that
+    coder sees it: on sources they code blind (`api.blind`), only their own codings until
+    all have finished.
 
     Example:
         >>> table = api.codings(study)
@@ -236,7 +238,7 @@ def codings(project: Project, unanchored_only: bool = False,
     rows = (asdict(c) for c in list_codings(project, unanchored_only=unanchored_only,
                                             viewer=coder))
     return _frame(rows, CODING_COLUMNS, counts=["id"], offsets=["start", "end"],
-                  moments=["created_at"])
+                  moments=["created_at"]).astype({"time": "Float64"})
 
 
 # --- counts -----------------------------------------------------------------------------

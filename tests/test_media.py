@@ -268,3 +268,24 @@ def test_a_real_ffplay_plays_the_stretch_and_ends(study: Path, tmp_path: Path) -
 
 def test_times_are_shown_as_a_clock() -> None:
     assert [clock(s) for s in (0, 83.46, 3725.96)] == ["00:00.0", "01:23.5", "01:02:06.0"]
+
+
+def test_listings_and_the_html_report_show_where_each_quote_starts(tmp_path: Path) -> None:
+    text = "IP1: We moved in 1998. [00:01:10] Then the subsidy came. It was too late.\n"
+    then = text.index("Then")
+    study = tmp_path / "study.qcode"
+    with init_project(str(study)) as project:
+        add_source(project, NewSource(name="IP1", text=text, format="txt",
+                                      marks=[(then, 70.0)]))
+        api.code(project, "IP1", then, text.index(" It was"), "Subsidy timing")
+        api.code(project, "IP1", 5, 21, "Moving")
+    code, out, err = run("codings", str(study), "--format", "json")
+    assert code == 0, err
+    # At the timestamp: its time; before it: estimated from the text's start at 0.
+    assert {r["code"]: r["time"] for r in json.loads(out)} == {
+        "Subsidy timing": 70.0, "Moving": round(5 / then * 70, 1)}
+    with api.open(study) as project:
+        assert api.codings(project)["time"].tolist() == [round(5 / then * 70, 1), 70.0]
+    assert run("export", "html", str(study), str(tmp_path / "report"))[0] == 0
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert f"{then}\u2013{text.index(' It was')} \u00b7 01:10.0" in page

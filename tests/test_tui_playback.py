@@ -12,6 +12,7 @@ from helpers import fake_player, silence
 from tui_helpers import app_for, open_source, record_notices, settle, until
 
 from qcode import api
+from qcode.services.timeline import clock
 from qcode.tui.screens.reader import ReaderScreen
 
 SOURCE = "IP4_social_worker_agency"
@@ -74,4 +75,21 @@ async def test_space_says_why_it_cannot_play(demo_copy: str, players: Path,
         await pilot.press("space")
         await until(pilot, lambda: any("remote session (SSH)" in n for n in notices))
         assert not (players / "args.json").exists()
+        assert not app.errors
+
+
+async def test_the_quotes_detail_says_where_the_quote_starts(
+        demo_copy: str, tmp_path: Path) -> None:
+    with api.open(demo_copy) as study:
+        first = api.codings(study).iloc[0]
+        api.attach_recording(study, first["source"],
+                             silence(tmp_path / "IP1.wav", seconds=600))
+        expected = api.recording_time(study, first["source"], int(first["start"]))
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await until(pilot, lambda: " at " in str(app.screen.query_one("#detail").render()))
+        detail = str(app.screen.query_one("#detail").render())
+        assert f"{first['start']}-{first['end']} at {clock(expected.start)}" in detail
         assert not app.errors

@@ -90,7 +90,8 @@ def subdivisions(project: str, out: Output) -> None:
                               "(`qcode blind`), only their own codings until all finish.")
 @output_options
 def codings(project: str, unanchored: bool, coder: str | None, out: Output) -> None:
-    """List every coding: source, case, span, quote, code, emphasis, notes, subdivisions.
+    """List every coding: source, case, span (and its time in the interview, where known),
+    quote, code, emphasis, notes, subdivisions.
 
     \b
     Example:

@@ -22,6 +22,7 @@ from qcode.export.html_quotes import QuoteEntry, SubdivisionQuotes
 from qcode.names import natural_key
 from qcode.reports.mentions import NO_SUBDIVISION
 from qcode.services.cases import CaseInfo
+from qcode.services.timeline import clock
 
 SECTIONS = [("r-overview", "Mentions by group"), ("r-groups", "Mentions by subdivision"),
             ("r-crosstab", "By stakeholder group"), ("r-codebook", "Codebook"),
@@ -319,6 +320,8 @@ def _quote(quote: QuoteEntry, under: str, cases: _CaseLabels) -> str:
     where = ""
     if quote.source is not None:
         span = f" {quote.start}\u2013{quote.end}" if quote.start is not None else ""
+        if quote.time is not None:
+            span += f" \u00b7 {clock(quote.time)}"
         where = f' \u00b7 <span data-find>{_e(quote.source)}</span><span class="at">{span}</span>'
     who = []
     for key in quote.cases:

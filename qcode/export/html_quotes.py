@@ -48,6 +48,7 @@ class QuoteEntry:
     notes: str | None
     also: list[str]  # the other subdivisions it is filed under, beside the one listing it
     coder: str
+    time: float | None = None  # where it starts in the interview, when anything tells
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def _entry(row: CodingRow, contexts: _Contexts) -> QuoteEntry:
     if row.source is not None and row.start is not None and row.end is not None:
         before, text, after = contexts.around(row.source, row.start, row.end, row.text)
     return QuoteEntry(row.id, row.code, row.source, row.cases, row.start, row.end, before,
-                      text, after, row.as_written, row.emphasis, row.notes, [], row.coder)
+                      text, after, row.as_written, row.emphasis, row.notes, [], row.coder,
+                      row.time)
 
 
 class _Contexts:

@@ -18,6 +18,7 @@ from qcode.reports.mentions import subdivision_tree
 from qcode.reports.scope import sources_with
 from qcode.services import blind, lookup
 from qcode.services.project import Project
+from qcode.services.timeline import time_in, timelines
 from qcode.store.models import (
     Case,
     Code,
@@ -61,6 +62,7 @@ class QuoteRow:
     also: tuple[str, ...] = ()  # the other subdivisions it is filed under
     # Its subdivisions a `sub:` filter covers: the reason the filter let it in.
     matched: tuple[str, ...] = ()
+    time: float | None = None  # where it starts in the interview, when anything tells
 
 
 def filed_under(row: QuoteRow) -> str:
@@ -157,8 +159,10 @@ def quote_rows(project: Project, coding_ids: Sequence[int],
         found = {row[0]: QuoteRow(*row) for row in session.execute(
             _rows_query().where(Coding.id.in_(coding_ids)))}
         also, matched = _filings(session, coding_ids, subtree)
+        lines = timelines(session, {r.source_id for r in found.values() if r.source_id})
     return [replace(found[i], also=tuple(sorted(also.get(i, ()), key=natural_key)),
-                    matched=tuple(sorted(matched.get(i, ()), key=natural_key)))
+                    matched=tuple(sorted(matched.get(i, ()), key=natural_key)),
+                    time=time_in(lines, found[i].source_id, found[i].start))
             for i in coding_ids if i in found]
 
 

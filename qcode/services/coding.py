@@ -15,6 +15,7 @@ from qcode.errors import ConstraintError, InputError
 from qcode.names import name_key, natural_key, text_or_none
 from qcode.services import blind, lookup
 from qcode.services.project import Project
+from qcode.services.timeline import time_in, timelines
 from qcode.store.models import (
     Code,
     Coder,
@@ -62,6 +63,9 @@ class CodingRow:
     anchor: str
     created_at: datetime
     as_written: str | None = None  # the quote as the coding sheet gave it, where it differs
+    # Where the quote starts in the interview, in seconds, when anything tells (subtitle
+    # cues, timestamps, transcription, a recording): qcode.services.timeline.
+    time: float | None = None
 
 
 
@@ -394,6 +398,7 @@ def list_codings(project: Project, unanchored_only: bool = False,
         rows = session.execute(query).all()
         filed = _subdivisions_by_coding(session)
         cases = lookup.cases_by_source(session)
+        lines = timelines(session)
     result = []
     for (coding_id, source, source_id, start, end, text, code, emphasis, notes, coder,
          anchor, created_at, sheet_text) in rows:
@@ -405,6 +410,7 @@ def list_codings(project: Project, unanchored_only: bool = False,
                 start=start, end=end, text=text, code=code, emphasis=emphasis, notes=notes,
                 subdivision=primary, other_subdivisions=others, coder=coder, anchor=anchor,
                 created_at=created_at, as_written=sheet_text if sheet_text != text else None,
+                time=time_in(lines, source_id, start),
             )
         )
     order = {name: natural_key(name) for name in {r.source for r in result}}

@@ -14,7 +14,9 @@ the interview adds its offset (`Recording.offset_seconds`) when it is played.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,19 +68,52 @@ class Timeline:
 
 def timeline(session: Session, source: Source) -> Timeline:
     """What `source` tells about time: its marks, its timed turns and its recording."""
-    found: dict[int, float] = {at: seconds for at, seconds in session.execute(
-        select(TimeMark.offset, TimeMark.seconds).where(TimeMark.source_id == source.id))}
-    for start, end, begin, finish in session.execute(
-            select(SpeakerTurn.start, SpeakerTurn.end, SpeakerTurn.begin_seconds,
-                   SpeakerTurn.end_seconds).where(SpeakerTurn.source_id == source.id)):
-        if begin is not None:
-            found.setdefault(start, begin)
+    return timelines(session, [source.id]).get(source.id) or Timeline(
+        (), source.length, None, 0.0)
+
+
+def timelines(session: Session, source_ids: Iterable[int] | None = None) -> dict[int, Timeline]:
+    """The timeline of every source that tells anything about time (of `source_ids`,
+    or all): three queries however many sources, for listings of every quote."""
+    wanted = None if source_ids is None else set(source_ids)
+
+    def only(query: Any, column: Any) -> Any:
+        return query if wanted is None else query.where(column.in_(wanted))
+
+    found: dict[int, dict[int, float]] = {}
+    for source_id, at, seconds in session.execute(only(
+            select(TimeMark.source_id, TimeMark.offset, TimeMark.seconds),
+            TimeMark.source_id)):
+        found.setdefault(source_id, {})[at] = seconds
+    for source_id, start, end, begin, finish in session.execute(only(
+            select(SpeakerTurn.source_id, SpeakerTurn.start, SpeakerTurn.end,
+                   SpeakerTurn.begin_seconds, SpeakerTurn.end_seconds)
+            .where(SpeakerTurn.begin_seconds.is_not(None)), SpeakerTurn.source_id)):
+        known = found.setdefault(source_id, {})
+        known.setdefault(start, begin)
         if finish is not None:
-            found.setdefault(end, finish)
-    recording = session.get(Recording, source.id)
-    offset = recording.offset_seconds if recording is not None else 0.0
-    last = recording.duration_seconds - offset if recording is not None else None
-    return Timeline(_rising(sorted(found.items())), source.length, last, offset)
+            known.setdefault(end, finish)
+    recordings = {r.source_id: r for r in session.scalars(only(
+        select(Recording), Recording.source_id))}
+    lengths = {source_id: length for source_id, length in session.execute(
+        select(Source.id, Source.length).where(Source.id.in_(set(found) | set(recordings))))}
+    lines = {}
+    for source_id, length in lengths.items():
+        recording = recordings.get(source_id)
+        offset = recording.offset_seconds if recording is not None else 0.0
+        last = recording.duration_seconds - offset if recording is not None else None
+        lines[source_id] = Timeline(_rising(sorted(found.get(source_id, {}).items())),
+                                    length, last, offset)
+    return lines
+
+
+def time_in(lines: dict[int, Timeline], source_id: int | None,
+            position: int | None) -> float | None:
+    """The time at `position` of a source in `lines` (from `timelines`), to a tenth of a
+    second; None when nothing tells it. What listings show beside each quote."""
+    line = lines.get(source_id) if source_id is not None else None
+    found = line.at(position).seconds if line is not None and position is not None else None
+    return round(found, 1) if found is not None else None
 
 
 def _rising(points: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:

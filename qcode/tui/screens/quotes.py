@@ -33,6 +33,7 @@ from qcode.services.blind import hidden_names
 from qcode.services.cases import list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
+from qcode.services.timeline import clock
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.reader import ReaderScreen
 from qcode.tui.widgets.keys_footer import KeysFooter
@@ -349,6 +350,8 @@ class QuotesScreen(WorkbenchScreen):
             text.append("\nnotes: ", "italic").append(row.notes)
         case = event.table.cases.get(row.source, "")
         span = f" {row.start}-{row.end}" if row.start is not None else " (not anchored)"
+        if row.time is not None:
+            span += f" at {clock(row.time)}"
         text.append(f"\n{row.source or '(no source)'}" + (f" ({case})" if case else "")
                     + f"{span} · coded by {row.coder}", "dim")
         detail.update(text)
