@@ -93,3 +93,31 @@ async def test_the_quotes_detail_says_where_the_quote_starts(
         detail = str(app.screen.query_one("#detail").render())
         assert f"{first['start']}-{first['end']} at {clock(expected.start)}" in detail
         assert not app.errors
+
+
+async def test_ctrl_r_on_a_source_attaches_its_recording_as_one_step(
+        demo_copy: str, tmp_path: Path) -> None:
+    recording = silence(tmp_path / "IP4 interview.wav", seconds=90)
+    app = app_for(demo_copy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"IP4")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press(*f"'{recording}'", "enter")
+        await settle(pilot)
+        with api.open(demo_copy) as study:
+            rows = api.recordings(study)[["source", "duration", "status"]].values.tolist()
+        assert rows == [[SOURCE, 90.0, "ok"]]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press(*str(tmp_path / "nothing.m4a"), "enter")
+        await settle(pilot)
+        with api.open(demo_copy) as study:  # a bad file changes nothing
+            assert len(api.recordings(study)) == 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not app.errors
+    with api.open(demo_copy) as study:
+        assert api.recordings(study).empty

@@ -22,6 +22,8 @@ WORKFLOWS: dict[str, tuple[str, ...]] = {
         "Type to filter, Enter opens the transcript to read and code it.",
         "ctrl+g opens the cases: add interview partners, their attributes (such as the "
         "stakeholder group) and link them to transcripts.",
+        "ctrl+o imports transcripts; ctrl+r attaches the recording of the transcript under "
+        "the cursor (space in the transcript then plays a quote).",
     ),
     "reader": (
         "Read, select a quote, code it: open coding.",

@@ -15,9 +15,11 @@ from textual.widgets import DataTable, Header, Input
 from qcode.cells import cell_text
 from qcode.progress import Progress
 from qcode.reports.intervals import covered, merged
+from qcode.services import lookup
 from qcode.services.blind import BlindStatus, blind_status
 from qcode.services.cases import list_cases
 from qcode.services.coding_edit import source_spans
+from qcode.services.media import attach_in_step, project_folder
 from qcode.services.project import Project
 from qcode.services.sources import coding_coverage, list_sources
 from qcode.tui.long_work import run_long
@@ -26,6 +28,8 @@ from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from qcode.ingest.importer import ImportReport
 
 
@@ -108,6 +112,7 @@ class SourcesScreen(WorkbenchScreen):
         # A control key: the filter line has the focus and takes every letter typed.
         Binding("ctrl+g", "cases", "Cases", id="sources.cases"),
         Binding("ctrl+o", "import_files", "Import"),
+        Binding("ctrl+r", "recording", "Recording", show=False),  # F1 lists it
     ]
 
     def compose(self) -> ComposeResult:
@@ -231,6 +236,29 @@ class SourcesScreen(WorkbenchScreen):
         self.notify(line + (f": {refused[0]}" if refused else "") + " (u undoes)",
                     severity="warning" if refused else "information", timeout=10)
         self.reload()
+
+    def action_recording(self) -> None:
+        """Attach (or replace) the recording of the source under the cursor, as
+        `qcode media attach` does; one undoable step."""
+        table = self.query_one("#sources", DataTable)
+        if not table.row_count:
+            self.notify("No source here to attach a recording to", severity="warning")
+            return
+        name = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+        folder = project_folder(self.project)
+
+        def chosen(answer: str) -> None:
+            path = Path(answer.strip().strip("'\"")).expanduser()
+
+            def attach(session: Session) -> None:
+                attach_in_step(session, folder, lookup.source(session, name), path)
+
+            self.change(f"attach recording {path.name} to {name}", attach,
+                        message=f"Attached {path.name} to {name} (space plays a quote; "
+                                "u undoes)")
+
+        self.ask(f"Recording of {name} (an audio or video file: .m4a .mp3 .wav .mp4 ...)",
+                 chosen)
 
     def action_cases(self) -> None:
         """Cases and their attributes; linking offers the source under the cursor."""
