@@ -63,6 +63,7 @@ from qcode.reports.mentions import Filters
 from qcode.services import backup as backup_service
 from qcode.services.copy import CopySummary, copy_project
 from qcode.services.project import Project, init_project, open_project
+from qcode.transcribe.recording import transcribe_recording
 from qcode.writes import (
     accept_review,
     add_to_set,
@@ -194,7 +195,7 @@ SECTIONS: dict[str, list[str]] = {
     ],
     "Recordings": [
         "attach_recording", "relink_recording", "detach_recording", "recordings",
-        "recording_time", "play", "stop_playing", "clip",
+        "recording_time", "play", "stop_playing", "clip", "transcribe_recording",
     ],
 }
 # Types a script meets (and annotates with), with what docs/api.md says of them.
@@ -227,4 +228,4 @@ __all__ = ["Filters", "Project", "accept_review", "add_to_set", "agreement", "al
            "rename_subdivision", "replace_text", "restore_version", "review",
            "saturation", "search", "set_attributes", "sets", "sources",
            "speaker_as_case", "stop_playing", "subdivisions", "suggest_pseudonyms",
-           "terms", "text", "undo", "unlink", "versions"]
+           "terms", "text", "transcribe_recording", "undo", "unlink", "versions"]

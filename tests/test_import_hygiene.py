@@ -26,6 +26,10 @@ ABOVE = {
     "ingest": ("qcode.cli", "qcode.tui"),
     "export": ("qcode.cli", "qcode.tui"),
     "interop": ("qcode.cli", "qcode.tui"),
+    # Playing, probing and cutting recordings know nothing of projects.
+    "media": ("qcode.services", "qcode.reports", "qcode.ingest", "qcode.export",
+              "qcode.interop", "qcode.cli", "qcode.tui"),
+    "transcribe": ("qcode.cli", "qcode.tui"),
 }
 
 

@@ -176,6 +176,7 @@ COMMAND_MODULES = {
     "history_cmds": ["undo", "redo", "history"],
     "set_cmds": ["sets", "set-add", "set-remove"],
     "media_cmds": ["media", "play", "clip"],
+    "transcribe_cmd": ["transcribe"],
 }
 _MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 
