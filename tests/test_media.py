@@ -289,3 +289,25 @@ def test_listings_and_the_html_report_show_where_each_quote_starts(tmp_path: Pat
     assert run("export", "html", str(study), str(tmp_path / "report"))[0] == 0
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert f"{then}\u2013{text.index(' It was')} \u00b7 01:10.0" in page
+
+
+def test_known_times_move_with_their_words_when_the_text_is_corrected(
+        tmp_path: Path) -> None:
+    text = "IP1: We moved in 1998. Then the subsidy came. It was too late.\n"
+    then, late = text.index("Then"), text.index("It was")
+    with init_project(str(tmp_path / "study.qcode")) as project:
+        add_source(project, NewSource(name="IP1", text=text, format="txt",
+                                      marks=[(then, 70.0), (late, 80.0)]))
+        api.code(project, "IP1", late, len(text) - 1, "Too late")
+        api.code(project, "IP1", then, late - 1, "Subsidy")
+        assert api.codings(project)["time"].tolist() == [70.0, 80.0]
+        # Words put in before both marks: each time stays with its words.
+        api.edit_text(project, "IP1", text.replace("We moved", "Well, we all moved"))
+        assert api.codings(project)["time"].tolist() == [70.0, 80.0]
+        # "Then the subsidy came." deleted: its time goes, "It was" keeps 80 s.
+        api.edit_text(project, "IP1", api.text(project, "IP1").replace(
+            " Then the subsidy came.", ""))
+        rows = api.codings(project)
+        assert rows.set_index("code").loc["Too late", "time"] == 80.0
+        api.undo(project)  # the deletion taken back: both times where they were
+        assert api.codings(project)["time"].tolist() == [70.0, 80.0]

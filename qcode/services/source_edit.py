@@ -48,6 +48,7 @@ from qcode.store.models import (
     SourcePage,
     SourceVersion,
     SpeakerTurn,
+    TimeMark,
 )
 
 # What happened to a quote: kept (same place), moved (same words elsewhere), rewritten
@@ -56,7 +57,7 @@ from qcode.store.models import (
 KEPT, COLLIDED, RESTORED = "kept", "collided", "restored"
 FLAGGED = (REANCHORED, "unanchored", COLLIDED)
 _REASON_LIMIT = 300  # SourceVersion.reason's length
-_PLACED_TABLES = {"quotes", "speaker_turns", "source_pages", "source_versions"}
+_PLACED_TABLES = {"quotes", "speaker_turns", "source_pages", "source_versions", "time_marks"}
 # Sources per query when looking for the undo steps to forget: four LIKE patterns each,
 # well inside SQLite's limits on an expression's depth and its parameters.
 _FORGET_CHUNK = 50
@@ -262,6 +263,7 @@ def apply_edit(session: Session, source: Source, alignment: Alignment, reason: s
     session.flush()
     turn_count = _move_turns(session, source, alignment, turns)
     page_count = _move_pages(session, source, alignment, pages)
+    _move_marks(session, source, alignment)
     if forget_steps:
         forget_steps_on(session, [source.id])
     return EditResult(source.name, number, tuple(moves), turn_count, page_count)
@@ -401,6 +403,24 @@ def _move_pages(session: Session, source: Source, alignment: Alignment,
                                                            "left"))
     session.flush()
     return len(source.pages)
+
+
+def _move_marks(session: Session, source: Source, alignment: Alignment) -> None:
+    """Known times stay with the words they stood before. Two that fall together lost
+    the words between them: the later time stays, as its words are what begins there."""
+    marks = session.scalars(select(TimeMark).where(TimeMark.source_id == source.id)
+                            .order_by(TimeMark.offset)).all()
+    if not marks:
+        return
+    size = len(alignment.old)
+    moved: dict[int, float] = {}
+    for mark in marks:
+        moved[alignment.position(min(mark.offset, size), "left")] = mark.seconds
+        session.delete(mark)
+    session.flush()  # the old offsets are free before the moved ones take their place
+    session.add_all(TimeMark(source_id=source.id, offset=at, seconds=seconds)
+                    for at, seconds in moved.items())
+    session.flush()
 
 
 def forget_steps_on(session: Session, source_ids: Iterable[int]) -> int:
