@@ -13,7 +13,7 @@ CODING_COLUMNS = ["text", "code", "emphasis", "subdivision", "other_subdivisions
                   "as_written", "source", "cases", "start", "end", "time", "coder",
                   "created_at", "anchor", "id"]
 SOURCE_COLUMNS = ["id", "name", "cases", "format", "encoding", "characters", "words", "turns",
-                  "codings", "original_filename", "imported_at"]
+                  "codings", "original_filename", "imported_at", "recording", "transcription"]
 CODE_COLUMNS = ["id", "name", "codings", "description", "color", "home"]
 SET_COLUMNS = ["name", "sources", "codes", "description"]
 RECORDING_COLUMNS = ["source", "status", "kind", "duration", "offset", "size", "path",

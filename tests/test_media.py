@@ -74,6 +74,8 @@ def test_attach_reads_length_and_checksum_and_stores_a_relative_path(study: Path
     assert abs(float(row["duration"]) - 7.0) < 0.1  # type: ignore[arg-type]
     assert row["checksum"] == hashlib.sha256(recording.read_bytes()).hexdigest()
     assert row["path"] == "recordings/IP1.m4a"  # the study folder can move whole
+    code, out, _ = run("sources", str(study), "--format", "json")
+    assert [s["recording"] for s in json.loads(out)] == ["recordings/IP1.m4a"]
     # One step: undo forgets it again.
     assert run("undo", str(study))[0] == 0
     assert listed(study) == []

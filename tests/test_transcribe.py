@@ -104,6 +104,8 @@ def assert_transcribed(location: Path, recording: Path, engine: str, floor: floa
     listed = json.loads(run("media", "list", str(location), "--format", "json").stdout)
     assert [(r["source"], r["status"], r["path"]) for r in listed] == [
         ("IP7", "ok", os.path.relpath(recording, location.parent))]
+    (shown,) = json.loads(run("sources", str(location), "--format", "json").stdout)
+    assert shown["transcription"].startswith(f"{engine} ")  # what `qcode sources` says
 
 
 def test_pocketsphinx_transcribes_a_recording_into_a_timed_source(

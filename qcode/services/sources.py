@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,15 @@ from qcode.names import natural_key
 from qcode.services import lookup
 from qcode.services.project import Project
 from qcode.services.steps import table_named
-from qcode.store.models import Coding, Quote, Source, SourcePage, SpeakerTurn, TimeMark
+from qcode.store.models import (
+    Coding,
+    Quote,
+    Recording,
+    Source,
+    SourcePage,
+    SpeakerTurn,
+    TimeMark,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class SourceInfo:
     codings: int
     cases: list[str]
     imported_at: datetime
+    recording: str | None = None  # its path as stored (`qcode media list` says more)
+    transcription: str | None = None  # the engine and model that made it, if transcribed
 
 
 def content_hash(text: str) -> str:
@@ -193,9 +204,12 @@ def list_sources(project: Project) -> list[SourceInfo]:
                 func.coalesce(turns.c.n, 0),
                 func.coalesce(codings.c.n, 0),
                 Source.imported_at,
+                Recording.path,
+                Source.transcription,
             )
             .outerjoin(codings, codings.c.source_id == Source.id)
             .outerjoin(turns, turns.c.source_id == Source.id)
+            .outerjoin(Recording, Recording.source_id == Source.id)
             .order_by(Source.name)
         ).all()
         cases = lookup.cases_by_source(session)
@@ -203,11 +217,26 @@ def list_sources(project: Project) -> list[SourceInfo]:
             SourceInfo(
                 id=r[0], name=r[1], format=r[2], original_filename=r[3], encoding=r[4],
                 characters=r[5], words=r[6], turns=r[7], codings=r[8],
-                cases=cases.get(r[0], []), imported_at=r[9],
+                cases=cases.get(r[0], []), imported_at=r[9], recording=r[10],
+                transcription=_engine(r[11]),
             )
             for r in rows
         ]
         return sorted(found, key=lambda s: natural_key(s.name))
+
+
+def _engine(transcription: str | None) -> str | None:
+    """"pocketsphinx en-us (bundled), en" from the JSON a transcription stored."""
+    if not transcription:
+        return None
+    try:
+        made = json.loads(transcription)
+    except ValueError:
+        return transcription[:100]
+    if not isinstance(made, dict):
+        return str(made)[:100]
+    said = [str(made[k]) for k in ("engine", "model", "language") if made.get(k)]
+    return " ".join(said[:2]) + (f", {said[2]}" if len(said) > 2 else "") or None
 
 
 def source_text(project: Project, ref: str) -> tuple[str, str]:
