@@ -641,7 +641,8 @@ def edit_text(project: Project, source: str, new_text: str, reason: str = "edite
 def replace_text(project: Project, source: str, path: str | Path, reason: str | None = None,
                  coder: str | None = None) -> EditResult:
     """Replace a source's text with a re-transcribed file (read as `import_files` reads
-    it, with its own speaker turns), keeping its codings as `edit_text` does.
+    it, with its own speaker turns and timestamps), keeping its codings as `edit_text`
+    does.
 
     Example:
         >>> corrected = folder / "IP4.txt"
@@ -663,6 +664,7 @@ def replace_text(project: Project, source: str, path: str | Path, reason: str | 
     return source_edit.edit_source(project, source, document.text,
                                    reason or f"replaced by {path.name}", coder,
                                    turns=document.turns, pages=document.pages,
+                                   marks=document.marks or None,
                                    origin=(fmt_name, path.name))
 
 
@@ -789,11 +791,14 @@ def redo(project: Project, coder: str | None = None) -> ActionInfo | None:
 
 def import_files(project: Project, paths: Sequence[str | Path],
                  participants: str | Path | None = None,
-                 coder: str | None = None, dayfirst: bool | None = None) -> ImportReport:
+                 coder: str | None = None, dayfirst: bool | None = None,
+                 strip_timestamps: bool = False) -> ImportReport:
     """Import transcripts (files or folders, searched recursively) and a participants
     list as one step, like `qcode import`; a refused file is reported, the others go
     in, and the same text twice is skipped. `dayfirst` reads participants' dates like
-    3/5/2021 day first (True) or month first (False).
+    3/5/2021 day first (True) or month first (False). Timestamps in the transcripts
+    ("[00:01:23]") are kept as time marks; `strip_timestamps` also takes them out of
+    the text, like `qcode import --strip-timestamps`.
 
     Example:
         >>> new = folder / "IP13_tenant.txt"
@@ -805,7 +810,7 @@ def import_files(project: Project, paths: Sequence[str | Path],
     """
     return import_paths(project, [Path(p) for p in paths],
                         Path(participants) if participants is not None else None, coder,
-                        dayfirst=dayfirst)
+                        dayfirst=dayfirst, strip_timestamps=strip_timestamps)
 
 
 def import_sheet(project: Project, paths: str | Path | Sequence[str | Path],

@@ -313,3 +313,16 @@ def test_known_times_move_with_their_words_when_the_text_is_corrected(
         assert rows.set_index("code").loc["Too late", "time"] == 80.0
         api.undo(project)  # the deletion taken back: both times where they were
         assert api.codings(project)["time"].tolist() == [70.0, 80.0]
+
+
+def test_a_re_transcribed_file_brings_its_own_timestamps(tmp_path: Path) -> None:
+    text = "IP1: We moved in 1998. [00:01:10] Then the subsidy came.\n"
+    with init_project(str(tmp_path / "study.qcode")) as project:
+        add_source(project, NewSource(name="IP1", text=text, format="txt",
+                                      marks=[(text.index("Then"), 70.0)]))
+        api.code(project, "IP1", text.index("Then"), len(text) - 1, "Subsidy")
+        again = tmp_path / "IP1 corrected.txt"
+        again.write_text(text.replace("[00:01:10]", "[00:01:15]"), encoding="utf-8")
+        code, _out, err = run("replace", str(tmp_path / "study.qcode"), "IP1", str(again))
+        assert code == 0, err
+        assert api.codings(project)["time"].tolist() == [75.0]

@@ -10,7 +10,7 @@ import click
 from qcode.cli.common import opened, project_argument
 from qcode.cli.output import Output, emit, note, output_options
 from qcode.columns import REVIEW_COLUMNS, VERSION_COLUMNS
-from qcode.errors import InputError, QcodeError
+from qcode.errors import QcodeError
 
 if TYPE_CHECKING:  # the services load when a command runs: `qcode --help` stays quick
     from qcode.services.project import Project
@@ -97,27 +97,17 @@ def replace(project: str, source: str, new_file: Path, reason: str | None, coder
     """Replace a source's text with a re-transcribed file, keeping its codings.
 
     NEWFILE is read as `qcode import` reads files (.txt .md .docx .odt .rtf .pdf .vtt
-    .srt), with its own speaker turns and pages. Quotes move with their words as in
+    .srt ...), with its own speaker turns, pages and timestamps. Quotes move with their words as in
     `qcode edit`; the old text is kept as a version.
 
     \b
     Example:
       qcode replace study.qcode IP4_interview IP4_corrected.docx
     """
-    from qcode.ingest.formats import READERS
-    from qcode.services.source_edit import edit_source
+    from qcode.writes import replace_text
 
-    reader = READERS.get(new_file.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise InputError(f"{new_file}: {new_file.suffix or 'a file without an extension'} "
-                         f"cannot be read; save the transcript as one of {known}")
-    fmt_name, read = reader
-    document = read(new_file)
     with opened(project) as p:
-        result = edit_source(p, source, document.text, reason or f"replaced by {new_file.name}",
-                             coder, turns=document.turns, pages=document.pages,
-                             origin=(fmt_name, new_file.name))
+        result = replace_text(p, source, new_file, reason, coder)
     _report(result, out, every)
 
 

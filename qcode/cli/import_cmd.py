@@ -51,13 +51,20 @@ class _ImportCommand(click.Command):
 @click.option("--dayfirst/--monthfirst", default=None,
               help="Read participants' dates like 3/5/2021 as day/month or month/day "
                    "(needed only when no date in the column has a day over 12).")
+@click.option("--strip-timestamps", is_flag=True,
+              help="Take timestamps such as [00:01:23] or #00:01:23-4# out of the text; "
+                   "their times are kept either way.")
 @click.option("--coder", help="Who imports (default: $QCODE_CODER or your login).")
 @output_options
 def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
-            dayfirst: bool | None, coder: str | None, out: Output) -> None:
+            dayfirst: bool | None, strip_timestamps: bool, coder: str | None,
+            out: Output) -> None:
     """Import transcripts (files or folders, searched recursively).
 
-    Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt.
+    Formats: .txt .md .docx .odt .rtf .pdf (text layer) .vtt .srt, and what
+    transcription tools write: Whisper .json and .tsv, oTranscribe .otr.
+    Timestamps in a transcript ([00:01:23], (01:23), #00:01:23-4#, Otter's and
+    Teams' "Name  0:03" lines) are kept as the times of the words after them.
     Projects and codebooks of NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA):
     `qcode import qdpx PROJECT FILE.qdpx` and `qcode import qdc PROJECT FILE.qdc`;
     a QualCoder project folder directly: `qcode import qualcoder PROJECT NAME.qda`.
@@ -77,7 +84,7 @@ def import_(project: str, paths: tuple[Path, ...], participants: Path | None,
         with progress_bar(total, "importing") as update:
             report = import_paths(opened_project, list(paths), participants, coder,
                                   progress=lambda done, _total, name: update(done, name),
-                                  dayfirst=dayfirst)
+                                  dayfirst=dayfirst, strip_timestamps=strip_timestamps)
     rows = [{"file": str(i.path), "status": i.status, "source": i.source, "detail": i.detail}
             for i in report.items]
     emit(rows, ["file", "status", "source", "detail"], out)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputError, QcodeError
-from qcode.ingest.formats import READERS
+from qcode.ingest.formats import READERS, timestamps
 from qcode.ingest.limits import check_file_size, check_text
 from qcode.ingest.manifest import read_manifest
 from qcode.progress import Progress
@@ -63,9 +63,12 @@ def import_paths(
     progress: Progress | None = None,
     take_backup: bool = True,
     dayfirst: bool | None = None,
+    strip_timestamps: bool = False,
 ) -> ImportReport:
     """Import every transcript under `paths`, then link cases from `participants`
     (`dayfirst`: how to read its dates like 3/5/2021 when no value tells).
+    `strip_timestamps` takes the timestamps written in the transcripts ("[00:01:23]")
+    out of the stored text; their times are kept as time marks either way.
 
     One step, backed up first (unless `take_backup` is off: a new project has nothing
     to lose): `qcode undo` takes the whole import back. The manifest
@@ -80,8 +83,8 @@ def import_paths(
                       backup_before="import" if take_backup else None) as session:
         folder = project_folder(project)
         for n, path in enumerate(files, start=1):
-            report.items.append(_with_recording(session, folder,
-                                                _import_one(session, path, coder), coder))
+            item = _import_one(session, path, coder, strip_timestamps)
+            report.items.append(_with_recording(session, folder, item, coder))
             if progress is not None:
                 progress(n, len(files), path.name)
         if cases is not None:
@@ -113,7 +116,8 @@ def _label(report: ImportReport, participants: Path | None) -> str:
     return what + (f" and the participants in {participants.name}" if participants else "")
 
 
-def _import_one(session: Session, path: Path, coder: str | None) -> ImportItem:
+def _import_one(session: Session, path: Path, coder: str | None,
+                strip_timestamps: bool = False) -> ImportItem:
     reader = READERS.get(path.suffix.lower())
     try:
         if not path.is_file():
@@ -127,6 +131,11 @@ def _import_one(session: Session, path: Path, coder: str | None) -> ImportItem:
         fmt, read = reader
         check_file_size(path, "transcript")  # before reading: a 2 GB file is refused at once
         document = read(path)
+        if strip_timestamps:
+            document = timestamps.strip_timestamps(document)
+            if not document.text.strip():
+                raise InputError(f"{path}: the file holds nothing but timestamps; "
+                                 "nothing to import")
         check_text(document.text, str(path))
         with savepoint(session):
             added = store_source(session, NewSource(

@@ -156,6 +156,7 @@ class _Plan:
 def edit_source(project: Project, ref: str, new_text: str, reason: str = "edited",
                 coder: str | None = None, *, based_on: str | None = None,
                 turns: Sequence[Turn] | None = None, pages: Sequence[int] | None = None,
+                marks: Sequence[tuple[int, float]] | None = None,
                 origin: tuple[str, str] | None = None) -> EditResult:
     """Store `new_text` as the text of source `ref`, moving every quote with it.
 
@@ -186,7 +187,7 @@ def edit_source(project: Project, ref: str, new_text: str, reason: str = "edited
         _check_text(source.name, new_text)
         who = lookup.coder(session, coder)
         result = apply_edit(session, source, Alignment.of(source.text, new_text), reason, who,
-                            turns=turns, pages=pages)
+                            turns=turns, pages=pages, marks=marks)
         if origin is not None:
             source.format, source.original_filename = origin
         return result
@@ -195,6 +196,7 @@ def edit_source(project: Project, ref: str, new_text: str, reason: str = "edited
 def apply_edit(session: Session, source: Source, alignment: Alignment, reason: str,
                coder: Coder, *, known: bool = False, turns: Sequence[Turn] | None = None,
                pages: Sequence[int] | None = None,
+               marks: Sequence[tuple[int, float]] | None = None,
                exact: dict[int, tuple[int | None, int | None, str, str]] | None = None,
                forget_steps: bool = True) -> EditResult:
     """Change `source` to `alignment.new` inside the caller's transaction.
@@ -209,6 +211,7 @@ def apply_edit(session: Session, source: Source, alignment: Alignment, reason: s
             cover what their words became and are not flagged.
         turns: New speaker turns; None moves the old ones through the edit.
         pages: New page starts; None moves the old ones.
+        marks: New known times, (offset, seconds); None moves the old ones.
         exact: Quote id -> (start, end, anchor, text) to put quotes exactly (restore).
         forget_steps: Drop the undo steps on this source now. A caller editing many
             sources in one transaction passes False and calls `forget_steps_on` once
@@ -263,7 +266,7 @@ def apply_edit(session: Session, source: Source, alignment: Alignment, reason: s
     session.flush()
     turn_count = _move_turns(session, source, alignment, turns)
     page_count = _move_pages(session, source, alignment, pages)
-    _move_marks(session, source, alignment)
+    _move_marks(session, source, alignment, marks)
     if forget_steps:
         forget_steps_on(session, [source.id])
     return EditResult(source.name, number, tuple(moves), turn_count, page_count)
@@ -405,17 +408,21 @@ def _move_pages(session: Session, source: Source, alignment: Alignment,
     return len(source.pages)
 
 
-def _move_marks(session: Session, source: Source, alignment: Alignment) -> None:
-    """Known times stay with the words they stood before. Two that fall together lost
-    the words between them: the later time stays, as its words are what begins there."""
-    marks = session.scalars(select(TimeMark).where(TimeMark.source_id == source.id)
-                            .order_by(TimeMark.offset)).all()
-    if not marks:
-        return
+def _move_marks(session: Session, source: Source, alignment: Alignment,
+                marks: Sequence[tuple[int, float]] | None) -> None:
+    """Known times stay with the words they stood before, unless the new text brings
+    its own (`marks`). Two that fall together lost the words between them: the later
+    time stays, as its words are what begins there."""
+    old = session.scalars(select(TimeMark).where(TimeMark.source_id == source.id)
+                          .order_by(TimeMark.offset)).all()
     size = len(alignment.old)
     moved: dict[int, float] = {}
-    for mark in marks:
-        moved[alignment.position(min(mark.offset, size), "left")] = mark.seconds
+    if marks is not None:
+        moved = {at: seconds for at, seconds in reversed(list(marks))}  # first one wins
+    else:
+        for mark in old:
+            moved[alignment.position(min(mark.offset, size), "left")] = mark.seconds
+    for mark in old:
         session.delete(mark)
     session.flush()  # the old offsets are free before the moved ones take their place
     session.add_all(TimeMark(source_id=source.id, offset=at, seconds=seconds)

@@ -2,33 +2,27 @@
 
 Each cue has a time span and text. The speaker comes from a voice tag `<v Name>` or a
 "Name:" prefix; consecutive cues of one speaker become one turn, kept with the time
-from the first cue's start to the last cue's end. The stored text reads like a
-transcript: one paragraph per turn, opened by the speaker's name.
+from the first cue's start to the last cue's end, and each cue's start is a mark. The
+stored text reads like a transcript: one paragraph per turn, opened by the speaker's
+name (qcode.ingest.formats.segments).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.errors import InputError
 from qcode.ingest.formats.document import Document
+from qcode.ingest.formats.segments import Segment, segments_document
 from qcode.ingest.text import decode_transcript
-from qcode.services.sources import Turn
 
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+# Hours up to twelve digits (a billion hours is odd but readable); more would not even
+# convert to a number (Python refuses integers of over 4,300 digits from text).
+_TIME = r"(?:(\d{1,12}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
 _LONGEST_NAME = 100
 _PREFIX = re.compile(r"^([^\W\d_][^:\n]{0,40}?):\s+")
-
-
-@dataclass
-class _Cue:
-    begin: float
-    end: float
-    speaker: str
-    text: str
 
 
 def read_vtt(path: Path) -> Document:
@@ -47,7 +41,7 @@ def _seconds(hours: str, minutes: str, seconds: str, millis: str) -> float:
     return whole + int(millis.ljust(3, "0")) / 1000
 
 
-def _cues(text: str) -> list[_Cue]:
+def _cues(text: str) -> list[Segment]:
     cues = []
     for block in re.split(r"\n\s*\n", text):
         lines = block.strip("\n").split("\n")
@@ -64,7 +58,7 @@ def _cues(text: str) -> list[_Cue]:
         if not speaker and prefix:
             speaker, body = prefix.group(1).strip(), body[prefix.end():]
         if body:
-            cues.append(_Cue(begin, end, speaker, body))
+            cues.append(Segment(begin, end, speaker, body))
     return cues
 
 
@@ -93,22 +87,7 @@ def _untagged(body: str) -> tuple[str, str]:
     return "".join(kept), speaker
 
 
-def _document(path: Path, cues: list[_Cue]) -> Document:
+def _document(path: Path, cues: list[Segment]) -> Document:
     if not cues:
         raise InputError(f"{path}: no subtitle cues with a time (00:00:01.000 --> ...) found")
-    merged: list[_Cue] = []
-    for cue in cues:
-        if merged and merged[-1].speaker == cue.speaker:
-            merged[-1].text += " " + cue.text
-            merged[-1].end = cue.end
-        else:
-            merged.append(_Cue(cue.begin, cue.end, cue.speaker, cue.text))
-    text, turns = "", []
-    for cue in merged:
-        if text:
-            text += "\n\n"
-        if cue.speaker:
-            text += f"{cue.speaker}: "
-        turns.append(Turn(len(text), len(text) + len(cue.text), cue.speaker, cue.begin, cue.end))
-        text += cue.text
-    return Document(text, None, turns)
+    return segments_document(cues)

@@ -1,4 +1,5 @@
-"""Word (.docx) and OpenDocument (.odt) transcripts: paragraphs, speakers in bold.
+"""Word (.docx) and OpenDocument (.odt) transcripts: paragraphs, speakers in bold,
+timestamps in the text as marks (qcode.ingest.formats.timestamps).
 
 Both are zip archives of XML: the archive is checked for zip bombs first (see
 qcode.ingest.limits), and the XML is parsed with DTDs forbidden (python-docx does not
@@ -17,6 +18,7 @@ from defusedxml import DefusedXmlException
 
 from qcode.errors import InputError, reason
 from qcode.ingest.formats.document import Document, join_paragraphs
+from qcode.ingest.formats.timestamps import with_timestamps
 from qcode.ingest.limits import ZIP_ERRORS, check_archive, refuse_locked
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns, turns_from_labels
@@ -52,7 +54,7 @@ def read_docx(path: Path) -> Document:
     text, starts = join_paragraphs(paragraphs)
     kept = [label for label, p in zip(labels, paragraphs, strict=True) if p.strip()]
     turns = turns_from_labels(text, list(zip(starts, kept, strict=True)))
-    return Document(text, None, turns or find_turns(text))
+    return with_timestamps(Document(text, None, turns or find_turns(text)))
 
 
 def read_odt(path: Path) -> Document:
@@ -78,7 +80,7 @@ def read_odt(path: Path) -> Document:
         raise InputError(f"{path}: the document is damaged ({reason(exc)}); open it and save it "
                          "again") from exc
     text, _ = join_paragraphs(paragraphs)
-    return Document(text, None, find_turns(text))
+    return with_timestamps(Document(text, None, find_turns(text)))
 
 
 def _odf_text(node: ElementTree.Element) -> str:

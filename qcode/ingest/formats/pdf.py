@@ -9,6 +9,7 @@ from typing import Any
 
 from qcode.errors import InputError, reason
 from qcode.ingest.formats.document import Document
+from qcode.ingest.formats.timestamps import with_timestamps
 from qcode.ingest.limits import check_text_length
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
@@ -76,4 +77,4 @@ def read_pdf(path: Path) -> Document:
             text += "\n\n"
         starts.append(len(text))
         text += page
-    return Document(text, None, find_turns(text), starts)
+    return with_timestamps(Document(text, None, find_turns(text), starts))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qcode.errors import InputError
 from qcode.ingest.formats.document import Document
+from qcode.ingest.formats.timestamps import with_timestamps
 from qcode.ingest.limits import check_text_length
 from qcode.ingest.text import normalise_newlines
 from qcode.ingest.turns import find_turns
@@ -41,7 +42,7 @@ def read_rtf(path: Path) -> Document:
                          "as .docx or as UTF-8 .txt") from exc
     if not text.strip():
         raise InputError(f"{path}: the RTF document holds no text")
-    return Document(text, None, find_turns(text))
+    return with_timestamps(Document(text, None, find_turns(text)))
 
 
 def rtf_to_text(data: bytes) -> str:
