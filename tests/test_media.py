@@ -326,3 +326,35 @@ def test_a_re_transcribed_file_brings_its_own_timestamps(tmp_path: Path) -> None
         code, _out, err = run("replace", str(tmp_path / "study.qcode"), "IP1", str(again))
         assert code == 0, err
         assert api.codings(project)["time"].tolist() == [75.0]
+
+
+def test_times_inside_subtitle_cues_are_within_a_tenth_of_a_second(tmp_path: Path) -> None:
+    # Ten cues of one speaker (merged into one turn), each spoken at an even 15
+    # characters a second with a pause after it: a word inside a cue is found by
+    # interpolating between its cue's start and end.
+    rate, at, cues, words = 15.0, 3.0, [], []
+    for n in range(10):
+        line = f"In year {n} the cooperative built {n + 2} more houses together"
+        begin, end = at, at + len(line) / rate
+        cues.append(f"{n + 1}\n{_vtt_time(begin)} --> {_vtt_time(end)}\n<v Ana>{line}\n")
+        words.append((line, "cooperative", begin + line.index("cooperative") / rate))
+        at = end + 1.5
+    vtt = tmp_path / "IP1.vtt"
+    vtt.write_text("WEBVTT\n\n" + "\n".join(cues), encoding="utf-8")
+    silence(tmp_path / "IP1.wav", seconds=int(at) + 2)
+    study = tmp_path / "study.qcode"
+    assert run("init", str(study))[0] == 0
+    assert run("import", str(study), str(vtt))[0] == 0  # attaches IP1.wav beside it
+    with api.open(study) as project:
+        text = api.text(project, "IP1")
+        from_here = 0
+        for line, word, truth in words:
+            position = text.index(line, from_here) + line.index(word)
+            from_here = position
+            found = api.recording_time(project, "IP1", position)
+            assert found.how == INTERPOLATED and abs(found.start - truth) < 0.1, (line, found)
+
+
+def _vtt_time(seconds: float) -> str:
+    whole = int(seconds)
+    return f"00:{whole // 60:02d}:{whole % 60:02d}.{int(round((seconds - whole) * 1000)):03d}"

@@ -25,8 +25,16 @@ def read(path: Path) -> Document:
 
 
 def timed_words(document: Document) -> list[tuple[float, str]]:
-    """Each mark's time and the word at its offset."""
-    return [(seconds, document.text[at:].split(maxsplit=1)[0]) for at, seconds in document.marks]
+    """Each start mark's time and the word at its offset (a segment's end mark stands
+    just after its last word: `ends` lists those)."""
+    return [(seconds, document.text[at:].split(maxsplit=1)[0])
+            for at, seconds in document.marks if document.text[at:at + 1].strip()]
+
+
+def ends(document: Document) -> list[tuple[str, float]]:
+    """Each end mark: the word it closes, and its time."""
+    return [(document.text[:at].split()[-1], seconds) for at, seconds in document.marks
+            if not document.text[at:at + 1].strip()]
 
 
 def said(document: Document) -> list[tuple[str, str, float | None, float | None]]:
@@ -196,6 +204,8 @@ def test_subtitle_cues_each_get_a_mark(tmp_path: Path) -> None:
     assert said(document)[1] == ("Daniel Ruiz", "With the families, in 2015. Not with the state.",
                                  5.0, 12.0)
     assert timed_words(document) == [(1.0, "How"), (5.0, "With"), (9.2, "Not")]
+    # Each cue's end too: the pause before the next cue is not spread over its words.
+    assert ends(document) == [("start?", 4.5), ("2015.", 9.0), ("state.", 12.0)]
 
 
 def whisperx_file(folder: Path) -> Path:
@@ -222,7 +232,8 @@ def test_import_stores_marks_and_timed_turns(tmp_path: Path) -> None:
                                    ).fetchall()
         kind = connection.execute("SELECT format FROM sources").fetchone()
     assert [(text[at:at + 4], seconds) for at, seconds in marks] == [
-        ("How ", 0.5), ("With", 2.5), ("Than", 4.2)]
+        ("How ", 0.5), ("\n\nSP", 2.0), ("With", 2.5), ("\n\nSP", 4.0), ("Than", 4.2),
+        ("", 6.0)]  # each segment's start and its end (after its last word)
     assert [(speaker, text[start:end], begin, end_s)
             for speaker, start, end, begin, end_s in turns] == [
         ("SPEAKER_00", "How did it start?", 0.5, 2.0),

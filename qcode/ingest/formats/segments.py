@@ -4,8 +4,9 @@ Subtitles (.vtt, .srt) and transcription tools (Whisper) give the same thing: pi
 speech, each with its start and end in the recording, often its speaker, sometimes the
 start of each word. The stored text reads like a transcript: consecutive segments of
 one speaker make one paragraph, opened by the speaker's name, and one turn timed from
-the first start to the last end. A mark at the start of every segment (and of every
-word whose start is known) keeps the finer times inside a merged turn.
+the first start to the last end. A mark at the start and end of every segment (and at
+the start of every word whose start is known) keeps the finer times inside a merged
+turn.
 """
 
 from __future__ import annotations
@@ -75,5 +76,7 @@ def segments_document(segments: Sequence[Segment], pause: float | None = None,
                     marks.append((length + at, seconds))
             pieces.append(segment.text)
             length += len(segment.text)
+            # Its end too: the pause before the next segment is not spread over its words.
+            marks.append((length, segment.end))
         turns.append(Turn(start, length, paragraph.speaker, paragraph.begin, paragraph.end))
     return Document("".join(pieces), None, turns, marks=marks)
