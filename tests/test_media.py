@@ -21,9 +21,10 @@ from helpers import fake_player, silence
 
 from qcode import api
 from qcode.cli.main import cli
+from qcode.clock import clock
 from qcode.services.project import init_project
 from qcode.services.sources import NewSource, add_source
-from qcode.services.timeline import ESTIMATED, INTERPOLATED, KNOWN, Timeline, clock
+from qcode.services.timeline import ESTIMATED, INTERPOLATED, KNOWN, Timeline
 
 TEXT = "IP1: We moved in 1998. Then the subsidy came. It was too late for us.\n"
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None,

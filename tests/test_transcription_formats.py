@@ -284,7 +284,7 @@ HOSTILE = {
                              * 200_000 + "IP1: hi"}),
     "segments.json": json.dumps({"segments": [
         {"start": n / 10, "end": n / 10 + 0.1, "text": " word", "speaker": f"S{n % 2}",
-         "words": [{"word": "word", "start": n / 10}] * 5} for n in range(100_000)]}),
+         "words": [{"word": "word", "start": n / 10}] * 5} for n in range(30_000)]}),
     "words.json": json.dumps({"segments": [{"start": 0, "end": 1, "text": " a" * 500_000,
                                             "words": [{"word": "zz", "start": 0}] * 300_000}]}),
 }

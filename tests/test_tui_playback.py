@@ -12,7 +12,7 @@ from helpers import fake_player, silence
 from tui_helpers import app_for, open_source, record_notices, settle, until
 
 from qcode import api
-from qcode.services.timeline import clock
+from qcode.clock import clock
 from qcode.tui.screens.reader import ReaderScreen
 
 SOURCE = "IP4_social_worker_agency"

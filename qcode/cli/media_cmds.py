@@ -38,8 +38,8 @@ def media_attach(project: str, source: str, file: Path, offset: float) -> None:
       qcode media attach study.qcode IP4 recordings/IP4.m4a
       qcode media attach study.qcode IP5 IP5.mp4 --offset 12.5
     """
+    from qcode.clock import clock
     from qcode.services.media import attach
-    from qcode.services.timeline import clock
 
     with opened(project) as p:
         info = attach(p, source, file, offset)

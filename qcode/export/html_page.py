@@ -17,12 +17,12 @@ import html
 from collections.abc import Iterable, Sequence
 from importlib import resources
 
+from qcode.clock import clock
 from qcode.export.html import Crosstab, Drawn, GroupCounts, Report, Share
 from qcode.export.html_quotes import QuoteEntry, SubdivisionQuotes
 from qcode.names import natural_key
 from qcode.reports.mentions import NO_SUBDIVISION
 from qcode.services.cases import CaseInfo
-from qcode.services.timeline import clock
 
 SECTIONS = [("r-overview", "Mentions by group"), ("r-groups", "Mentions by subdivision"),
             ("r-crosstab", "By stakeholder group"), ("r-codebook", "Codebook"),

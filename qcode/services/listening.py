@@ -9,14 +9,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from qcode.clock import clock, clock_seconds
 from qcode.errors import InputError
 from qcode.services import lookup
 from qcode.services.media import project_folder, recording_of
 from qcode.services.project import Project
-from qcode.services.timeline import KNOWN, Timeline, clock, timeline
+from qcode.services.timeline import KNOWN, Timeline, timeline
 from qcode.store.models import Source
 
-_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)|(\d+(?:\.\d+)?)s")
+_SECONDS = re.compile(r"\d+(?:\.\d+)?s")
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,10 @@ def position_or_time(text: str) -> int | float:
     text = text.strip()
     if text.isdigit():
         return int(text)
-    match = _CLOCK.fullmatch(text)
-    if match is None:
+    if _SECONDS.fullmatch(text):
+        return float(text[:-1])
+    seconds = clock_seconds(text)
+    if seconds is None:
         raise InputError(f"{text!r}: give a position in the text (1234) or a time "
                          "(01:23, 1:02:03.5 or 83.5s)")
-    hours, minutes, secs, plain = match.groups()
-    if plain is not None:
-        return float(plain)
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
+    return seconds

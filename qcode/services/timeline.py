@@ -137,15 +137,3 @@ def _rising(points: list[tuple[int, float]]) -> tuple[tuple[int, float], ...]:
         kept.append(points[n])
         n = before[n]
     return tuple(reversed(kept))
-
-
-def clock(seconds: float) -> str:
-    """01:23:45.6 (hours shown only when there are any)."""
-    whole = int(seconds)
-    tenths = int(round((seconds - whole) * 10))
-    if tenths == 10:
-        whole, tenths = whole + 1, 0
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    shown = f"{minutes:02d}:{secs:02d}.{tenths}"
-    return f"{hours:02d}:{shown}" if hours else shown

@@ -18,7 +18,7 @@ import html
 import math
 import re
 
-from qcode.ingest.formats.timestamps import clock_seconds
+from qcode.clock import clock_seconds
 
 # What may open a tag or a comment: a "<" before anything else is text, and a run of
 # them is passed over here, not one by one.

@@ -23,12 +23,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
+from qcode.clock import clock_seconds, seconds_of_parts
 from qcode.ingest.formats.document import Document
 from qcode.ingest.turns import find_turns
 from qcode.services.sources import Turn
 
-# Hours, or minutes alone (an hour and more as 75:00); seconds; a fraction.
-_CLOCK = re.compile(r"(?:(\d{1,2}):(\d{2})|(\d{1,3})):(\d{2})(?:[.,](\d{1,3}))?")
 # In brackets minutes are written with two digits ("(03:16)"; "(3:16)" is a verse or a
 # ratio); f4/f5's "#00:01:23-4#" always has hours, and tenths after a dash.
 _INLINE = re.compile(r"([\[(#])(?:(\d{1,2}):(\d{2})|(\d{2,3})):(\d{2})(?:([.,-])(\d{1,3}))?"
@@ -60,21 +59,6 @@ class Stamp(NamedTuple):
     at: int  # the first character after it that is not white space
     cut: tuple[int, int]  # what stripping takes out: it, the space beside it, or its line
     speaker: str = ""  # the speaker a heading line names ("Maria Lopez  1:02")
-
-
-def clock_seconds(written: str) -> float | None:
-    """Seconds of "01:23", "1:02:03", "75:00" or "00:01:23.5"; None for anything else
-    (seconds, or minutes after hours, past 59)."""
-    match = _CLOCK.fullmatch(written)
-    return None if match is None else _seconds(*match.groups())
-
-
-def _seconds(hours: str | None, minutes: str | None, only_minutes: str | None,
-             seconds: str, fraction: str | None) -> float | None:
-    if int(seconds) > 59 or hours is not None and int(minutes or 0) > 59:
-        return None
-    whole = int(hours or 0) * 3600 + int(minutes or only_minutes or 0) * 60 + int(seconds)
-    return whole + (int(fraction) / 10 ** len(fraction) if fraction else 0.0)
 
 
 def find_timestamps(text: str) -> list[Stamp]:
@@ -157,7 +141,7 @@ def _inline(text: str) -> list[tuple[int, int, float]]:
         if closing != _CLOSING[opening] or hashed and hours is None or point == "-" \
                 and not hashed:
             continue
-        time = _seconds(hours, minutes, only_minutes, seconds, fraction)
+        time = seconds_of_parts(hours, minutes, only_minutes, seconds, fraction)
         if time is not None:
             found.append((match.start(), match.end(), time))
     return found

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Static
 
 from qcode.cells import cell_text
+from qcode.clock import clock
 from qcode.errors import QcodeError
 from qcode.names import natural_key
 from qcode.reports.quotes import (
@@ -33,7 +34,6 @@ from qcode.services.blind import hidden_names
 from qcode.services.cases import list_cases
 from qcode.services.codebook import list_codes, list_subdivisions
 from qcode.services.project import Project
-from qcode.services.timeline import clock
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.reader import ReaderScreen
 from qcode.tui.widgets.keys_footer import KeysFooter

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
+from qcode.clock import clock
 from qcode.ingest.sentences import sentence_spans
 from qcode.media.player import find_player, start_playing, stop_playing
 from qcode.reports.search import SearchQuery, SearchResult, search
@@ -32,7 +33,7 @@ from qcode.services.coding_edit import (
 )
 from qcode.services.listening import Stretch, source_timeline, stretch_of
 from qcode.services.sources import SourceDocument, open_source
-from qcode.services.timeline import KNOWN, Timeline, clock
+from qcode.services.timeline import KNOWN, Timeline
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.screens.coding_form import CodingDetails, CodingForm
 from qcode.tui.screens.memo_editor import write_memo
