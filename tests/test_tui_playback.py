@@ -5,6 +5,8 @@ PATH that writes down how it was started and plays (sleeps) until stopped."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,30 @@ async def test_ctrl_r_on_a_source_attaches_its_recording_as_one_step(
         assert not app.errors
     with api.open(demo_copy) as study:
         assert api.recordings(study).empty
+
+
+async def test_ctrl_t_transcribes_a_recording_into_a_new_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not shutil.which("espeak-ng"):
+        pytest.skip("the speech is made with espeak-ng: apt install espeak-ng (CI does)")
+    speech = tmp_path / "IP7.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(speech),
+                    "The cooperative built forty houses. Every family worked on "
+                    "the walls at the weekend."], check=True)
+    location = str(tmp_path / "study.qcode")
+    api.init(location, language="en").close()
+    app = app_for(location)
+    notices = record_notices(app, monkeypatch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press(*str(speech), "enter")
+        await until(pilot, lambda: any(n.startswith("Transcribed IP7") for n in notices),
+                    seconds=120)
+        assert not app.errors
+    with api.open(location) as study:
+        (row,) = api.sources(study).to_dict("records")
+        assert (row["name"], row["format"], row["recording"]) == (
+            "IP7", "transcription", "IP7.wav")
+        assert row["transcription"].startswith("pocketsphinx") and row["words"] >= 5

@@ -23,7 +23,8 @@ WORKFLOWS: dict[str, tuple[str, ...]] = {
         "ctrl+g opens the cases: add interview partners, their attributes (such as the "
         "stakeholder group) and link them to transcripts.",
         "ctrl+o imports transcripts; ctrl+r attaches the recording of the transcript under "
-        "the cursor (space in the transcript then plays a quote).",
+        "the cursor (space in the transcript then plays a quote); ctrl+t transcribes a "
+        "recording into a new transcript on this machine.",
     ),
     "reader": (
         "Read, select a quote, code it: open coding.",

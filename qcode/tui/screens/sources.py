@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from qcode.ingest.importer import ImportReport
+    from qcode.transcribe.recording import Transcribed
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class SourcesScreen(WorkbenchScreen):
         Binding("ctrl+g", "cases", "Cases", id="sources.cases"),
         Binding("ctrl+o", "import_files", "Import"),
         Binding("ctrl+r", "recording", "Recording", show=False),  # F1 lists it
+        Binding("ctrl+t", "transcribe", "Transcribe", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -259,6 +261,29 @@ class SourcesScreen(WorkbenchScreen):
 
         self.ask(f"Recording of {name} (an audio or video file: .m4a .mp3 .wav .mp4 ...)",
                  chosen)
+
+    def action_transcribe(self) -> None:
+        """A recording made into a new source on this machine, under a progress bar
+        (Escape stops it, storing nothing), like `qcode transcribe`."""
+        def chosen(answer: str) -> None:
+            path = Path(answer.strip().strip("'\"")).expanduser()
+            project, coder = self.project, self.coder
+
+            def job(progress: Progress) -> Transcribed:
+                from qcode.transcribe.recording import transcribe_recording
+
+                return transcribe_recording(project, path, coder=coder, progress=progress)
+
+            run_long(self, f"Transcribing {path.name}", job, self._transcribed)
+
+        self.ask("Transcribe the recording (an audio or video file; English with the "
+                 "engine installed with qcode)", chosen)
+
+    def _transcribed(self, done: Transcribed) -> None:
+        self.notify(f"Transcribed {done.source}: {done.words} words by {done.engine} in "
+                    f"{done.seconds:.0f} s; a draft to correct (E in the transcript); "
+                    "u undoes", timeout=10)
+        self.reload()
 
     def action_cases(self) -> None:
         """Cases and their attributes; linking offers the source under the cursor."""
