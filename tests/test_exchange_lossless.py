@@ -335,6 +335,38 @@ NUMBERED_TWICE = (
     b'922a-d9b8-a714e61a441c" name="IP1"><PlainTextContent>IP1: we we we</PlainTextContent'
     b'></TextSource></Sources></Project>')
 
+# Found by the fuzz run: "access" under a codable "access" that an import had numbered
+# "access (2)" comes in as "access / access (2)"; going out, it is "access" again.
+PREFIXED_AND_NUMBERED = (
+    b'<Project xmlns="urn:QDA-XML:project:1.0" name="random" origin="another program 1.0">'
+    b'<Users><User guid="00000000-0000-0000-0000-000000000001" name="ana"/><User guid="000'
+    b'00000-0000-0000-0000-000000000002" name="ben"/></Users><CodeBook><Codes><Code guid="'
+    b'e3e70682-c209-4cac-629f-6fbed82c07cd" name="budget" isCodable="false"><Code guid="f7'
+    b'28b4fa-4248-5e3a-0a5d-2f346baa9455" name="access" isCodable="true"/></Code><Code gui'
+    b'd="eb1167b3-67a9-c378-7c65-c1e582e2e662" name="credit" isCodable="false"><Code guid='
+    b'"f7c1bd87-4da5-e709-d471-3d60c8a70639" name="budget" isCodable="false"/><Code guid="'
+    b'e443df78-9558-867f-5ba9-1faf7a024204" name="credit" isCodable="false"/><Code guid="2'
+    b'3a7711a-8133-2876-37eb-dcd9e87a1613" name="access" isCodable="false"><Code guid="184'
+    b'6d424-c17c-6279-23c6-612f48268673" name="access" isCodable="true"/></Code></Code><Co'
+    b'de guid="fcbd04c3-4021-2ef7-cca5-a5a19e4d6e3c" name="access" isCodable="true"><Code '
+    b'guid="b4862b21-fb97-d435-8856-1712e8e5216a" name="access" isCodable="true"/></Code><'
+    b'/Codes></CodeBook><Sources><TextSource guid="259f4329-e6f4-590b-9a16-4106cf6a659e" n'
+    b'ame="IP1"><PlainTextContent>IP1: we we we we we we we we</PlainTextContent></TextSou'
+    b'rce></Sources></Project>')
+
+# Found by the fuzz run too: a folder "access" and a codable "access" side by side are
+# two entries; the second does not take the first's place in the tree.
+FOLDER_AND_CODE_ALIKE = (
+    b'<Project xmlns="urn:QDA-XML:project:1.0" name="random" origin="another program 1.0">'
+    b'<Users><User guid="00000000-0000-0000-0000-000000000001" name="ana"/></Users><CodeBo'
+    b'ok><Codes><Code guid="23a7711a-8133-2876-37eb-dcd9e87a1613" name="access" isCodable='
+    b'"false"><Code guid="1846d424-c17c-6279-23c6-612f48268673" name="x" isCodable="true"/'
+    b'></Code><Code guid="fcbd04c3-4021-2ef7-cca5-a5a19e4d6e3c" name="access" isCodable="t'
+    b'rue"><Code guid="b4862b21-fb97-d435-8856-1712e8e5216a" name="y" isCodable="true"/></'
+    b'Code></Codes></CodeBook><Sources><TextSource guid="259f4329-e6f4-590b-9a16-4106cf6a6'
+    b'59e" name="IP1"><PlainTextContent>IP1: we we we</PlainTextContent></TextSource></Sou'
+    b'rces></Project>')
+
 
 def qdpx_of(xml: bytes, path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
@@ -372,6 +404,8 @@ def stored(location: str) -> tuple[dict[str, Any], dict[str, Any]]:
 # Found by the fuzz run: the second "credit" folder is "credit (2)" in qcode and its
 # "access" the code "credit / access (2)"; both go out as the file named them.
 @example(xml=NUMBERED_TWICE)
+@example(xml=PREFIXED_AND_NUMBERED)
+@example(xml=FOLDER_AND_CODE_ALIKE)
 def test_random_projects_keep_tree_guids_and_dates_both_ways(tmp_path: Path,
                                                              xml: bytes) -> None:
     folder = tmp_path / uuid.uuid4().hex

@@ -309,6 +309,9 @@ def place_node(session: Session, name: str, parent: Subdivision | None,
     A top-level folder is a subdivision group, one below it a subdivision.
     """
     kind = "group" if parent is None else "subdivision"
+    # Nodes this import has placed already: a folder "access" and a codable "access"
+    # side by side in one file are two entries, not one found twice.
+    claimed: set[int] = session.info.setdefault("qcode.import.claimed", set())
     candidate, n = name, 1
     while True:
         found = session.scalars(
@@ -320,8 +323,10 @@ def place_node(session: Session, name: str, parent: Subdivision | None,
                 where = repr(parent.name) if parent else "the top"
                 summary.notes.append(f"subdivision {name!r} under {where} is named "
                                      f"{candidate!r}: the name is taken elsewhere in the tree")
+            claimed.add(node.id)
             return node, True
-        if found.parent_id == (parent.id if parent else None):
+        if found.parent_id == (parent.id if parent else None) and found.id not in claimed:
+            claimed.add(found.id)
             return found, False  # the same place: a re-import finds its own node
         n += 1
         candidate = f"{name} ({parent.name})" if n == 2 and parent else f"{name} ({n})"

@@ -145,13 +145,12 @@ class Codebook:
         parent = self.node.get(entry.parent_id) if entry.parent_id is not None else None
         numbered = _NUMBERED.fullmatch(entry.name)
         names = [entry.name] + ([numbered.group(1)] if numbered else [])
+        found: list[str] = []
         if entry.is_node:
             taken = self._node_keys
             cuts = [f" ({parent.name})"] if parent is not None else []
-            for name in names:
-                for cut in cuts:
-                    if name.endswith(cut) and name_key(name.removesuffix(cut)) in taken:
-                        return name.removesuffix(cut)
+            found += [name.removesuffix(cut) for name in names for cut in cuts
+                      if name.endswith(cut) and name_key(name.removesuffix(cut)) in taken]
         else:
             taken = self._code_keys
             parents: list[str] = []
@@ -162,10 +161,12 @@ class Codebook:
                 for depth in range(len(parents), 0, -1):
                     rest = name.removeprefix(" / ".join(parents[-depth:]) + " / ")
                     if rest != name and name_key(rest) in taken:
-                        return rest
+                        found.append(rest)
         if numbered and name_key(numbered.group(1)) in taken:
-            return numbered.group(1)  # "budget (2)": the second "budget" of the import
-        return entry.name
+            found.append(numbered.group(1))  # "budget (2)": the second "budget" of the import
+        # An import may have put parents in front and then a number behind ("access /
+        # access (2)" for an "access" under an "access (2)"): the shortest is the file's.
+        return min(found, key=len) if found else entry.name
 
 
 def namespace(session: Session) -> uuid.UUID:
