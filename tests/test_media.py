@@ -104,10 +104,16 @@ def test_check_says_when_a_recording_moved_or_changed_and_relink_mends_it(
     assert code == 1 and "not the recording IP1 had" in err and len(err.splitlines()) == 1
     assert run("media", "relink", str(study), "IP1", str(other), "--changed")[0] == 0
     assert abs(float(listed(study)[0]["duration"]) - 4.0) < 0.1  # type: ignore[arg-type]
-    # Re-encoded in place with the same size is still caught by the checksum.
+    # Changed in place with the same size: `check` looks at sizes only (it would read
+    # gigabytes of video each time); `media list --verify` compares the checksums.
     data = bytearray(other.read_bytes())
     data[-10] ^= 0xFF
     other.write_bytes(bytes(data))
+    assert run("check", str(study))[0] == 0
+    assert [r["status"] for r in listed(study)] == ["ok"]
+    code, out, _ = run("media", "list", str(study), "--verify", "--format", "json")
+    assert [r["status"] for r in json.loads(out)] == ["changed"]
+    other.write_bytes(bytes(data[:-100]))  # another size: check says so
     code, out, _ = run("check", str(study), "--format", "json")
     assert code == 1 and "not the one attached" in json.loads(out)[0]["detail"]
 
@@ -215,7 +221,7 @@ def test_play_starts_the_player_at_the_quote_and_says_why_it_cannot(
     assert code == 0, err
     args = json.loads((players / "args.json").read_text())
     assert "--start=5.00" in args and "--end=21.00" in args and args[-1].endswith("IP1.wav")
-    assert "playing IP1 00:05.0-00:21.0 (estimated)" in err
+    assert "playing IP1's recording 00:05.0-00:21.0 (estimated)" in err
     # Over SSH the sound would play on the server: one line, nothing started.
     (players / "args.json").unlink()
     code, _out, err = run("play", str(study), "IP1", "5", "21",
@@ -359,3 +365,43 @@ def test_times_inside_subtitle_cues_are_within_a_tenth_of_a_second(tmp_path: Pat
 def _vtt_time(seconds: float) -> str:
     whole = int(seconds)
     return f"00:{whole // 60:02d}:{whole % 60:02d}.{int(round((seconds - whole) * 1000)):03d}"
+
+
+def test_odd_times_and_offsets_are_refused_in_one_line(study: Path, tmp_path: Path) -> None:
+    wav = silence(study.parent / "IP1.wav", seconds=20)
+    code, _out, err = run("media", "attach", str(study), "IP1", str(wav), "--offset", "nan")
+    assert code == 1 and "--offset nan" in err
+    assert run("media", "attach", str(study), "IP1", str(wav))[0] == 0
+    for start, end, said in [("\u00b2", "5", "give a position in the text"),
+                             ("9" * 400 + "s", "5", "give a position in the text"),
+                             ("1" * 5000, "5", "give a position in the text"),
+                             ("99:99", "5", "give a position in the text"),
+                             ("30s", "40s", "past the end of IP1's recording"),
+                             ("50", "20", "the end (20) is not after the start (50)")]:
+        code, _out, err = run("clip", str(study), "IP1", start, end,
+                              "-o", str(tmp_path / "c.wav"))
+        assert code == 1 and said in err and len(err.strip().splitlines()) == 1, (start, err)
+    # A clip never overwrites the recording it is cut from.
+    code, _out, err = run("clip", str(study), "IP1", "0", "20", "-o", str(wav))
+    assert code == 1 and "is the recording itself" in err
+    assert listed(study)[0]["status"] == "ok"
+
+
+def test_a_merge_brings_a_new_sources_times_and_recording(tmp_path: Path) -> None:
+    text = "IP2: We saved for years. [00:00:12] Then the bank said no.\n"
+    ben = tmp_path / "ben" / "study.qcode"
+    ben.parent.mkdir()
+    with init_project(str(ben)) as project:
+        add_source(project, NewSource(name="IP2", text=text, format="txt",
+                                      marks=[(text.index("Then"), 12.0)]))
+        api.attach_recording(project, "IP2", silence(ben.parent / "IP2.wav", seconds=30))
+        api.code(project, "IP2", text.index("Then"), len(text) - 1, "Refusal")
+    ana = tmp_path / "ana.qcode"
+    with init_project(str(ana)) as project:
+        add_source(project, NewSource(name="IP1", text=TEXT, format="txt"))
+    code, _out, err = run("merge", str(ana), str(ben))
+    assert code == 0, err
+    with api.open(ana) as project:
+        assert api.codings(project)["time"].tolist() == [12.0]
+        assert api.recordings(project)[["source", "path", "status"]].values.tolist() == [
+            ["IP2", "ben/IP2.wav", "ok"]]

@@ -117,6 +117,9 @@ def test_pocketsphinx_transcribes_a_recording_into_a_timed_source(
     # Measured 0.56 (36 of 64 words; espeak-ng 1.51, ffmpeg 5.1, pocketsphinx 5.1.1):
     # PocketSphinx's general US English model on a synthetic voice.
     assert_transcribed(study, interview, "pocketsphinx", floor=0.45)
+    # The same recording again is said at once, before any model loads.
+    again = run("transcribe", str(study), str(interview), "--name", "IP8")
+    assert again.exit_code == 1 and "this recording is IP7's already" in again.stderr
     assert run("undo", str(study)).exit_code == 0
     assert json.loads(run("sources", str(study), "--format", "json").stdout) == []
 

@@ -53,7 +53,7 @@ def upgrade() -> None:
         sa.Column("offset_seconds", sa.Float(), server_default="0", nullable=False),
         sa.Column("attached_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("attached_by_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint("size >= 0 AND duration_seconds >= 0",
+        sa.CheckConstraint("size >= 0 AND duration_seconds >= 0 AND offset_seconds >= 0",
                            name=op.f("ck_recordings_measures")),
         sa.CheckConstraint("kind IN ('audio', 'video')", name=op.f("ck_recordings_kind_known")),
         sa.ForeignKeyConstraint(["attached_by_id"], ["coders.id"], ondelete="SET NULL",
@@ -78,12 +78,19 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     op.drop_table("time_marks")
     op.drop_index(op.f("ix_recordings_attached_by_id"), table_name="recordings")
     op.drop_table("recordings")
     op.drop_index("uq_sources_content_hash", table_name="sources")
+    if sqlite:  # as in upgrade: the rebuild would orphan the quote triggers
+        op.execute("DROP TRIGGER IF EXISTS trg_quotes_within_source_insert")
+        op.execute("DROP TRIGGER IF EXISTS trg_quotes_within_source_update")
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_column("transcription")
         batch_op.create_unique_constraint("uq_sources_content_hash", ["content_hash"])
         batch_op.create_check_constraint("not_empty", "length > 0")
+    if sqlite:
+        for statement in quote_bounds_statements("sqlite"):
+            op.execute(statement)
     op.execute("UPDATE project SET schema_version = 7")

@@ -26,6 +26,10 @@ def cut(recording: Path, start: float, end: float, target: Path) -> Path:
                          "of those extensions")
     if end <= start:
         raise InputError(f"the clip would last {end - start:.2f} s; give an END after START")
+    if target.exists() and target.resolve() == recording.resolve():
+        raise InputError(f"{target} is the recording itself; give the clip another name")
+    if not target.parent.is_dir():
+        raise InputError(f"{target.parent}: no such folder; create it first")
     program = shutil.which("ffmpeg")
     if program is None:
         raise MachineError("cutting a clip needs ffmpeg: install it (apt install ffmpeg, "

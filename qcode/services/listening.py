@@ -17,7 +17,9 @@ from qcode.services.project import Project
 from qcode.services.timeline import KNOWN, Timeline, timeline
 from qcode.store.models import Source
 
-_SECONDS = re.compile(r"\d+(?:\.\d+)?s")
+# Bounded: a position or a time of ten thousand digits is refused, not computed.
+_POSITION = re.compile(r"[0-9]{1,9}")
+_SECONDS = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,3})?s")
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Stretch:
     def describe(self) -> str:
         until = f"-{clock(self.end)}" if self.end is not None else " on"
         said = "" if self.how == KNOWN else f" ({self.how})"
-        return f"{self.source} {clock(self.start)}{until}{said}"
+        return f"{self.source}'s recording {clock(self.start)}{until}{said}"
 
 
 def stretch_of(project: Project, source: str, start: int | float,
@@ -71,8 +73,16 @@ def stretch_in(session: Session, folder: Path | None, source: Source, start: int
 
     begin = line.in_recording(seconds(start))
     finish = line.in_recording(seconds(end)) if end is not None else None
+    if begin >= recording.duration:
+        raise InputError(f"{clock(begin)} is past the end of {source.name}'s recording "
+                         f"({clock(recording.duration)}); if the recording is not the whole "
+                         "interview, check its --offset (`qcode media attach`)")
+    if end is not None and type(end) is type(start) and end <= start:
+        raise InputError(f"the end ({end}) is not after the start ({start}); give a later end")
     if finish is not None and finish <= begin:
-        finish = None  # the guess puts the end at the start: play on rather than nothing
+        finish = None  # a guess put the end at the start: play on rather than nothing
+    if finish is not None:
+        finish = min(finish, recording.duration)
     how = next((h for h in hows if h != KNOWN), KNOWN)
     return Stretch(source.name, recording.found_at, recording.kind == "video", begin, finish,
                    how)
@@ -93,7 +103,7 @@ def position_or_time(text: str) -> int | float:
     """A command-line START or END: digits are a position in the text (as `qcode code`
     takes them), "01:23", "1:02:03.5" or "83.5s" a time in the transcript."""
     text = text.strip()
-    if text.isdigit():
+    if _POSITION.fullmatch(text):
         return int(text)
     if _SECONDS.fullmatch(text):
         return float(text[:-1])

@@ -10,6 +10,7 @@ is one step the user can undo.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,21 +53,23 @@ def folder_of(location: str) -> Path | None:
     return path.resolve().parent if path is not None else None
 
 
-def recording_problems(session: Session, folder: Path | None) -> list[tuple[str, str]]:
-    """(source, what is wrong) for every recording missing or changed: the size first,
-    and the checksum only when the size agrees (reading a long video takes seconds)."""
+def recording_problems(session: Session, folder: Path | None,
+                       verify: bool = False) -> list[tuple[str, str]]:
+    """(source, what is wrong) for every recording missing or changed: by its size, and
+    with `verify` by its checksum too (that reads every recording whole: gigabytes for
+    a study on video)."""
     found = []
     for name, recording in session.execute(select(Source.name, Recording).join(
             Recording, Recording.source_id == Source.id)):
-        status = status_of(recording, folder, verify=True)
+        status = status_of(recording, folder, verify=verify)
         path = found_at(folder, recording.path)
         if status == MISSING:
             found.append((name, f"the recording is not at {path}; if it moved, run "
                                 f"`qcode media relink PROJECT {name} NEW_PATH`"))
         elif status == CHANGED:
             found.append((name, f"the recording at {path} is not the one attached (its "
-                                "size or checksum differs); if it was re-encoded on purpose, "
-                                f"run `qcode media relink PROJECT {name} {path} --changed`"))
+                                "size differs); if it was re-encoded on purpose, run "
+                                f"`qcode media relink PROJECT {name} {path} --changed`"))
     return sorted(found, key=lambda item: natural_key(item[0]))
 
 
@@ -100,7 +103,7 @@ def attach_in_step(session: Session, folder: Path | None, source: Source, path: 
                    offset: float = 0.0, coder: str | None = None,
                    facts: MediaFacts | None = None) -> Recording:
     """Give `source` the recording at `path` (replacing one it had), in the caller's step."""
-    if offset < 0:
+    if not math.isfinite(offset) or offset < 0:
         raise InputError(f"--offset {offset:g}: give the seconds into the recording where "
                          "the transcript starts, 0 or more")
     facts = facts or probe(path)
@@ -199,6 +202,12 @@ def status_of(recording: Recording, folder: Path | None, verify: bool) -> str:
     if verify and checksum(path) != recording.checksum:
         return CHANGED
     return OK
+
+
+def source_recorded_as(session: Session, checksum: str) -> str | None:
+    """The source whose recording has this checksum, if any."""
+    return session.scalar(select(Source.name).join(
+        Recording, Recording.source_id == Source.id).where(Recording.checksum == checksum))
 
 
 def _recording_of(session: Session, source: Source) -> Recording:

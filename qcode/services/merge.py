@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from qcode.names import name_key
 from qcode.services import lookup
 from qcode.services.cases import CaseRow, link_source, upsert_case
 from qcode.services.coding import create_coding
+from qcode.services.media import folder_of, found_at, stored_path
 from qcode.services.project import Project, describe_location
 from qcode.services.sources import free_source_name, twin_source
 from qcode.store.models import (
@@ -36,11 +38,13 @@ from qcode.store.models import (
     Coding,
     Memo,
     Quote,
+    Recording,
     Source,
     SourceCase,
     SourcePage,
     SpeakerTurn,
     Subdivision,
+    TimeMark,
 )
 
 # Two code names this alike (rapidfuzz ratio, 0-100) are offered as possibly the same.
@@ -72,14 +76,16 @@ def merge(target: Project, other: Project, code_map: Mapping[str, str] | None = 
     with other.reading() as theirs, target.step(
             f"merge in {describe_location(other.location)}", dry_run=dry_run,
             backup_before="merge") as ours:
-        _Merger(theirs, ours, mapped, report).run()
+        _Merger(theirs, ours, mapped, report,
+                (folder_of(other.location), folder_of(target.location))).run()
     return report
 
 
 class _Merger:
     def __init__(self, theirs: Session, ours: Session, code_map: Mapping[str, str],
-                 report: MergeReport) -> None:
+                 report: MergeReport, folders: tuple[Path | None, Path | None]) -> None:
         self.theirs, self.ours, self.code_map, self.report = theirs, ours, code_map, report
+        self.folders = folders  # where each copy's relative recording paths start
         self.coders: dict[int, int] = {}
         self.codes: dict[int, int] = {}
         self.subdivisions: dict[int, int] = {}
@@ -202,6 +208,7 @@ class _Merger:
                     original_filename=source.original_filename, encoding=source.encoding,
                     language=source.language, imported_at=source.imported_at,
                     imported_by_id=self.coders.get(source.imported_by_id or -1),
+                    transcription=source.transcription,
                 )
                 # The source keeps its identity unless this copy has it for another text.
                 if self.ours.scalar(select(Source.id).where(Source.guid == source.guid)) is None:
@@ -212,10 +219,27 @@ class _Merger:
                 mine.pages = [SourcePage(number=p.number, start=p.start) for p in source.pages]
                 self.ours.add(mine)
                 self.ours.flush()
+                self._timing(source, mine)
             self.sources[source.id] = mine.id
             for case_id in self.theirs.scalars(
                     select(SourceCase.case_id).where(SourceCase.source_id == source.id)):
                 link_source(self.ours, mine.id, self.cases[case_id])
+
+    def _timing(self, source: Source, mine: Source) -> None:
+        """A new source's known times, and its recording where this copy finds it."""
+        self.ours.add_all(TimeMark(source_id=mine.id, offset=m.offset, seconds=m.seconds)
+                          for m in self.theirs.scalars(
+                              select(TimeMark).where(TimeMark.source_id == source.id)))
+        recording = self.theirs.get(Recording, source.id)
+        if recording is not None:
+            theirs, ours = self.folders
+            self.ours.add(Recording(
+                source_id=mine.id, path=stored_path(ours, found_at(theirs, recording.path)),
+                kind=recording.kind, size=recording.size,
+                duration_seconds=recording.duration_seconds, checksum=recording.checksum,
+                offset_seconds=recording.offset_seconds, attached_at=recording.attached_at,
+                attached_by_id=self.coders.get(recording.attached_by_id or -1)))
+        self.ours.flush()
 
     # -- the coding -------------------------------------------------------------------
 

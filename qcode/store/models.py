@@ -267,7 +267,8 @@ class Recording(Base):
 
     __tablename__ = "recordings"
     __table_args__ = (
-        CheckConstraint("size >= 0 AND duration_seconds >= 0", name="measures"),
+        CheckConstraint("size >= 0 AND duration_seconds >= 0 AND offset_seconds >= 0",
+                        name="measures"),
         CheckConstraint(_in("kind", MEDIA_KINDS), name="kind_known"),
     )
 

@@ -18,9 +18,9 @@ from qcode import __version__
 from qcode.errors import InputError
 from qcode.media.probe import probe
 from qcode.progress import Progress
-from qcode.services.media import attach_in_step, project_folder
+from qcode.services.media import attach_in_step, project_folder, source_recorded_as
 from qcode.services.project import Project, project_summary
-from qcode.services.sources import insert_source
+from qcode.services.sources import insert_source, twin_source
 from qcode.transcribe.audio import to_wav
 from qcode.transcribe.engines import load_engine, spoken
 from qcode.transcribe.layout import to_source
@@ -69,6 +69,10 @@ def transcribe_recording(project: Project, path: str | Path, *, language: str | 
     report = progress or (lambda _done, _total, _what: None)
     stop = cancelled or (lambda: False)
     facts = probe(path)  # a missing or unreadable file is said before any model loads
+    done_before = project.read(source_recorded_as, facts.checksum)
+    if done_before is not None:
+        raise InputError(f"{path}: this recording is {done_before}'s already; delete that "
+                         "source first to transcribe it again (nothing was done)")
     language = spoken(language or project_summary(project).language)
     report(0, max(1, round(facts.duration)), "loading the model")
     chosen = load_engine(engine, model, language, download)
@@ -81,6 +85,10 @@ def transcribe_recording(project: Project, path: str | Path, *, language: str | 
         raise InputError(f"{path}: {chosen.name} heard no speech in it (is it silent, or in "
                          f"another language than {language}?); nothing was stored")
     with project.step(f"transcribe {path.name}", coder) as session:
+        twin = twin_source(session, new.text, None)
+        if twin is not None:
+            raise InputError(f"{path}: the transcript is word for word {twin.name}'s; "
+                             "nothing was stored")
         source = insert_source(session, new, coder)
         attach_in_step(session, project_folder(project), source, path, coder=coder,
                        facts=facts)

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 
 from qcode.clock import clock
 from qcode.ingest.sentences import sentence_spans
-from qcode.media.player import find_player, start_playing, stop_playing
+from qcode.media.player import Player, find_player, start_playing, stop_playing
 from qcode.reports.search import SearchQuery, SearchResult, search
 from qcode.services.blind import BlindStatus, finish, source_status
 from qcode.services.codebook import list_subdivisions
@@ -524,17 +524,19 @@ class ReaderScreen(WorkbenchScreen):
         start, end = ((view.selection.start, view.selection.end) if view.selection
                       else (view.cursor, None))
 
-        def begin() -> tuple[Stretch, subprocess.Popen[bytes]]:
-            player = find_player()
-            stretch = stretch_of(project, source, start, end)
-            return stretch, start_playing(player, stretch.recording, stretch.start,
-                                          stretch.end, stretch.video)
+        def find() -> tuple[Player, Stretch]:
+            return find_player(), stretch_of(project, source, start, end)
 
-        def started(found: tuple[Stretch, subprocess.Popen[bytes]]) -> None:
-            stretch, self.playing = found
+        def begin(found: tuple[Player, Stretch]) -> None:
+            # Started here on the UI thread, once: a second press while the stretch was
+            # looked up replaced that lookup, and no player is left running unseen.
+            player, stretch = found
+            stop_playing(self.playing)
+            self.playing = start_playing(player, stretch.recording, stretch.start,
+                                         stretch.end, stretch.video)
             self.notify(f"Playing {stretch.describe()}; space stops")
 
-        in_background(self, begin, started, group="play")
+        in_background(self, find, begin, group="play")
 
     def on_unmount(self) -> None:
         stop_playing(self.playing)  # leaving the transcript ends its sound

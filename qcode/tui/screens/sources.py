@@ -13,23 +13,22 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Input
 
 from qcode.cells import cell_text
+from qcode.clock import clock
 from qcode.progress import Progress
 from qcode.reports.intervals import covered, merged
-from qcode.services import lookup
 from qcode.services.blind import BlindStatus, blind_status
 from qcode.services.cases import list_cases
 from qcode.services.coding_edit import source_spans
-from qcode.services.media import attach_in_step, project_folder
+from qcode.services.media import RecordingInfo, attach
 from qcode.services.project import Project
 from qcode.services.sources import coding_coverage, list_sources
+from qcode.services.steps import revision
 from qcode.tui.long_work import run_long
 from qcode.tui.screens.base import WorkbenchScreen
 from qcode.tui.widgets.keys_footer import KeysFooter
 from qcode.tui.work import in_background
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from qcode.ingest.importer import ImportReport
     from qcode.transcribe.recording import Transcribed
 
@@ -241,23 +240,28 @@ class SourcesScreen(WorkbenchScreen):
 
     def action_recording(self) -> None:
         """Attach (or replace) the recording of the source under the cursor, as
-        `qcode media attach` does; one undoable step."""
+        `qcode media attach` does: one undoable step, the file read before it."""
         table = self.query_one("#sources", DataTable)
         if not table.row_count:
             self.notify("No source here to attach a recording to", severity="warning")
             return
         name = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
-        folder = project_folder(self.project)
+        project, coder = self.project, self.coder
 
         def chosen(answer: str) -> None:
             path = Path(answer.strip().strip("'\"")).expanduser()
 
-            def attach(session: Session) -> None:
-                attach_in_step(session, folder, lookup.source(session, name), path)
+            def job() -> tuple[RecordingInfo, int]:
+                return attach(project, name, path, coder=coder), revision(project)
 
-            self.change(f"attach recording {path.name} to {name}", attach,
-                        message=f"Attached {path.name} to {name} (space plays a quote; "
-                                "u undoes)")
+            def done(outcome: tuple[RecordingInfo, int]) -> None:
+                info, now = outcome
+                self.notify(f"Attached {info.path} to {name} ({clock(info.duration)}); space "
+                            "in the transcript plays a quote; u undoes")
+                self.workbench.saw_revision(now)
+                self.reload()
+
+            in_background(self, job, done, writes=True, group="write")
 
         self.ask(f"Recording of {name} (an audio or video file: .m4a .mp3 .wav .mp4 ...)",
                  chosen)
