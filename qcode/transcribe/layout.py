@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qcode.ingest.formats.segments import word_starts
 from qcode.services.sources import NewSource, Turn
 from qcode.transcribe.transcript import Segment, Transcript
 
@@ -79,14 +80,8 @@ def _write_segment(draft: _Draft, segment: Segment, said: str) -> None:
     """`said` at the end of the text, marked at its start, its words' starts and its end."""
     at = draft.write(said)
     draft.mark(at, segment.start)
-    cursor = 0
-    for word in segment.words:
-        token = word.text.strip()
-        found = said.find(token, cursor) if token else -1
-        if found < 0:  # the engine's word is not spelt so in its own segment: no mark
-            continue
-        draft.mark(at + found, word.start)
-        cursor = found + len(token)
+    for found, start in word_starts(said, ((w.text, w.start) for w in segment.words)):
+        draft.mark(at + found, start)
     draft.mark(draft.length, segment.end)
 
 

@@ -11,7 +11,7 @@ turn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from qcode.ingest.formats.document import Document
@@ -25,6 +25,29 @@ class Segment:
     speaker: str  # "" when not known
     text: str  # one line, without leading or trailing space
     words: Sequence[tuple[int, float]] = field(default_factory=tuple)  # (offset in text, start)
+
+
+# Words follow each other one space apart; a word not found this close after the last
+# one is spelt differently in the segment's text, and has no mark.
+_WORD_REACH = 50
+
+
+def word_starts(text: str, words: Iterable[tuple[str, float | None]]) -> list[tuple[int, float]]:
+    """Where each timed word (as written, its start) begins in a segment's `text`, in
+    order; a word not found there, or without a time, is left out. Bounded: each word
+    is looked for only a little way past the last."""
+    starts, at = [], 0
+    for written, seconds in words:
+        written = written.strip()
+        if not written:
+            continue
+        found = text.find(written, at, at + len(written) + _WORD_REACH)
+        if found == -1:
+            continue
+        at = found + len(written)
+        if seconds is not None:
+            starts.append((found, seconds))
+    return starts
 
 
 @dataclass

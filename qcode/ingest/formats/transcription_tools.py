@@ -25,7 +25,7 @@ from typing import Any
 from qcode.errors import InputError, reason
 from qcode.ingest.formats.document import Document
 from qcode.ingest.formats.otr_html import text_and_marks
-from qcode.ingest.formats.segments import Segment, segments_document
+from qcode.ingest.formats.segments import Segment, segments_document, word_starts
 from qcode.ingest.text import decode_transcript
 from qcode.ingest.turns import find_turns
 
@@ -34,9 +34,6 @@ from qcode.ingest.turns import find_turns
 # a sentence or two, and a transcript of one 50,000-character paragraph reads badly.
 _PAUSE = 2.0
 _LONGEST = 1_000
-# Whisper's words follow each other one space apart; a word not found this close after
-# the last one is spelt differently in the segment's text, and has no mark.
-_WORD_REACH = 50
 _TSV_HEADER = "start\tend\ttext"
 _MILLISECONDS = re.compile(r"[0-9]{1,15}")  # ASCII digits, fewer than int() refuses
 # WhisperX names speakers SPEAKER_00; a "name" longer than a line is no speaker's name.
@@ -140,20 +137,9 @@ def _seconds(value: Any) -> float | None:
 
 def _word_starts(text: str, words: list[Any]) -> list[tuple[int, float]]:
     """Where each timed word starts in the segment's text, in order."""
-    starts, at = [], 0
-    for word in words:
-        written = word.get("word") if isinstance(word, dict) else None
-        if not isinstance(written, str) or not written.strip():
-            continue
-        written = written.strip()
-        found = text.find(written, at, at + len(written) + _WORD_REACH)
-        if found == -1:
-            continue
-        at = found + len(written)
-        seconds = _seconds(word.get("start"))
-        if seconds is not None:
-            starts.append((found, seconds))
-    return starts
+    return word_starts(text, (
+        (word["word"], _seconds(word.get("start"))) for word in words
+        if isinstance(word, dict) and isinstance(word.get("word"), str)))
 
 
 def _document(path: Path, segments: list[Segment]) -> Document:
