@@ -63,6 +63,7 @@ from qcode.reports.mentions import Filters
 from qcode.services import backup as backup_service
 from qcode.services.copy import CopySummary, copy_project
 from qcode.services.project import Project, init_project, open_project
+from qcode.suggestions import evaluate_suggestions, suggest_codes
 from qcode.transcribe.recording import transcribe_recording
 from qcode.writes import (
     accept_review,
@@ -177,6 +178,7 @@ SECTIONS: dict[str, list[str]] = {
         "crosstab", "matrix", "cooccurrence", "saturation", "codebook", "terms", "kwic",
         "search", "coders", "agreement", "alpha", "links", "memos", "history", "versions",
         "review", "blind_status", "check", "pseudonyms", "suggest_pseudonyms",
+        "suggest_codes", "evaluate_suggestions",
     ],
     "Writing": [
         "code", "remove_coding", "anchor", "autocode", "create_code", "rename_code",
@@ -216,16 +218,17 @@ __all__ = ["Filters", "Project", "accept_review", "add_to_set", "agreement", "al
            "cases", "check", "clip", "code", "codebook", "coders", "codes", "codings",
            "cooccurrence", "copy", "create_code", "create_subdivision", "crosstab",
            "delete_code", "delete_memo", "delete_subdivision", "describe_code",
-           "describe_subdivision", "detach_recording", "edit_text", "export_csv",
-           "export_html", "export_markdown", "export_qdc", "export_qdpx", "export_xlsx",
-           "figures", "finish", "history", "import_files", "import_qdc", "import_qdpx",
-           "import_qualcoder", "import_sheet", "info", "init", "kwic", "lift_blind",
-           "link", "links", "matrix", "memo", "memos", "mentions", "merge",
-           "merge_codes", "move_code", "move_codings", "move_subdivision", "open",
-           "play", "pseudonymise", "pseudonyms", "recolour_code",
-           "recolour_subdivision", "recording_time", "recordings", "redo",
-           "relink_recording", "remove_coding", "remove_from_set", "rename_code",
-           "rename_subdivision", "replace_text", "restore_version", "review",
-           "saturation", "search", "set_attributes", "sets", "sources",
-           "speaker_as_case", "stop_playing", "subdivisions", "suggest_pseudonyms",
-           "terms", "text", "transcribe_recording", "undo", "unlink", "versions"]
+           "describe_subdivision", "detach_recording", "edit_text",
+           "evaluate_suggestions", "export_csv", "export_html", "export_markdown",
+           "export_qdc", "export_qdpx", "export_xlsx", "figures", "finish", "history",
+           "import_files", "import_qdc", "import_qdpx", "import_qualcoder",
+           "import_sheet", "info", "init", "kwic", "lift_blind", "link", "links",
+           "matrix", "memo", "memos", "mentions", "merge", "merge_codes", "move_code",
+           "move_codings", "move_subdivision", "open", "play", "pseudonymise",
+           "pseudonyms", "recolour_code", "recolour_subdivision", "recording_time",
+           "recordings", "redo", "relink_recording", "remove_coding", "remove_from_set",
+           "rename_code", "rename_subdivision", "replace_text", "restore_version",
+           "review", "saturation", "search", "set_attributes", "sets", "sources",
+           "speaker_as_case", "stop_playing", "subdivisions", "suggest_codes",
+           "suggest_pseudonyms", "terms", "text", "transcribe_recording", "undo",
+           "unlink", "versions"]

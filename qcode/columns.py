@@ -34,3 +34,10 @@ CHECK_COLUMNS = ["kind", "where", "detail", "repairable"]
 PSEUDONYM_COLUMNS = ["original", "pseudonym", "kind"]  # a names file, as --map reads it
 SUGGESTION_COLUMNS = [*PSEUDONYM_COLUMNS, "count", "sources"]
 PLAN_COLUMNS = ["n", "source", "start", "end", "unit", "hits", "status", "text"]
+# `qcode suggest`: one row per likely code of an uncoded span, best first within a span.
+SUGGESTED_CODE_COLUMNS = ["source", "start", "end", "text", "code", "score", "subdivision",
+                          "other_subdivisions"]
+# `qcode suggest --evaluate`: per code (or, --by source, per held-out source), then all.
+EVALUATION_FIGURES = ["units", "precision", "recall", "f1", "keyword_precision",
+                      "keyword_recall", "keyword_f1"]
+EVALUATION_COLUMNS = ["code", *EVALUATION_FIGURES]

@@ -30,6 +30,7 @@ ABOVE = {
     "media": ("qcode.services", "qcode.reports", "qcode.ingest", "qcode.export",
               "qcode.interop", "qcode.cli", "qcode.tui"),
     "transcribe": ("qcode.cli", "qcode.tui"),
+    "suggest": ("qcode.cli", "qcode.tui"),
 }
 
 

@@ -177,6 +177,7 @@ COMMAND_MODULES = {
     "set_cmds": ["sets", "set-add", "set-remove"],
     "media_cmds": ["media", "play", "clip"],
     "transcribe_cmd": ["transcribe"],
+    "suggest_cmd": ["suggest"],
 }
 _MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 
