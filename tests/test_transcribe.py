@@ -260,3 +260,25 @@ def test_paragraphs_turns_and_marks_follow_the_speech() -> None:
     assert marks[new.text.index("Ana")] == 1.0
     assert marks[new.text.index("Then")] == 9.0
     assert marks[len(new.text)] == 10.2  # the end, kept inside the recording
+
+
+def test_the_workbench_can_stop_while_the_sound_is_read(tmp_path: Path) -> None:
+    # The workbench stops a job at its next progress report (Escape): reading the sound
+    # reports as ffmpeg goes, not only before it starts.
+    needs("ffmpeg")
+    from helpers import silence
+
+    from qcode.progress import Cancelled
+    from qcode.transcribe.audio import to_wav
+
+    calls: list[str] = []
+
+    def progress(_done: int, _total: int, what: str) -> None:
+        calls.append(what)
+        if len(calls) > 1:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        to_wav(silence(tmp_path / "IP1.wav", seconds=30), tmp_path / "sound.wav", 30.0,
+               progress, lambda: False)
+    assert calls == ["reading the sound", "reading the sound"]

@@ -47,9 +47,12 @@ def to_wav(recording: Path, target: Path, duration: float, progress: Progress,
             # The bar stays at 0 meanwhile: it counts the seconds the engine has heard,
             # and ffmpeg reads an hour in seconds. Its reports still let us stop it.
             progress(0, total, "reading the sound")
-            for _report in process.stdout or ():
+            for report in process.stdout or ():
                 if cancelled():
                     raise Cancelled()
+                if report.startswith("progress="):  # one per ffmpeg report, twice a second
+                    # The workbench stops a job at its next progress report (Escape).
+                    progress(0, total, "reading the sound")
             process.wait()
         finally:
             if process.poll() is None:
