@@ -142,13 +142,19 @@ def test_an_import_attaches_the_recording_named_like_the_transcript(tmp_path: Pa
     folder.mkdir()
     (folder / "IP4.txt").write_text("IP4: The cooperative met on Sundays.\n", encoding="utf-8")
     (folder / "IP5.txt").write_text("IP5: We saved for years.\n", encoding="utf-8")
+    (folder / "IP6.txt").write_text("IP6: The roof leaked.\n", encoding="utf-8")
     silence(folder / "IP4.wav", seconds=3)
+    silence(folder / "IP6.wav", seconds=3)
+    silence(folder / "IP6.aiff", seconds=3)  # two alike: the researcher chooses
     study = tmp_path / "study.qcode"
     assert run("init", str(study))[0] == 0
     code, out, err = run("import", str(study), str(folder), "--format", "json")
     assert code == 0, err
     details = {row["source"]: row["detail"] for row in json.loads(out)}
-    assert details == {"IP4": "recording IP4.wav attached", "IP5": ""}
+    assert details == {
+        "IP4": "recording IP4.wav attached", "IP5": "",
+        "IP6": "recording not attached: IP6.aiff, IP6.wav are all named like it; attach "
+               "one with `qcode media attach PROJECT IP6 FILE`"}
     assert [(r["source"], r["path"]) for r in listed(study)] == [("IP4", "interviews/IP4.wav")]
 
 

@@ -96,10 +96,16 @@ def import_paths(
 def _with_recording(session: Session, folder: Path | None, item: ImportItem,
                     coder: str | None) -> ImportItem:
     """Attach the recording named like the transcript, found beside it (IP4.docx and
-    IP4.m4a); a recording that cannot be read is said, and the transcript stays."""
-    recording = beside(item.path) if item.status == "imported" and item.source else None
-    if recording is None or item.source is None:
+    IP4.m4a); a recording that cannot be read, or several named alike, is said, and the
+    transcript stays."""
+    found = beside(item.path) if item.status == "imported" and item.source else []
+    if not found or item.source is None:
         return item
+    if len(found) > 1:
+        return replace(item, detail=f"recording not attached: {', '.join(f.name for f in found)} "
+                                    "are all named like it; attach one with "
+                                    f"`qcode media attach PROJECT {item.source} FILE`")
+    recording = found[0]
     try:
         with savepoint(session):
             attach_in_step(session, folder, lookup.source(session, item.source), recording,

@@ -88,15 +88,16 @@ def found_at(folder: Path | None, stored: str) -> Path:
     return path if path.is_absolute() or folder is None else Path(os.path.normpath(folder / path))
 
 
-def beside(transcript: Path) -> Path | None:
-    """The recording with the same stem as `transcript` in its folder (IP4.docx and
-    IP4.m4a), audio before video; None when there is none or several of one kind."""
+def beside(transcript: Path) -> list[Path]:
+    """The recordings with the same stem as `transcript` in its folder (IP4.docx and
+    IP4.m4a): the audio ones if there are any, else the video ones, in name order. One
+    is the transcript's recording; several leave the choice to the researcher."""
     for kinds in (AUDIO, VIDEO):
-        found = [p for p in transcript.parent.glob(f"{_escaped(transcript.stem)}.*")
-                 if p.suffix.lower() in kinds and p.is_file()]
-        if len(found) == 1:
-            return found[0]
-    return None
+        found = sorted(p for p in transcript.parent.glob(f"{_escaped(transcript.stem)}.*")
+                       if p.suffix.lower() in kinds and p.is_file())
+        if found:
+            return found
+    return []
 
 
 def attach_in_step(session: Session, folder: Path | None, source: Source, path: Path,
