@@ -341,6 +341,8 @@ class QuotesScreen(WorkbenchScreen):
             return
         # Most telling first: the panel is short at 80x24 and cuts what comes last.
         text = Text.assemble((row.code, "bold"), " · ", row.subdivision or "(no subdivision)")
+        if row.time is not None:  # first: the last line is cut when notes are long
+            text.append(f" · at {clock(row.time)}")
         if row.also:  # the table's cell shows one of them at most
             text.append(" · also " + ", ".join(row.also))
         text.append("\n“" + " ".join(row.text.split()) + "”")
@@ -350,8 +352,6 @@ class QuotesScreen(WorkbenchScreen):
             text.append("\nnotes: ", "italic").append(row.notes)
         case = event.table.cases.get(row.source, "")
         span = f" {row.start}-{row.end}" if row.start is not None else " (not anchored)"
-        if row.time is not None:
-            span += f" at {clock(row.time)}"
         text.append(f"\n{row.source or '(no source)'}" + (f" ({case})" if case else "")
                     + f"{span} · coded by {row.coder}", "dim")
         detail.update(text)
