@@ -53,15 +53,14 @@ def folder_of(location: str) -> Path | None:
     return path.resolve().parent if path is not None else None
 
 
-def recording_problems(session: Session, folder: Path | None,
-                       verify: bool = False) -> list[tuple[str, str]]:
-    """(source, what is wrong) for every recording missing or changed: by its size, and
-    with `verify` by its checksum too (that reads every recording whole: gigabytes for
-    a study on video)."""
+def recording_problems(session: Session, folder: Path | None) -> list[tuple[str, str]]:
+    """(source, what is wrong) for every recording missing or changed, by its size: the
+    checksum would read every recording whole, gigabytes for a study on video
+    (`list_recordings(verify=True)` does that when asked)."""
     found = []
     for name, recording in session.execute(select(Source.name, Recording).join(
             Recording, Recording.source_id == Source.id)):
-        status = status_of(recording, folder, verify=verify)
+        status = status_of(recording, folder, verify=False)
         path = found_at(folder, recording.path)
         if status == MISSING:
             found.append((name, f"the recording is not at {path}; if it moved, run "

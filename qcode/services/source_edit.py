@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from qcode.errors import ConstraintError, InputError, NotFoundError, ProjectError, QcodeError
 from qcode.services import lookup
 from qcode.services.project import Project
-from qcode.services.sources import Turn, content_hash, word_count
+from qcode.services.sources import Turn, content_hash, one_time_each, word_count
 from qcode.services.text_diff import MOVED, REANCHORED, REWRITTEN, Alignment, remap
 from qcode.store.models import (
     Action,
@@ -418,7 +418,7 @@ def _move_marks(session: Session, source: Source, alignment: Alignment,
     size = len(alignment.old)
     moved: dict[int, float] = {}
     if marks is not None:
-        moved = {at: seconds for at, seconds in reversed(list(marks))}  # first one wins
+        moved = one_time_each(marks)
     else:
         for mark in old:
             moved[alignment.position(min(mark.offset, size), "left")] = mark.seconds

@@ -104,6 +104,11 @@ def twin_source(session: Session, text: str, guid: str | None) -> Source | None:
         Source.guid == guid, Source.length == 0)).first()
 
 
+def one_time_each(marks: Sequence[tuple[int, float]]) -> dict[int, float]:
+    """Known times by offset, one each: where two are given at one offset, the first."""
+    return dict(reversed(list(marks)))
+
+
 def add_source(project: Project, new: NewSource, coder: str | None = None) -> AddedSource:
     """Store one source as its own step; the same text twice is skipped."""
     with project.step(f"import {new.name}", coder) as session:
@@ -152,8 +157,7 @@ def insert_source(session: Session, new: NewSource, coder: str | None = None) ->
             for t in new.turns
         ])
     if new.marks:
-        # One mark per offset: the first time given there wins.
-        kept = dict(reversed(list(new.marks)))
+        kept = one_time_each(new.marks)
         session.execute(insert(table_named(TimeMark.__tablename__)), [
             {"source_id": source.id, "at_offset": at, "seconds": seconds}
             for at, seconds in sorted(kept.items())
